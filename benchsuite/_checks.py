@@ -1,0 +1,64 @@
+"""Small argument checks shared by the public entry points; each raises ValidationError."""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+from .errors import ValidationError
+
+
+def integer(field: str, value, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as int, checking it is an integer in [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ValidationError(field, f"must be an integer, got {value!r}")
+    value = int(value)
+    if low is not None and value < low:
+        raise ValidationError(field, f"must be >= {low}, got {value}")
+    if high is not None and value > high:
+        raise ValidationError(field, f"must be <= {high}, got {value}")
+    return value
+
+
+def real(
+    field: str,
+    value,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite float in the stated interval."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ValidationError(field, f"must be a real number, got {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValidationError(field, f"must be finite, got {value}")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValidationError(field, f"must be {'>' if low_open else '>='} {low}, got {value}")
+    if high is not None and (value >= high if high_open else value > high):
+        raise ValidationError(field, f"must be {'<' if high_open else '<='} {high}, got {value}")
+    return value
+
+
+def array(field: str, value, *, ndim: int, kind: str, shape: tuple | None = None) -> np.ndarray:
+    """Check an array's rank, dtype kind ('i' integer, 'f' real) and shape; reject non-finite reals."""
+    arr = np.asarray(value)
+    if arr.ndim != ndim:
+        raise ValidationError(field, f"must be {ndim}-dimensional, got shape {arr.shape}")
+    if kind == "i":
+        if arr.dtype.kind not in "iu":
+            raise ValidationError(field, f"must have an integer dtype, got {arr.dtype}")
+    elif kind == "f":
+        if arr.dtype.kind not in "iuf":
+            raise ValidationError(field, f"must have a real dtype, got {arr.dtype}")
+        if not np.all(np.isfinite(arr)):
+            raise ValidationError(field, "must be finite (found NaN or inf)")
+    if shape is not None:
+        for axis, (got, want) in enumerate(zip(arr.shape, shape)):
+            if want is not None and got != want:
+                raise ValidationError(field, f"must have shape {shape}, got {arr.shape} (axis {axis})")
+    return arr

@@ -1,0 +1,91 @@
+"""Per-family adapters that unpack a State into the arrays each jitted kernel takes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import ValidationError
+from ..problems.base import PairwiseProblem
+from ..problems.coloring import ColoringProblem
+from ..problems.ising import IsingProblem
+from . import _coloring_kernels as ck
+from . import _ising_kernels as ik
+from .base import State
+
+
+class ColoringBackend:
+    @staticmethod
+    def cache(problem: ColoringProblem, x: np.ndarray) -> np.ndarray:
+        g = problem.graph
+        return ck.colour_counts(x, g.ptr, g.nbr, problem.q)
+
+    @staticmethod
+    def metropolis(state: State, betas: np.ndarray, random_order: bool):
+        g = state.problem.graph
+        return ck.metropolis(state.x, state.cache, g.ptr, g.nbr, g.max_degree, betas, random_order, state.rng)
+
+    @staticmethod
+    def heat_bath(state: State, betas: np.ndarray, random_order: bool):
+        g = state.problem.graph
+        return ck.heat_bath(state.x, state.cache, g.ptr, g.nbr, g.max_degree, betas, random_order, state.rng)
+
+    @staticmethod
+    def sgd_like_table(state: State, accept_prob: np.ndarray, sweeps: int):
+        g = state.problem.graph
+        return ck.sgd_like_table(state.x, state.cache, g.ptr, g.nbr, accept_prob, sweeps, state.rng)
+
+    @staticmethod
+    def n_field_flags(problem: ColoringProblem) -> int:
+        return 0
+
+    @staticmethod
+    def sgd_like_flags(state: State, flag_index, flags, stamps, s: float, sweeps: int, persist: int):
+        g = state.problem.graph
+        return ck.sgd_like_flags(
+            state.x, state.cache, g.ptr, g.nbr, flag_index, flags, stamps, s, state.sweep, sweeps, persist, state.rng
+        )
+
+
+class IsingBackend:
+    @staticmethod
+    def cache(problem: IsingProblem, x: np.ndarray) -> np.ndarray:
+        g = problem.graph
+        return ik.local_fields(x, g.ptr, g.nbr, problem.slot_couplings, problem.fields)
+
+    @staticmethod
+    def metropolis(state: State, betas: np.ndarray, random_order: bool):
+        p = state.problem
+        g = p.graph
+        return ik.metropolis(state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, betas, random_order, state.rng)
+
+    @staticmethod
+    def heat_bath(state: State, betas: np.ndarray, random_order: bool):
+        p = state.problem
+        g = p.graph
+        return ik.heat_bath(state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, betas, random_order, state.rng)
+
+    sgd_like_table = None  # real-valued couplings: the batch decision needs explicit flags
+
+    @staticmethod
+    def n_field_flags(problem: IsingProblem) -> int:
+        return problem.n
+
+    @staticmethod
+    def sgd_like_flags(state: State, flag_index, flags, stamps, s: float, sweeps: int, persist: int):
+        p = state.problem
+        g = p.graph
+        return ik.sgd_like_flags(
+            state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, p.fields,
+            flag_index, flags, stamps, s, state.sweep, sweeps, persist, state.rng,
+        )  # fmt: skip
+
+
+_BACKENDS = {ColoringProblem: ColoringBackend, IsingProblem: IsingBackend}
+
+
+def backend_for(problem: PairwiseProblem):
+    """The adapter for ``problem``'s family; ValidationError for anything else."""
+    backend = _BACKENDS.get(type(problem))
+    if backend is None:
+        raise ValidationError("problem", f"no built-in kernels for {type(problem).__name__}")
+    return backend

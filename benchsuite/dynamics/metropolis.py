@@ -1,0 +1,120 @@
+"""Reference Boltzmann samplers: Metropolis, heat bath, and simulated annealing on a beta schedule.
+
+Temperatures T are in units of the energy (k_B = 1); beta = 1/T.  ``order="sequential"`` visits
+variables 0..n-1 each sweep (preserves Boltzmann, not reversible); ``order="random"`` picks n sites
+uniformly at random per sweep (reversible).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import _checks
+from ..errors import ValidationError
+from .base import SingleSiteDynamics, State
+
+ORDERS = ("sequential", "random")
+SCHEDULES = ("linear", "geometric")
+
+
+def _order(order: str) -> str:
+    if order not in ORDERS:
+        raise ValidationError("order", f"must be one of {', '.join(ORDERS)}, got {order!r}")
+    return order
+
+
+class Metropolis(SingleSiteDynamics):
+    """Metropolis at temperature ``T``: propose a uniformly random other value, accept with min(1, e^(-dE/T))."""
+
+    name = "metropolis"
+
+    def __init__(self, T: float, order: str = "sequential"):
+        self.T = _checks.real("T", T, low=0.0, low_open=True)
+        self.order = _order(order)
+
+    def params(self) -> dict[str, Any]:
+        return {"T": self.T, "order": self.order}
+
+    def _advance(self, backend, state: State, sweeps: int):
+        betas = np.full(sweeps, 1.0 / self.T)
+        return backend.metropolis(state, betas, self.order == "random")
+
+
+class HeatBath(SingleSiteDynamics):
+    """Heat bath at temperature ``T``: redraw the variable from its conditional Boltzmann law (Glauber for Ising)."""
+
+    name = "heat-bath"
+
+    def __init__(self, T: float, order: str = "sequential"):
+        self.T = _checks.real("T", T, low=0.0, low_open=True)
+        self.order = _order(order)
+
+    def params(self) -> dict[str, Any]:
+        return {"T": self.T, "order": self.order}
+
+    def _advance(self, backend, state: State, sweeps: int):
+        betas = np.full(sweeps, 1.0 / self.T)
+        return backend.heat_bath(state, betas, self.order == "random")
+
+
+class Annealing(SingleSiteDynamics):
+    """Simulated annealing: Metropolis sweeps with beta following a schedule, one beta per sweep.
+
+    Either ``beta0``/``beta1`` with ``schedule`` ``linear`` or ``geometric`` (stretched over the run length
+    given to ``init`` as ``horizon``), or an explicit array ``betas`` (its length is the schedule length).
+    """
+
+    name = "anneal"
+
+    def __init__(
+        self,
+        beta0: float | None = None,
+        beta1: float | None = None,
+        schedule: str = "geometric",
+        betas=None,
+        order: str = "sequential",
+    ):
+        self.order = _order(order)
+        if betas is not None:
+            if beta0 is not None or beta1 is not None:
+                raise ValidationError("betas", "give either betas or beta0/beta1, not both")
+            arr = _checks.array("betas", betas, ndim=1, kind="f")
+            if arr.size == 0 or np.any(arr <= 0):
+                raise ValidationError("betas", "must be a non-empty array of positive inverse temperatures")
+            self.betas: np.ndarray | None = np.asarray(arr, dtype=np.float64)
+            self.beta0 = self.beta1 = None
+            self.schedule = "array"
+            return
+        if beta0 is None or beta1 is None:
+            raise ValidationError("beta0", "annealing needs beta0 and beta1 (or an explicit betas array)")
+        self.beta0 = _checks.real("beta0", beta0, low=0.0, low_open=True)
+        self.beta1 = _checks.real("beta1", beta1, low=0.0, low_open=True)
+        if schedule not in SCHEDULES:
+            raise ValidationError("schedule", f"must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
+        self.schedule = schedule
+        self.betas = None
+
+    def params(self) -> dict[str, Any]:
+        if self.betas is not None:
+            return {"schedule": "array", "sweeps": int(self.betas.size), "order": self.order}
+        return {"beta0": self.beta0, "beta1": self.beta1, "schedule": self.schedule, "order": self.order}
+
+    def beta_schedule(self, sweeps: int) -> np.ndarray:
+        """The beta of each of ``sweeps`` sweeps (from beta0 to beta1 inclusive)."""
+        if self.betas is not None:
+            return self.betas
+        space = np.geomspace if self.schedule == "geometric" else np.linspace
+        return space(self.beta0, self.beta1, sweeps)
+
+    def _prepare(self, state: State, horizon: int | None) -> None:
+        if self.betas is None and horizon is None:
+            raise ValidationError("horizon", "annealing from beta0 to beta1 needs the run length (horizon, in sweeps)")
+        state.extra["betas"] = self.beta_schedule(horizon if self.betas is None else self.betas.size)
+
+    def _advance(self, backend, state: State, sweeps: int):
+        betas = state.extra["betas"]
+        if state.sweep + sweeps > betas.size:
+            raise ValidationError("sweeps", f"the schedule has {betas.size} sweeps; {state.sweep} are done")
+        return backend.metropolis(state, betas[state.sweep : state.sweep + sweeps], self.order == "random")

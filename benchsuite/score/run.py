@@ -1,0 +1,140 @@
+"""Run one dynamics on one problem and record energy and overlap on a grid of sweeps."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import _checks
+from ..dynamics.base import Dynamics, seed_sequence
+from ..errors import ValidationError
+from ..problems.base import PairwiseProblem
+
+RECORD_MODES = ("log", "every")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Energy per variable and overlap at recorded sweeps (sweep 0 is the initial configuration).
+
+    ``wall_s[k]`` is the wall time in seconds spent in the dynamics up to ``sweeps[k]`` (recording excluded);
+    ``overlap`` is None when the problem has no planted assignment.
+    """
+
+    sweeps: np.ndarray
+    energy: np.ndarray
+    overlap: np.ndarray | None
+    wall_s: np.ndarray
+    accepted: int
+    attempted: int
+    seed: int | None
+    instance_id: str
+    dynamics: str
+    params: dict[str, Any]
+    final_x: np.ndarray
+
+    @property
+    def acceptance(self) -> float:
+        """Accepted moves / attempted single-variable updates over the whole run."""
+        return self.accepted / self.attempted if self.attempted else float("nan")
+
+    @property
+    def sweeps_per_second(self) -> float:
+        total = float(self.wall_s[-1])
+        return float(self.sweeps[-1]) / total if total > 0 else float("inf")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (lists and scalars only)."""
+        return {
+            "instance_id": self.instance_id,
+            "dynamics": self.dynamics,
+            "params": self.params,
+            "seed": self.seed,
+            "sweeps": self.sweeps.tolist(),
+            "energy": self.energy.tolist(),
+            "overlap": None if self.overlap is None else self.overlap.tolist(),
+            "acceptance": self.acceptance,
+            "wall_s": float(self.wall_s[-1]),
+            "sweeps_per_s": self.sweeps_per_second,
+        }
+
+
+def record_grid(sweeps: int, record="log", points: int = 60) -> np.ndarray:
+    """Sorted distinct sweep counts at which to record, always including 0 and ``sweeps``.
+
+    ``record``: ``"every"`` (each sweep), ``"log"`` (about ``points`` log-spaced values) or an explicit
+    sequence of sweep counts in [0, sweeps].
+    """
+    sweeps = _checks.integer("sweeps", sweeps, low=0)
+    if isinstance(record, str):
+        if record not in RECORD_MODES:
+            raise ValidationError("record", f"must be one of {', '.join(RECORD_MODES)} or an array, got {record!r}")
+        if record == "every" or sweeps == 0:
+            grid = np.arange(sweeps + 1)
+        else:
+            grid = np.rint(np.geomspace(1, sweeps, _checks.integer("points", points, low=2))).astype(np.int64)
+    else:
+        grid = _checks.array("record", record, ndim=1, kind="i")
+        if grid.size and (grid.min() < 0 or grid.max() > sweeps):
+            raise ValidationError("record", f"sweep counts must lie in [0, {sweeps}]")
+    return np.unique(np.concatenate([[0, sweeps], grid]).astype(np.int64))
+
+
+def run(
+    problem: PairwiseProblem,
+    dynamics: Dynamics,
+    sweeps: int,
+    seed: int | np.random.SeedSequence = 0,
+    record="log",
+    x0=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Trajectory:
+    """Advance ``dynamics`` on ``problem`` for ``sweeps`` sweeps from a random (or given ``x0``) start.
+
+    Energies are per variable.  ``seed`` fixes the initial configuration and the kernel's random stream.
+    ``progress(done, total)`` is called after each recorded chunk.
+    """
+    if not isinstance(problem, PairwiseProblem):
+        raise ValidationError("problem", f"must be a problem instance, got {type(problem).__name__}")
+    if not isinstance(dynamics, Dynamics):
+        raise ValidationError("dynamics", f"must have name, params, init and step; got {type(dynamics).__name__}")
+    grid = record_grid(sweeps, record)
+    ss = seed_sequence(seed)
+    state = dynamics.init(problem, ss, x0=x0, horizon=int(grid[-1]))
+    n_rec = grid.size
+    energy = np.empty(n_rec)
+    overlap = None if getattr(problem, "planted", None) is None else np.empty(n_rec)
+    wall = np.empty(n_rec)
+    accepted = attempted = 0
+    elapsed = 0.0
+    for k, target in enumerate(grid):
+        chunk = int(target) - state.sweep
+        if chunk:
+            t0 = time.perf_counter()
+            state, info = dynamics.step(state, chunk)
+            elapsed += time.perf_counter() - t0
+            accepted += info.accepted
+            attempted += info.attempted
+            if progress is not None:
+                progress(state.sweep, int(grid[-1]))
+        energy[k] = state.energy / problem.n
+        if overlap is not None:
+            overlap[k] = problem.overlap(state.x)
+        wall[k] = elapsed
+    return Trajectory(
+        sweeps=grid,
+        energy=energy,
+        overlap=overlap,
+        wall_s=wall,
+        accepted=accepted,
+        attempted=attempted,
+        seed=int(ss.entropy) if isinstance(ss.entropy, int) else None,
+        instance_id=problem.instance_id,
+        dynamics=dynamics.name,
+        params=dynamics.params(),
+        final_x=state.x.copy(),
+    )

@@ -1,0 +1,53 @@
+"""Parse ``name:key=value,key=value`` specification strings (problems and dynamics on the command line)."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import SpecError
+
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def _value(text: str) -> int | float | bool | str:
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if _INT.match(text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def parse_spec(spec: str, what: str = "spec") -> tuple[str, dict]:
+    """Split ``name:k=v,...`` into the name and a dict of typed values (bool, int, float or str)."""
+    if not isinstance(spec, str) or not spec.strip():
+        raise SpecError(what, f"must be a non-empty string like 'name:key=value,...', got {spec!r}")
+    name, _, rest = spec.strip().partition(":")
+    name = name.strip()
+    if not name:
+        raise SpecError(what, f"missing name before ':' in {spec!r}")
+    params: dict = {}
+    for item in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, val = item.partition("=")
+        key, val = key.strip(), val.strip()
+        if not eq or not _KEY.match(key) or not val:
+            raise SpecError(what, f"malformed item {item!r} in {spec!r}; expected key=value")
+        if key in params:
+            raise SpecError(what, f"key {key!r} given twice in {spec!r}")
+        params[key] = _value(val)
+    return name, params
+
+
+def call_with(func, params: dict, what: str, name: str):
+    """Call ``func(**params)``, turning unknown keys into a SpecError that lists the accepted ones."""
+    import inspect
+
+    accepted = [p for p in inspect.signature(func).parameters if not p.startswith("_")]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        raise SpecError(what, f"{name} does not take {', '.join(unknown)}; it takes {', '.join(accepted)}")
+    return func(**params)
