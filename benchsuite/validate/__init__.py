@@ -1,5 +1,7 @@
-"""Statistical checks of dynamics: autocorrelation times and Monte-Carlo error bars."""
+"""Exact and statistical checks of dynamics: enumeration, autocorrelation times, Monte-Carlo error bars."""
 
 from .autocorr import AutocorrError, integrated_time, mean_and_error
+from .exact import all_energies, boltzmann_mean_energy
+from .series import energy_series
 
-__all__ = ["AutocorrError", "integrated_time", "mean_and_error"]
+__all__ = ["AutocorrError", "all_energies", "boltzmann_mean_energy", "energy_series", "integrated_time", "mean_and_error"]

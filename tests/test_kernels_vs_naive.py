@@ -1,0 +1,125 @@
+"""Every jitted kernel against its naive twin, step for step on the same random numbers."""
+
+import numpy as np
+import pytest
+
+import naive
+from benchsuite._rng import PyXoshiro, seed_state
+from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
+from benchsuite.problems import coloring, ising
+
+PROBLEMS = {
+    "coloring-er": lambda: coloring(n=24, q=3, c=4, seed=1),
+    "coloring-regular": lambda: coloring(n=20, q=4, d=3, planted=False, seed=2),
+    "ising-rrg-pm1": lambda: ising("rrg", n=20, d=3, seed=3),
+    "ising-ea2d-gauss-field": lambda: ising("ea2d", L=4, couplings="gauss", h=0.3, seed=4),
+    "ising-sk-gauss": lambda: ising("sk", n=12, couplings="gauss", seed=5),
+}
+
+
+def _compare(problem, dynamics, sweeps, twin, seed=7):
+    """Run the kernel through init/step and the twin from the same start and RNG state; compare everything."""
+    state = dynamics.init(problem, seed, horizon=sweeps)
+    x0, rng0 = state.x.copy(), state.rng.copy()
+    e0 = state.energy
+    state, info = dynamics.step(state, sweeps)
+    py_rng = PyXoshiro(rng0)
+    x_twin, accepted_twin, de_twin = twin(problem, x0, py_rng)
+    np.testing.assert_array_equal(state.x, x_twin)
+    assert info.accepted == accepted_twin
+    assert state.energy - e0 == pytest.approx(de_twin, abs=1e-9)
+    np.testing.assert_array_equal(state.rng, py_rng.state())
+    assert 0 < info.accepted < info.attempted  # the comparison exercised both branches
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("order", ["sequential", "random"])
+def test_metropolis(name, order):
+    problem = PROBLEMS[name]()
+    betas = np.full(6, 1 / 1.3)
+    _compare(problem, Metropolis(1.3, order), 6, lambda p, x, r: naive.metropolis(p, x, betas, order == "random", r))
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("order", ["sequential", "random"])
+def test_heat_bath(name, order):
+    problem = PROBLEMS[name]()
+    betas = np.full(6, 1 / 0.8)
+    _compare(problem, HeatBath(0.8, order), 6, lambda p, x, r: naive.heat_bath(p, x, betas, order == "random", r))
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("schedule", ["linear", "geometric"])
+def test_annealing(name, schedule):
+    problem = PROBLEMS[name]()
+    dyn = Annealing(0.2, 3.0, schedule)
+    betas = dyn.beta_schedule(8)
+    assert betas[0] == pytest.approx(0.2) and betas[-1] == pytest.approx(3.0)
+    _compare(problem, dyn, 8, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
+
+
+def test_annealing_with_user_array():
+    problem = PROBLEMS["ising-rrg-pm1"]()
+    betas = np.array([0.1, 0.5, 0.5, 2.0, 4.0])
+    _compare(problem, Annealing(betas=betas), 5, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
+
+
+@pytest.mark.parametrize("name", ["coloring-er", "coloring-regular"])
+@pytest.mark.parametrize("s", [0.3, 0.75, 1.0])
+def test_sgd_like_binomial_table(name, s):
+    problem = PROBLEMS[name]()
+    _compare(problem, SGDLike(s), 6, lambda p, x, r: naive.sgd_like_binomial(p, x, s, 6, r))
+
+
+@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("batch, persist", [("half-edge", 3), ("term", 1), ("term", 2)])
+def test_sgd_like_explicit_flags(name, batch, persist):
+    problem = PROBLEMS[name]()
+    s = 0.6
+    _compare(
+        problem, SGDLike(s, batch, persist), 7, lambda p, x, r: naive.sgd_like_flags(p, x, s, batch, persist, 0, 7, r)
+    )
+
+
+def test_sgd_like_ising_half_edge_fresh_batch():
+    problem = PROBLEMS["ising-ea2d-gauss-field"]()
+    _compare(problem, SGDLike(0.5), 5, lambda p, x, r: naive.sgd_like_flags(p, x, 0.5, "half-edge", 1, 0, 5, r))
+
+
+def test_sgd_like_persist_continues_across_steps():
+    """A batch kept for 4 sweeps stays the same when the run is split into steps of 3 sweeps."""
+    problem = PROBLEMS["coloring-er"]()
+    dyn = SGDLike(0.5, "half-edge", persist=4)
+    state = dyn.init(problem, 11)
+    x0, rng0 = state.x.copy(), state.rng.copy()
+    for _ in range(3):
+        state, _ = dyn.step(state, 3)
+    x_twin, _, _ = naive.sgd_like_flags(problem, x0, 0.5, "half-edge", 4, 0, 9, PyXoshiro(rng0))
+    np.testing.assert_array_equal(state.x, x_twin)
+
+
+def test_binomial_table_matches_direct_sum():
+    from benchsuite.dynamics import acceptance_table
+
+    for s in (0.1, 0.5, 0.93, 1.0):
+        table = acceptance_table(s, 9)
+        for a in range(10):
+            for b in range(10):
+                assert table[a, b] == pytest.approx(naive.binomial_not_above(b, a, s), abs=1e-12)
+
+
+def test_same_seed_same_trajectory_and_seed_matters():
+    problem = PROBLEMS["coloring-er"]()
+    runs = [Metropolis(1.0).init(problem, seed) for seed in (1, 1, 2)]
+    for st in runs:
+        Metropolis(1.0).step(st, 20)
+    np.testing.assert_array_equal(runs[0].x, runs[1].x)
+    assert not np.array_equal(runs[0].x, runs[2].x)
+
+
+def test_seed_state_independent_of_dynamics_choice():
+    problem = PROBLEMS["coloring-er"]()
+    a = Metropolis(1.0).init(problem, 5)
+    b = SGDLike(0.5).init(problem, 5)
+    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.rng, seed_state(np.random.SeedSequence(5).spawn(2)[1]))
