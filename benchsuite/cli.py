@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
 from . import __version__
-from .errors import ValidationError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,12 +87,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ValidationError, ValueError) as exc:
+    except ValueError as exc:  # ValidationError and SpecError included
         print(f"benchsuite: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("benchsuite: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # an internal failure: one line, unless BENCHSUITE_DEBUG asks for the traceback
+        if os.environ.get("BENCHSUITE_DEBUG"):
+            raise
+        print(f"benchsuite: internal error: {type(exc).__name__}: {exc} (set BENCHSUITE_DEBUG=1 for details)",
+              file=sys.stderr)  # fmt: skip
+        return 1
 
 
 if __name__ == "__main__":

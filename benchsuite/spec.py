@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 
 from .errors import SpecError
@@ -43,11 +44,13 @@ def parse_spec(spec: str, what: str = "spec") -> tuple[str, dict]:
 
 
 def call_with(func, params: dict, what: str, name: str):
-    """Call ``func(**params)``, turning unknown keys into a SpecError that lists the accepted ones."""
-    import inspect
-
-    accepted = [p for p in inspect.signature(func).parameters if not p.startswith("_")]
+    """Call ``func(**params)``; unknown or missing keys become a SpecError naming them."""
+    signature = inspect.signature(func).parameters
+    accepted = [p for p in signature if not p.startswith("_")]
     unknown = sorted(set(params) - set(accepted))
     if unknown:
         raise SpecError(what, f"{name} does not take {', '.join(unknown)}; it takes {', '.join(accepted)}")
+    missing = [p for p in accepted if signature[p].default is inspect.Parameter.empty and p not in params]
+    if missing:
+        raise SpecError(missing[0], f"{name} needs {', '.join(missing)} (e.g. {name}:{missing[0]}=...)")
     return func(**params)
