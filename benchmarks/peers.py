@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-
 
 def _best_time(call, repeats: int) -> float:
     best = float("inf")
@@ -64,7 +62,7 @@ def main() -> None:
         ("benchsuite sgd-like s=0.5", SGDLike(0.5)),
     ]:
         ours(problem, dyn, 2, args.seed)  # compile or load the cached kernels
-        ns = _ns_per_update(lambda s: ours(problem, dyn, s, args.seed), args.sweeps, n, args.repeats)
+        ns = _ns_per_update(lambda s, dyn=dyn: ours(problem, dyn, s, args.seed), args.sweeps, n, args.repeats)
         rows.append((label, ns, ours(problem, dyn, args.sweeps, args.seed).energy[-1]))
 
     try:
@@ -110,7 +108,7 @@ def main() -> None:
         ("benchsuite sgd-like s=0.5 term", SGDLike(0.5, "term")),
     ]:
         ours(col, dyn, 2, args.seed)
-        ns = _ns_per_update(lambda s: ours(col, dyn, s, args.seed), args.sweeps, col.n, args.repeats)
+        ns = _ns_per_update(lambda s, dyn=dyn: ours(col, dyn, s, args.seed), args.sweeps, col.n, args.repeats)
         print(f"{label:<32}{ns:>10.2f}{ours(col, dyn, args.sweeps, args.seed).acceptance:>12.3f}")
 
 

@@ -70,7 +70,7 @@ class PyXoshiro:
 
     def u64(self) -> int:
         s0, s1, s2, s3 = self.s
-        rotl = lambda x, k: ((x << k) | (x >> (64 - k))) & _MASK64  # noqa: E731
+        rotl = lambda x, k: ((x << k) | (x >> (64 - k))) & _MASK64
         result = (rotl((s1 * 5) & _MASK64, 7) * 9) & _MASK64
         t = (s1 << 17) & _MASK64
         s2 ^= s0

@@ -75,7 +75,7 @@ def heat_bath(problem, x, betas, random_order, rng: PyXoshiro):
 
 def binomial_not_above(n_new: int, n_old: int, s: float) -> float:
     """P[Bin(n_new, s) <= Bin(n_old, s)] by direct summation."""
-    pmf = lambda n, k: math.comb(n, k) * s**k * (1 - s) ** (n - k)  # noqa: E731
+    pmf = lambda n, k: math.comb(n, k) * s**k * (1 - s) ** (n - k)
     return sum(pmf(n_old, a) * sum(pmf(n_new, b) for b in range(min(a, n_new) + 1)) for a in range(n_old + 1))
 
 
@@ -134,9 +134,8 @@ def sgd_like_flags(problem, x, s, batch, persist, first_sweep, sweeps, rng: PyXo
                     term_change = -problem.couplings[a] * x[j] * (new - x[i])
                 if in_batch(("half", i, k - g.ptr[i]) if batch == "half-edge" else ("edge", a), epoch):
                     batch_de += term_change
-            if problem.family == "ising" and problem.fields[i] != 0.0:
-                if in_batch(("field", i), epoch):
-                    batch_de += -problem.fields[i] * (new - x[i])
+            if problem.family == "ising" and problem.fields[i] != 0.0 and in_batch(("field", i), epoch):
+                batch_de += -problem.fields[i] * (new - x[i])
             if batch_de <= 0:
                 x = _with(x, i, new)
                 accepted += 1

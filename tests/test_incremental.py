@@ -8,9 +8,9 @@ tracked total energy equals the recomputed energy.
 import numpy as np
 import pytest
 
+from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
 from benchsuite.dynamics import _coloring_kernels as ck
 from benchsuite.dynamics import _ising_kernels as ik
-from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
 from benchsuite.dynamics.sgd_like import acceptance_table
 from benchsuite.problems import coloring, ising
 

@@ -1,9 +1,9 @@
 """Every jitted kernel against its naive twin, step for step on the same random numbers."""
 
+import naive
 import numpy as np
 import pytest
 
-import naive
 from benchsuite._rng import PyXoshiro, seed_state
 from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
 from benchsuite.problems import coloring, ising

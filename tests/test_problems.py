@@ -180,6 +180,7 @@ def test_malformed_specs(spec, field):
 
 def test_spec_builds_same_instance_as_call():
     assert make_problem("coloring:n=500,q=5,c=8", seed=2).instance_id == coloring(500, 5, c=8, seed=2).instance_id
-    assert make_problem("ising:model=ea2d,L=5,couplings=gauss,seed=9").instance_id == ising(
-        "ea2d", L=5, couplings="gauss", seed=9
-    ).instance_id
+    assert (
+        make_problem("ising:model=ea2d,L=5,couplings=gauss,seed=9").instance_id
+        == ising("ea2d", L=5, couplings="gauss", seed=9).instance_id
+    )

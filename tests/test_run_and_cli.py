@@ -101,6 +101,10 @@ def test_run_and_step_validation():
     state = dyn.init(p, 0, horizon=5)
     with pytest.raises(ValidationError, match="schedule"):
         dyn.step(state, 6)
+    other = Metropolis(1.0).init(coloring(n=60, q=5, c=3, seed=0), 0)
+    other.x = other.x[:50]
+    with pytest.raises(ValidationError, match="state.x"):
+        Metropolis(1.0).step(other, 1)
 
 
 def test_cli_run_json(capsys):
@@ -133,7 +137,7 @@ def test_cli_run_summary(capsys):
     ],
 )
 def test_cli_bad_input_is_one_line_and_exit_2(args):
-    proc = subprocess.run([sys.executable, "-m", "benchsuite.cli", *args], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "benchsuite.cli", *args], capture_output=True, text=True, check=False)
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr

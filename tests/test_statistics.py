@@ -68,7 +68,7 @@ def test_integrated_time_of_ar1():
     window = 5 * 3
     rel_err = np.sqrt(2 * (2 * window + 1) / n)
     assert abs(tau - 3.0) < 5 * rel_err * 3.0
-    mean, err, _ = mean_and_error(x)
+    _, err, _ = mean_and_error(x)
     assert err == pytest.approx(np.sqrt(x.var() * tau / n))
 
 

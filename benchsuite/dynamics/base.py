@@ -71,6 +71,17 @@ def seed_sequence(seed) -> np.random.SeedSequence:
     return np.random.SeedSequence(_checks.integer("seed", seed, low=0))
 
 
+def _check_state_arrays(state: State) -> None:
+    """O(1) structural check before the arrays reach a kernel (values were validated by ``init``)."""
+    n = state.problem.n
+    if state.x.shape != (n,) or state.x.dtype != np.int8:
+        raise ValidationError("state.x", f"must be int8 of shape ({n},), got {state.x.dtype} {state.x.shape}")
+    if state.cache.shape[:1] != (n,):
+        raise ValidationError("state.cache", f"must have {n} rows, got shape {state.cache.shape}")
+    if state.rng.shape != (4,) or state.rng.dtype != np.uint64:
+        raise ValidationError("state.rng", "must be a uint64 array of length 4")
+
+
 class SingleSiteDynamics:
     """Shared ``init`` / ``step`` plumbing for the built-in kernels; subclasses implement ``_advance``.
 
@@ -107,6 +118,7 @@ class SingleSiteDynamics:
         if not isinstance(state, State):
             raise ValidationError("state", f"must be a State from init(), got {type(state).__name__}")
         sweeps = _checks.integer("sweeps", sweeps, low=0)
+        _check_state_arrays(state)
         accepted, d_energy = self._advance(backend_for(state.problem), state, sweeps)
         state.energy += d_energy
         state.sweep += sweeps

@@ -115,7 +115,7 @@ def coloring(
         colors = rng.permutation(np.repeat(np.arange(q, dtype=np.int8), n // q))
     if c is not None:
         c = _checks.real("c", c, low=0.0)
-        edges = erdos_renyi_edges(n, int(round(c * n / 2)), rng, colors)
+        edges = erdos_renyi_edges(n, round(c * n / 2), rng, colors)
         params = {"n": n, "q": q, "c": c, "planted": bool(planted)}
     else:
         d = _checks.integer("d", d, low=1)

@@ -8,7 +8,9 @@ from pathlib import Path
 from ..score.run import Trajectory
 
 
-def plot_relaxation(trajectories: Sequence[Trajectory], labels: Sequence[str], path: str | Path, title: str = "") -> Path:
+def plot_relaxation(
+    trajectories: Sequence[Trajectory], labels: Sequence[str], path: str | Path, title: str = ""
+) -> Path:
     """Energy per variable and overlap against sweeps (log axis) for each trajectory; writes a PNG to ``path``."""
     import matplotlib
 

@@ -4,4 +4,11 @@ from .autocorr import AutocorrError, integrated_time, mean_and_error
 from .exact import all_energies, boltzmann_mean_energy
 from .series import energy_series
 
-__all__ = ["AutocorrError", "all_energies", "boltzmann_mean_energy", "energy_series", "integrated_time", "mean_and_error"]
+__all__ = [
+    "AutocorrError",
+    "all_energies",
+    "boltzmann_mean_energy",
+    "energy_series",
+    "integrated_time",
+    "mean_and_error",
+]
