@@ -184,3 +184,39 @@ def test_spec_builds_same_instance_as_call():
         make_problem("ising:model=ea2d,L=5,couplings=gauss,seed=9").instance_id
         == ising("ea2d", L=5, couplings="gauss", seed=9).instance_id
     )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: coloring(n=100, q=5, c=4, seed=1),
+        lambda: coloring(n=100, q=5, d=3, planted=False, seed=1),
+        lambda: ising("ea2d", L=4, couplings="gauss", h=0.2, seed=2),
+        lambda: ising("ferro", L=4),
+    ],
+)
+def test_save_load_round_trip(make, tmp_path):
+    from benchsuite.problems import load_problem, save_problem
+
+    p = make()
+    q = load_problem(save_problem(p, tmp_path / "inst.npz"))
+    assert type(q) is type(p) and q.instance_id == p.instance_id and q.params == p.params
+
+
+def test_load_rejects_tampering_and_pickles(tmp_path):
+    from benchsuite.problems import load_problem, save_problem
+
+    path = save_problem(coloring(n=100, q=5, c=4, seed=1), tmp_path / "inst.npz")
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["edges"] = arrays["edges"][:-1]
+    np.savez(tmp_path / "tampered.npz", **arrays)
+    with pytest.raises(ValidationError, match="instance_id"):
+        load_problem(tmp_path / "tampered.npz")
+    np.savez(tmp_path / "pickled.npz", header=np.array([{"format": 1}], dtype=object))
+    with pytest.raises(ValidationError, match="path"):
+        load_problem(tmp_path / "pickled.npz")
+    arrays["edges"] = np.array([[0, 500]])
+    np.savez(tmp_path / "bad_index.npz", **arrays)
+    with pytest.raises(ValidationError, match="edges"):
+        load_problem(tmp_path / "bad_index.npz")
