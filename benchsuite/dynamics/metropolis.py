@@ -25,38 +25,35 @@ def _order(order: str) -> str:
     return order
 
 
-class Metropolis(SingleSiteDynamics):
+class _FixedTemperature(SingleSiteDynamics):
+    """A single-site rule at a fixed temperature ``T``; ``_rule`` names the backend kernel."""
+
+    _rule = ""
+
+    def __init__(self, T: float, order: str = "sequential"):
+        self.T = _checks.real("T", T, low=0.0, low_open=True)
+        self.order = _order(order)
+
+    def params(self) -> dict[str, Any]:
+        return {"T": self.T, "order": self.order}
+
+    def _advance(self, backend, state: State, sweeps: int):
+        kernel = getattr(backend, self._rule)
+        return kernel(state, np.full(sweeps, 1.0 / self.T), self.order == "random")
+
+
+class Metropolis(_FixedTemperature):
     """Metropolis at temperature ``T``: propose a uniformly random other value, accept with min(1, e^(-dE/T))."""
 
     name = "metropolis"
-
-    def __init__(self, T: float, order: str = "sequential"):
-        self.T = _checks.real("T", T, low=0.0, low_open=True)
-        self.order = _order(order)
-
-    def params(self) -> dict[str, Any]:
-        return {"T": self.T, "order": self.order}
-
-    def _advance(self, backend, state: State, sweeps: int):
-        betas = np.full(sweeps, 1.0 / self.T)
-        return backend.metropolis(state, betas, self.order == "random")
+    _rule = "metropolis"
 
 
-class HeatBath(SingleSiteDynamics):
+class HeatBath(_FixedTemperature):
     """Heat bath at temperature ``T``: redraw the variable from its conditional Boltzmann law (Glauber for Ising)."""
 
     name = "heat-bath"
-
-    def __init__(self, T: float, order: str = "sequential"):
-        self.T = _checks.real("T", T, low=0.0, low_open=True)
-        self.order = _order(order)
-
-    def params(self) -> dict[str, Any]:
-        return {"T": self.T, "order": self.order}
-
-    def _advance(self, backend, state: State, sweeps: int):
-        betas = np.full(sweeps, 1.0 / self.T)
-        return backend.heat_bath(state, betas, self.order == "random")
+    _rule = "heat_bath"
 
 
 class Annealing(SingleSiteDynamics):
