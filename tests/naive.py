@@ -38,7 +38,10 @@ def _new_value(problem, x, i, rng):
 
 
 def metropolis(problem, x, betas, random_order, rng: PyXoshiro):
-    """Metropolis with energy differences from full recomputation. Returns (x, accepted, energy change)."""
+    """Metropolis with energy differences from full recomputation. Returns (x, accepted, energy change).
+
+    Acceptance exp(-beta dE) is taken as 0 when beta dE >= 40; a uniform is drawn only when 0 < p < 1.
+    """
     x = x.copy()
     energy = start = problem.energy(x)
     accepted = 0
@@ -46,7 +49,8 @@ def metropolis(problem, x, betas, random_order, rng: PyXoshiro):
         for i in _sites(problem.n, random_order, rng):
             y = _with(x, i, _new_value(problem, x, i, rng))
             de = problem.energy(y) - energy
-            if de <= 0 or rng.uniform() < math.exp(-beta * de):
+            p = 1.0 if de <= 0 else (math.exp(-beta * de) if beta * de < 40.0 else 0.0)
+            if p >= 1.0 or (p > 0.0 and rng.uniform() < p):
                 x, energy, accepted = y, energy + de, accepted + 1
     return x, accepted, energy - start
 

@@ -53,8 +53,8 @@ def test_coloring_cache_after_every_move(rule, monkeypatch):
     elif rule == "sgd_like_table":
         accepted, de = ck.sgd_like_table.py_func(x, counts, g.ptr, g.nbr, acceptance_table(0.6, g.max_degree), 4, rng)
     else:
-        flags, stamps = np.zeros(g.m, bool), np.full(g.m, -1, np.int64)
-        accepted, de = ck.sgd_like_flags.py_func(x, counts, g.ptr, g.nbr, g.term, flags, stamps, 0.6, 0, 4, 2, rng)
+        batch = np.full(g.m, -2, np.int64)
+        accepted, de = ck.sgd_like_flags.py_func(x, counts, g.ptr, g.nbr, g.term, batch, 0.6, 0, 4, 2, rng)
     assert accepted == len(moves) > 0
     assert e0 + de == p.energy(x)
 
@@ -71,14 +71,37 @@ def test_ising_cache_after_every_move(rule, monkeypatch):
     rng = np.array([5, 6, 7, 8], dtype=np.uint64)
     betas = np.full(4, 0.7)
     if rule in ("metropolis", "heat_bath"):
-        accepted, de = getattr(ik, rule).py_func(s, local, g.ptr, g.nbr, p.slot_couplings, betas, True, rng)
+        kernel = getattr(ik, rule).py_func
+        accepted, de = kernel(s, local, g.ptr, g.nbr, p.slot_couplings, betas, True, rng, p.field_bound)
     else:
-        nf = 2 * g.m + p.n
-        flags, stamps = np.zeros(nf, bool), np.full(nf, -1, np.int64)
+        batch = np.full(2 * g.m + p.n, -2, np.int64)
         idx = np.arange(2 * g.m, dtype=np.int32)
         accepted, de = ik.sgd_like_flags.py_func(
-            s, local, g.ptr, g.nbr, p.slot_couplings, p.fields, idx, flags, stamps, 0.5, 0, 4, 1, rng
+            s, local, g.ptr, g.nbr, p.slot_couplings, p.fields, idx, batch, 0.5, 0, 4, 1, rng
         )
+    assert accepted == len(moves) > 0
+    assert e0 + de == pytest.approx(p.energy(s), abs=1e-9)
+
+
+@pytest.mark.parametrize("rule", ["metropolis_dense", "heat_bath_dense"])
+def test_dense_ising_cache_after_every_move(rule, monkeypatch):
+    p = ising("sk", n=15, couplings="gauss", h=0.1, seed=2)
+    assert p.uses_dense_kernels
+    s = p.random_configuration(np.random.default_rng(1))
+    local = p.dense_couplings @ s + p.fields
+    e0 = p.energy(s)
+    moves: list[int] = []
+    original = ik._flip_dense
+
+    def flip(i, spins, loc, dense_j):
+        original(i, spins, loc, dense_j)
+        np.testing.assert_allclose(loc, dense_j @ spins + p.fields, atol=1e-12)
+        moves.append(i)
+
+    monkeypatch.setattr(ik, "_flip_dense", flip)
+    rng = np.array([9, 10, 11, 12], dtype=np.uint64)
+    kernel = getattr(ik, rule).py_func
+    accepted, de = kernel(s, local, p.dense_couplings, np.full(4, 1.0), False, rng, p.field_bound)
     assert accepted == len(moves) > 0
     assert e0 + de == pytest.approx(p.energy(s), abs=1e-9)
 

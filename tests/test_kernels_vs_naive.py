@@ -6,7 +6,16 @@ import pytest
 
 from benchsuite._rng import PyXoshiro, seed_state
 from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
-from benchsuite.problems import coloring, ising
+from benchsuite.problems import Graph, IsingProblem, coloring, ising
+from benchsuite.problems.graph import complete_edges
+
+
+def _complete_pm1(n=10, seed=6):
+    """Complete graph with integer couplings and fields: dense kernels with acceptance tables."""
+    rng = np.random.default_rng(seed)
+    g = Graph.from_edges(n, complete_edges(n))
+    return IsingProblem(graph=g, couplings=rng.choice([-1.0, 1.0], g.m), fields=rng.choice([-1.0, 0.0, 2.0], n))
+
 
 PROBLEMS = {
     "coloring-er": lambda: coloring(n=24, q=3, c=4, seed=1),
@@ -14,7 +23,23 @@ PROBLEMS = {
     "ising-rrg-pm1": lambda: ising("rrg", n=20, d=3, seed=3),
     "ising-ea2d-gauss-field": lambda: ising("ea2d", L=4, couplings="gauss", h=0.3, seed=4),
     "ising-sk-gauss": lambda: ising("sk", n=12, couplings="gauss", seed=5),
+    "ising-complete-integer": _complete_pm1,
 }
+
+
+def test_instances_cover_every_kernel_path():
+    paths = {
+        (p.uses_dense_kernels, p.field_bound >= 0) for p in map(lambda f: f(), PROBLEMS.values()) if p.family == "ising"
+    }
+    assert paths == {(False, True), (False, False), (True, False), (True, True)}
+
+
+@pytest.mark.parametrize("name", ["coloring-er", "ising-rrg-pm1", "ising-complete-integer"])
+def test_metropolis_cold_exercises_hopeless_moves(name):
+    """At T = 0.02 every uphill move has beta dE >= 50: refused without a draw in kernel and twin alike."""
+    problem = PROBLEMS[name]()
+    betas = np.full(3, 50.0)
+    _compare(problem, Metropolis(0.02), 3, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
 
 
 def _compare(problem, dynamics, sweeps, twin, seed=7):

@@ -4,7 +4,7 @@ Energy changes are integers, so acceptance probabilities come from small per-swe
 All kernels mutate ``x``, ``counts`` and the RNG state in place and return
 ``(accepted moves, total energy change)``.  Random numbers are consumed in a documented order that the
 naive twins in ``tests/naive.py`` reproduce: site (random order only), proposal, then one uniform only
-when the move is not certain (neither certain to be accepted nor to be refused).
+when the acceptance probability is strictly between 0 and 1 (see ``_acceptance``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import numpy as np
 from numba import njit
 
 from .._rng import next_below, next_uniform
+from ._acceptance import accept, fill_boltzmann_table
 
 
 @njit(cache=True, nogil=True)
@@ -49,14 +50,13 @@ def metropolis(x, counts, ptr, nbr, max_degree, betas, random_order, rng):
     accepted = 0
     d_energy = 0
     for beta in betas:
-        for k in range(max_degree + 1):
-            boltzmann[k] = np.exp(-beta * k)
+        fill_boltzmann_table(beta, 1.0, boltzmann)
         for t in range(n):
             i = next_below(rng, n) if random_order else t
             old = x[i]
             new = _propose(old, q, rng)
             de = counts[i, new] - counts[i, old]
-            if de <= 0 or next_uniform(rng) < boltzmann[de]:
+            if de <= 0 or accept(boltzmann[de], rng):
                 _move(i, old, new, x, counts, ptr, nbr)
                 accepted += 1
                 d_energy += de
@@ -110,23 +110,35 @@ def sgd_like_table(x, counts, ptr, nbr, accept_prob, sweeps, rng):
         for i in range(n):
             old = x[i]
             new = _propose(old, q, rng)
-            p = accept_prob[counts[i, old], counts[i, new]]
-            if p >= 1.0 or (p > 0.0 and next_uniform(rng) < p):
+            if accept(accept_prob[counts[i, old], counts[i, new]], rng):
                 d_energy += counts[i, new] - counts[i, old]
                 _move(i, old, new, x, counts, ptr, nbr)
                 accepted += 1
     return accepted, d_energy
 
 
+@njit(inline="always", cache=True)
+def in_batch(batch, f, epoch, s, rng):
+    """Flag f of the current epoch, drawn (in with probability s) at its first use in the epoch.
+
+    ``batch[f]`` packs ``2 * epoch + flag``; it starts at -2 (no epoch).
+    """
+    packed = batch[f]
+    if packed >> 1 != epoch:
+        packed = 2 * epoch + (1 if next_uniform(rng) < s else 0)
+        batch[f] = packed
+    return (packed & 1) == 1
+
+
 @njit(cache=True, nogil=True)
-def sgd_like_flags(x, counts, ptr, nbr, flag_index, flags, stamps, s, first_sweep, sweeps, persist, rng):
+def sgd_like_flags(x, counts, ptr, nbr, flag_index, batch, s, first_sweep, sweeps, persist, rng):
     """SGD-like sweeps with explicit batch flags, in sequential order.
 
     Half-edge slot k belongs to flag ``flag_index[k]`` (k itself for the half-edge rule, the edge id for the
-    term rule).  The batch changes every ``persist`` sweeps (epoch = sweep // persist); a flag is drawn,
-    in batch with probability s, the first time it is needed in an epoch, which is equivalent to drawing
-    them all at the start of the epoch.  Only neighbours with the old or new colour are looked at.
-    Accept iff (batch conflicts after) <= (batch conflicts before).
+    term rule).  The batch changes every ``persist`` sweeps (epoch = sweep // persist); a flag is drawn the
+    first time it is needed in an epoch, which is equivalent to drawing them all at the start of the epoch.
+    Only neighbours with the old or new colour are looked at.  Accept iff (batch conflicts after) <=
+    (batch conflicts before).
     """
     n, q = counts.shape
     accepted = 0
@@ -139,13 +151,8 @@ def sgd_like_flags(x, counts, ptr, nbr, flag_index, flags, stamps, s, first_swee
             batch_de = 0
             for k in range(ptr[i], ptr[i + 1]):
                 c = x[nbr[k]]
-                if c == old or c == new:
-                    f = flag_index[k]
-                    if stamps[f] != epoch:
-                        stamps[f] = epoch
-                        flags[f] = next_uniform(rng) < s
-                    if flags[f]:
-                        batch_de += 1 if c == new else -1
+                if (c == old or c == new) and in_batch(batch, flag_index[k], epoch, s, rng):
+                    batch_de += 1 if c == new else -1
             if batch_de <= 0:
                 d_energy += counts[i, new] - counts[i, old]
                 _move(i, old, new, x, counts, ptr, nbr)

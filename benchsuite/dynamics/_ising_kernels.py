@@ -1,8 +1,13 @@
 """Jitted sweeps for Ising models.  Cached field: ``local[i] = sum_j J_ij s_j + h_i``; flipping i costs 2 s_i local[i].
 
-All kernels mutate ``s``, ``local`` and the RNG state in place and return
-``(accepted flips, total energy change)``.  Random-number order, reproduced by the naive twins in
-``tests/naive.py``: site (random order only), then one uniform when the move is not certain.
+All kernels mutate ``s``, ``local`` and the RNG state in place and return ``(accepted flips, total energy
+change)``.  Random-number order, reproduced by the naive twins in ``tests/naive.py``: site (random order
+only), then one uniform when the acceptance probability is strictly between 0 and 1.
+
+``bound >= 0`` declares integer local fields with |local| <= bound (integer couplings and fields): the
+kernels then read acceptance probabilities from a per-sweep table instead of calling ``exp``.
+``bound = -1`` is the general real-valued path.  Complete graphs (SK) use the ``*_dense`` kernels, which
+update local fields from a row of the dense coupling matrix.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import numpy as np
 from numba import njit
 
 from .._rng import next_below, next_uniform
+from ._acceptance import accept, boltzmann_factor, fill_boltzmann_table
+from ._coloring_kernels import in_batch
 
 
 @njit(cache=True, nogil=True)
@@ -34,33 +41,92 @@ def _flip(i, s, local, ptr, nbr, slot_j):
         local[nbr[k]] += two_si * slot_j[k]
 
 
+@njit(inline="always", cache=True)
+def _flip_dense(i, s, local, dense_j):
+    s[i] = -s[i]
+    two_si = 2.0 * s[i]
+    row = dense_j[i]
+    for j in range(local.size):
+        local[j] += two_si * row[j]
+
+
+@njit(inline="always", cache=True)
+def _metropolis_probability(aligned, beta, table, bound):
+    """Acceptance probability of flipping a spin with s_i local_i = ``aligned`` (dE = 2 aligned)."""
+    if aligned <= 0.0:
+        return 1.0
+    if bound >= 0:
+        return table[int(aligned)]
+    return boltzmann_factor(2.0 * beta * aligned)
+
+
+@njit(inline="always", cache=True)
+def _up_probability(field, beta, table, bound):
+    """Heat-bath probability of s_i = +1 given local field ``field``: 1 / (1 + exp(-2 beta field))."""
+    if bound >= 0:
+        return table[int(field) + bound]
+    return 1.0 / (1.0 + np.exp(-2.0 * beta * field))
+
+
 @njit(cache=True, nogil=True)
-def metropolis(s, local, ptr, nbr, slot_j, betas, random_order, rng):
+def _fill_up_table(beta, bound, table):
+    for k in range(table.size):
+        table[k] = 1.0 / (1.0 + np.exp(-2.0 * beta * (k - bound)))
+
+
+@njit(cache=True, nogil=True)
+def metropolis(s, local, ptr, nbr, slot_j, betas, random_order, rng, bound):
     """One Metropolis sweep per entry of ``betas`` (single spin flips)."""
     n = s.size
+    table = np.empty(max(bound, 0) + 1)
     accepted = 0
     d_energy = 0.0
     for beta in betas:
+        if bound >= 0:
+            fill_boltzmann_table(beta, 2.0, table)
         for t in range(n):
             i = next_below(rng, n) if random_order else t
-            de = 2.0 * s[i] * local[i]
-            if de <= 0.0 or next_uniform(rng) < np.exp(-beta * de):
+            aligned = s[i] * local[i]
+            if accept(_metropolis_probability(aligned, beta, table, bound), rng):
                 _flip(i, s, local, ptr, nbr, slot_j)
                 accepted += 1
-                d_energy += de
+                d_energy += 2.0 * aligned
     return accepted, d_energy
 
 
 @njit(cache=True, nogil=True)
-def heat_bath(s, local, ptr, nbr, slot_j, betas, random_order, rng):
-    """Heat bath (Glauber): s_i = +1 with probability 1 / (1 + exp(-2 beta local[i])), one uniform per visit."""
+def metropolis_dense(s, local, dense_j, betas, random_order, rng, bound):
+    """Metropolis on a complete graph with a dense (n, n) coupling matrix (zero diagonal)."""
     n = s.size
+    table = np.empty(max(bound, 0) + 1)
     accepted = 0
     d_energy = 0.0
     for beta in betas:
+        if bound >= 0:
+            fill_boltzmann_table(beta, 2.0, table)
         for t in range(n):
             i = next_below(rng, n) if random_order else t
-            up = next_uniform(rng) * (1.0 + np.exp(-2.0 * beta * local[i])) < 1.0
+            aligned = s[i] * local[i]
+            if accept(_metropolis_probability(aligned, beta, table, bound), rng):
+                _flip_dense(i, s, local, dense_j)
+                accepted += 1
+                d_energy += 2.0 * aligned
+    return accepted, d_energy
+
+
+@njit(cache=True, nogil=True)
+def heat_bath(s, local, ptr, nbr, slot_j, betas, random_order, rng, bound):
+    """Heat bath (Glauber): s_i = +1 with probability 1 / (1 + exp(-2 beta local[i])), one uniform per visit."""
+    n = s.size
+    table = np.empty(2 * max(bound, 0) + 1)
+    accepted = 0
+    d_energy = 0.0
+    for beta in betas:
+        if bound >= 0:
+            _fill_up_table(beta, bound, table)
+        for t in range(n):
+            i = next_below(rng, n) if random_order else t
+            up = next_uniform(rng) < _up_probability(local[i], beta, table, bound)
             if up != (s[i] > 0):
                 d_energy += 2.0 * s[i] * local[i]
                 _flip(i, s, local, ptr, nbr, slot_j)
@@ -69,15 +135,35 @@ def heat_bath(s, local, ptr, nbr, slot_j, betas, random_order, rng):
 
 
 @njit(cache=True, nogil=True)
-def sgd_like_flags(s, local, ptr, nbr, slot_j, h, flag_index, flags, stamps, p_in, first_sweep, sweeps, persist, rng):
+def heat_bath_dense(s, local, dense_j, betas, random_order, rng, bound):
+    """Heat bath on a complete graph with a dense coupling matrix."""
+    n = s.size
+    table = np.empty(2 * max(bound, 0) + 1)
+    accepted = 0
+    d_energy = 0.0
+    for beta in betas:
+        if bound >= 0:
+            _fill_up_table(beta, bound, table)
+        for t in range(n):
+            i = next_below(rng, n) if random_order else t
+            up = next_uniform(rng) < _up_probability(local[i], beta, table, bound)
+            if up != (s[i] > 0):
+                d_energy += 2.0 * s[i] * local[i]
+                _flip_dense(i, s, local, dense_j)
+                accepted += 1
+    return accepted, d_energy
+
+
+@njit(cache=True, nogil=True)
+def sgd_like_flags(s, local, ptr, nbr, slot_j, h, flag_index, batch, p_in, first_sweep, sweeps, persist, rng):
     """SGD-like sweeps in sequential order: flip iff the energy change on the batch terms is <= 0.
 
-    Flag ``flag_index[k]`` decides half-edge slot k; flag ``flags.size - n + i`` decides the field term of i
+    Flag ``flag_index[k]`` decides half-edge slot k; flag ``batch.size - n + i`` decides the field term of i
     (drawn only where h_i != 0).  The batch changes every ``persist`` sweeps; flags are drawn lazily at
-    first use in an epoch (in batch with probability ``p_in``).
+    first use in an epoch (in batch with probability ``p_in``; see ``in_batch``).
     """
     n = s.size
-    field_base = flags.size - n
+    field_base = batch.size - n
     accepted = 0
     d_energy = 0.0
     for sweep in range(first_sweep, first_sweep + sweeps):
@@ -85,19 +171,10 @@ def sgd_like_flags(s, local, ptr, nbr, slot_j, h, flag_index, flags, stamps, p_i
         for i in range(n):
             batch_field = 0.0
             for k in range(ptr[i], ptr[i + 1]):
-                f = flag_index[k]
-                if stamps[f] != epoch:
-                    stamps[f] = epoch
-                    flags[f] = next_uniform(rng) < p_in
-                if flags[f]:
+                if in_batch(batch, flag_index[k], epoch, p_in, rng):
                     batch_field += slot_j[k] * s[nbr[k]]
-            if h[i] != 0.0:
-                f = field_base + i
-                if stamps[f] != epoch:
-                    stamps[f] = epoch
-                    flags[f] = next_uniform(rng) < p_in
-                if flags[f]:
-                    batch_field += h[i]
+            if h[i] != 0.0 and in_batch(batch, field_base + i, epoch, p_in, rng):
+                batch_field += h[i]
             if s[i] * batch_field <= 0.0:
                 d_energy += 2.0 * s[i] * local[i]
                 _flip(i, s, local, ptr, nbr, slot_j)

@@ -39,10 +39,10 @@ class ColoringBackend:
         return 0
 
     @staticmethod
-    def sgd_like_flags(state: State, flag_index, flags, stamps, s: float, sweeps: int, persist: int):
+    def sgd_like_flags(state: State, flag_index, batch, s: float, sweeps: int, persist: int):
         g = state.problem.graph
         return ck.sgd_like_flags(
-            state.x, state.cache, g.ptr, g.nbr, flag_index, flags, stamps, s, state.sweep, sweeps, persist, state.rng
+            state.x, state.cache, g.ptr, g.nbr, flag_index, batch, s, state.sweep, sweeps, persist, state.rng
         )
 
 
@@ -54,15 +54,21 @@ class IsingBackend:
 
     @staticmethod
     def metropolis(state: State, betas: np.ndarray, random_order: bool):
-        p = state.problem
-        g = p.graph
-        return ik.metropolis(state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, betas, random_order, state.rng)
+        return IsingBackend._fixed_beta(ik.metropolis, ik.metropolis_dense, state, betas, random_order)
 
     @staticmethod
     def heat_bath(state: State, betas: np.ndarray, random_order: bool):
+        return IsingBackend._fixed_beta(ik.heat_bath, ik.heat_bath_dense, state, betas, random_order)
+
+    @staticmethod
+    def _fixed_beta(sparse_kernel, dense_kernel, state: State, betas: np.ndarray, random_order: bool):
         p = state.problem
+        if p.uses_dense_kernels:
+            return dense_kernel(state.x, state.cache, p.dense_couplings, betas, random_order, state.rng, p.field_bound)
         g = p.graph
-        return ik.heat_bath(state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, betas, random_order, state.rng)
+        return sparse_kernel(
+            state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, betas, random_order, state.rng, p.field_bound
+        )
 
     sgd_like_table = None  # real-valued couplings: the batch decision needs explicit flags
 
@@ -71,12 +77,12 @@ class IsingBackend:
         return problem.n
 
     @staticmethod
-    def sgd_like_flags(state: State, flag_index, flags, stamps, s: float, sweeps: int, persist: int):
+    def sgd_like_flags(state: State, flag_index, batch, s: float, sweeps: int, persist: int):
         p = state.problem
         g = p.graph
         return ik.sgd_like_flags(
             state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, p.fields,
-            flag_index, flags, stamps, s, state.sweep, sweeps, persist, state.rng,
+            flag_index, batch, s, state.sweep, sweeps, persist, state.rng,
         )  # fmt: skip
 
 

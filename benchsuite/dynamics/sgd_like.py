@@ -67,8 +67,7 @@ class SGDLike(SingleSiteDynamics):
         flag_index = np.arange(2 * g.m, dtype=np.int32) if self.batch == "half-edge" else g.term
         n_flags = (2 * g.m if self.batch == "half-edge" else g.m) + backend.n_field_flags(state.problem)
         state.extra["flag_index"] = flag_index
-        state.extra["flags"] = np.zeros(n_flags, dtype=np.bool_)
-        state.extra["stamps"] = np.full(n_flags, -1, dtype=np.int64)
+        state.extra["batch"] = np.full(n_flags, -2, dtype=np.int64)  # 2 * epoch + flag; -2: never drawn
 
     def _advance(self, backend, state: State, sweeps: int):
         if self._uses_table(backend):
@@ -77,4 +76,4 @@ class SGDLike(SingleSiteDynamics):
                 self._tables[d] = acceptance_table(self.s, d)
             return backend.sgd_like_table(state, self._tables[d], sweeps)
         e = state.extra
-        return backend.sgd_like_flags(state, e["flag_index"], e["flags"], e["stamps"], self.s, sweeps, self.persist)
+        return backend.sgd_like_flags(state, e["flag_index"], e["batch"], self.s, sweeps, self.persist)

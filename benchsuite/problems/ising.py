@@ -15,6 +15,8 @@ from .graph import Graph, complete_edges, lattice_edges, random_regular_edges
 
 MODELS = ("sk", "ea2d", "ea3d", "rrg", "ferro")
 COUPLINGS = ("pm1", "gauss")
+MAX_TABLE_FIELD = 4096  # integer local fields up to this size use acceptance tables
+MAX_DENSE_N = 5000  # complete graphs up to this size use dense kernels (n^2 float64)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -53,6 +55,36 @@ class IsingProblem(PairwiseProblem):
         j = self.couplings[self.graph.term]
         j.setflags(write=False)
         return j
+
+    @cached_property
+    def field_bound(self) -> int:
+        """Largest possible |local field| when all couplings and fields are integers, else -1.
+
+        Integer local fields let the kernels read acceptance probabilities from a table.
+        """
+        j, h = self.couplings, self.fields
+        if not (np.all(j == np.round(j)) and np.all(h == np.round(h))):
+            return -1
+        per_spin = np.abs(h).copy()
+        np.add.at(per_spin, self.graph.edges[:, 0], np.abs(j))
+        np.add.at(per_spin, self.graph.edges[:, 1], np.abs(j))
+        bound = int(per_spin.max(initial=0))
+        return bound if bound <= MAX_TABLE_FIELD else -1
+
+    @property
+    def uses_dense_kernels(self) -> bool:
+        """True for complete graphs small enough (n <= 5000) for a dense coupling matrix."""
+        return self.m == self.n * (self.n - 1) // 2 and self.n <= MAX_DENSE_N
+
+    @cached_property
+    def dense_couplings(self) -> np.ndarray:
+        """Symmetric (n, n) coupling matrix with zero diagonal (read-only)."""
+        dense = np.zeros((self.n, self.n))
+        e = self.graph.edges
+        dense[e[:, 0], e[:, 1]] = self.couplings
+        dense[e[:, 1], e[:, 0]] = self.couplings
+        dense.setflags(write=False)
+        return dense
 
     @property
     def flip_symmetric(self) -> bool:
