@@ -156,3 +156,17 @@ def test_demo_writes_plot(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Metropolis T=0.6" in out and "SGD-like s=0.9" in out
     assert cli.main(["demo", "--out", str(tmp_path / "missing")]) == 2
+
+
+def test_run_many_equals_sequential_runs():
+    from benchsuite.score import run_many
+
+    p = coloring(n=500, q=5, c=10, seed=1)
+    dyn = SGDLike(0.7, "term", persist=2)
+    parallel = run_many(p, dyn, 30, seeds=[3, 4, 5], workers=2)
+    for seed, traj in zip([3, 4, 5], parallel):
+        alone = run(p, dyn, 30, seed=seed)
+        np.testing.assert_array_equal(traj.energy, alone.energy)
+        np.testing.assert_array_equal(traj.final_x, alone.final_x)
+    with pytest.raises(ValidationError, match="seeds"):
+        run_many(p, dyn, 30, seeds=[])

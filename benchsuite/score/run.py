@@ -138,3 +138,29 @@ def run(
         params=dynamics.params(),
         final_x=state.x.copy(),
     )
+
+
+def run_many(
+    problem: PairwiseProblem,
+    dynamics: Dynamics,
+    sweeps: int,
+    seeds,
+    record="log",
+    workers: int | None = None,
+) -> list[Trajectory]:
+    """Independent replicas, one per seed, advanced in parallel threads (the kernels release the GIL).
+
+    Results are in the order of ``seeds`` and identical to calling :func:`run` on each seed in turn.
+    ``workers`` defaults to the number of cores.
+    """
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    seeds = list(seeds)
+    if not seeds:
+        raise ValidationError("seeds", "needs at least one seed")
+    workers = _checks.integer("workers", workers if workers is not None else os.cpu_count() or 1, low=1)
+    grid = record_grid(sweeps, record)
+    run(problem, dynamics, 0, seed=seeds[0])  # validate once before spawning threads
+    with ThreadPoolExecutor(max_workers=min(workers, len(seeds))) as pool:
+        return list(pool.map(lambda s: run(problem, dynamics, sweeps, seed=s, record=grid), seeds))
