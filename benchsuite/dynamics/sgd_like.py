@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.stats import binom
 
 from .. import _checks
 from ..errors import ValidationError
@@ -30,6 +29,8 @@ BATCH_RULES = ("half-edge", "term")
 
 def acceptance_table(s: float, max_degree: int) -> np.ndarray:
     """``table[a, b]`` = P[Bin(b, s) <= Bin(a, s)] for independent binomials, ``0 <= a, b <= max_degree``."""
+    from scipy.stats import binom  # imported here: scipy.stats costs 0.3 s at import time
+
     k = np.arange(max_degree + 1)
     pmf = binom.pmf(k[None, :], k[:, None], s)  # pmf[a, j] = P[Bin(a, s) = j]
     cdf = binom.cdf(k[None, :], k[:, None], s)  # cdf[b, j] = P[Bin(b, s) <= j]

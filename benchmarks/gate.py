@@ -1,0 +1,140 @@
+"""CI regression gate: kernel time per sweep at HEAD against a baseline commit, same machine, same job.
+
+    python benchmarks/gate.py                 # baseline HEAD~1, checked out in a temporary git worktree
+    python benchmarks/gate.py --base main~3 --rounds 5
+
+Each side is measured in its own subprocess with ``PYTHONPATH`` pointing at its tree (and its own numba
+cache); sides alternate for ``--rounds`` rounds and the fastest time of each kernel is kept, so slow drifts of
+the machine hit both.  The table is printed either way; the exit status is 1 when a kernel's HEAD / base
+ratio exceeds ``--threshold``.  The default threshold, 1.25, is about five times the spread measured by
+running the gate with HEAD as its own baseline on a 2-core machine (see README).  A baseline that cannot be
+measured (no previous commit, or an API it does not have) skips the gate with a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+KERNELS = {
+    "rrg3-metropolis": ("ising:model=rrg,n=50000,d=3", "metropolis:T=1.0"),
+    "rrg3-anneal": ("ising:model=rrg,n=50000,d=3", "anneal:beta0=0.1,beta1=3"),
+    "rrg3-sgd-like": ("ising:model=rrg,n=50000,d=3", "sgd-like:s=0.5"),
+    "sk-metropolis": ("ising:model=sk,n=500,couplings=gauss", "metropolis:T=0.5"),
+    "col5-metropolis": ("coloring:n=50000,q=5,c=10", "metropolis:T=1.0"),
+    "col5-heat-bath": ("coloring:n=50000,q=5,c=10", "heat-bath:T=1.0"),
+    "col5-sgd-like": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5"),
+    "col5-sgd-like-term": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5,batch=term"),
+}
+HORIZON = 1_000_000
+SWEEPS_PER_SAMPLE = 5
+SAMPLES = 7
+
+
+def measure() -> dict[str, float]:
+    """Seconds per sweep of each kernel: fastest of SAMPLES timings of SWEEPS_PER_SAMPLE sweeps."""
+    import benchsuite
+    from benchsuite.dynamics import make_dynamics
+    from benchsuite.problems import make_problem
+
+    times = {"_file": benchsuite.__file__}
+    for name, (problem_spec, dynamics_spec) in KERNELS.items():
+        dyn = make_dynamics(dynamics_spec)
+        state = dyn.init(make_problem(problem_spec, seed=1), 1, horizon=HORIZON)
+        dyn.step(state, 10)  # compile or load from cache, and relax a little
+        best = float("inf")
+        for _ in range(SAMPLES):
+            t0 = time.perf_counter()
+            dyn.step(state, SWEEPS_PER_SAMPLE)
+            best = min(best, (time.perf_counter() - t0) / SWEEPS_PER_SAMPLE)
+        times[name] = best
+    return times
+
+
+def _measure_tree(tree: Path, cache: Path) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(tree), NUMBA_CACHE_DIR=str(cache))
+    proc = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--measure"],
+        env=env, capture_output=True, text=True, check=False, cwd=tree,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"measurement in {tree} failed: {last}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    if not Path(result.pop("_file")).resolve().is_relative_to(tree.resolve()):
+        raise RuntimeError(f"measurement in {tree} imported benchsuite from elsewhere")
+    return result
+
+
+def _git(*args: str, cwd: Path) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", default=os.environ.get("BENCHSUITE_GATE_BASE", "HEAD~1"), help="baseline revision")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating base/head measurement rounds")
+    parser.add_argument("--threshold", type=float, default=1.25, help="fail when HEAD / base exceeds this")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure()))
+        return 0
+
+    head = Path(_git("rev-parse", "--show-toplevel", cwd=Path(__file__).parent))
+    try:
+        base_rev = _git("rev-parse", "--verify", "--quiet", f"{args.base}^{{commit}}", cwd=head)
+    except subprocess.CalledProcessError:
+        print(f"gate skipped: no baseline revision {args.base!r}")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="benchsuite-gate-") as tmp:
+        base = Path(tmp) / "base"
+        _git("worktree", "add", "--detach", "--quiet", str(base), base_rev, cwd=head)
+        try:
+            best: dict[str, dict[str, float]] = {"base": {}, "head": {}}
+            for r in range(args.rounds):
+                order = [("base", base), ("head", head)] if r % 2 == 0 else [("head", head), ("base", base)]
+                for side, tree in order:
+                    try:
+                        times = _measure_tree(tree, Path(tmp) / f"numba-cache-{side}")
+                    except RuntimeError as exc:
+                        if side == "base":
+                            print(f"gate skipped: baseline {base_rev[:10]} cannot be measured ({exc})")
+                            return 0
+                        raise
+                    for k, v in times.items():
+                        best[side][k] = min(v, best[side].get(k, float("inf")))
+        finally:
+            _git("worktree", "remove", "--force", str(base), cwd=head)
+    return report(best, base_rev, args.threshold)
+
+
+def report(best: dict[str, dict[str, float]], base_rev: str, threshold: float) -> int:
+    """Print the table; return 1 if any kernel slowed down beyond ``threshold``."""
+    print(f"kernel regression gate: HEAD vs {base_rev[:10]} (seconds per sweep, fastest of all rounds)")
+    print(f"{'kernel':<22}{'base ms':>10}{'head ms':>10}{'head/base':>11}")
+    failed = []
+    for name in best["head"]:
+        if name not in best["base"]:
+            print(f"{name:<22}{'-':>10}{1e3 * best['head'][name]:>10.3f}{'new':>11}")
+            continue
+        ratio = best["head"][name] / best["base"][name]
+        flag = "  SLOWER" if ratio > threshold else ""
+        print(f"{name:<22}{1e3 * best['base'][name]:>10.3f}{1e3 * best['head'][name]:>10.3f}{ratio:>11.3f}{flag}")
+        if ratio > threshold:
+            failed.append(name)
+    if failed:
+        print(f"FAIL: {', '.join(failed)} slower than {threshold:g} x baseline")
+        return 1
+    print(f"ok: no kernel slower than {threshold:g} x baseline")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
