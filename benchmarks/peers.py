@@ -23,17 +23,20 @@ import argparse
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 PEER_NOTE = "not installed here (pip install dwave-samplers openjij)"
 
 
-Sampler = Callable[[int], tuple[float, float | None]]  # sweeps -> (final e per spin, reported seconds or None)
+# (sweeps, reads) -> (final energies per spin of the reads, sampling seconds reported by the sampler or None)
+Sampler = Callable[[int, int], tuple[np.ndarray, float | None]]
 
 
 def _best_time(call: Sampler, sweeps: int, repeats: int) -> float:
     best = float("inf")
     for _ in range(repeats):
         t0 = time.perf_counter()
-        _, reported = call(sweeps)
+        _, reported = call(sweeps, 1)
         best = min(best, reported if reported is not None else time.perf_counter() - t0)
     return best
 
@@ -41,7 +44,7 @@ def _best_time(call: Sampler, sweeps: int, repeats: int) -> float:
 def ns_per_update(call: Sampler, sweeps: int, n: int, repeats: int) -> float:
     """Differential ns per attempted single-variable update."""
     short = max(sweeps // 4, 1)
-    call(short)  # warm-up (JIT compile or cache load, peer initialisation)
+    call(short, 1)  # warm-up (JIT compile or cache load, peer initialisation)
     t_long = _best_time(call, sweeps, repeats)
     t_short = _best_time(call, short, repeats)
     return 1e9 * (t_long - t_short) / ((sweeps - short) * n)
@@ -62,10 +65,10 @@ def ising_peers(problem, beta0: float, beta1: float, seed: int) -> dict[str, Sam
         bqm = dimod.BinaryQuadraticModel.from_ising(h, J)
         sa = SimulatedAnnealingSampler()
 
-        def dwave_sa(sweeps: int) -> tuple[float, None]:
-            res = sa.sample(bqm, num_reads=1, num_sweeps=sweeps, beta_range=(beta0, beta1),
+        def dwave_sa(sweeps: int, reads: int) -> tuple[np.ndarray, None]:
+            res = sa.sample(bqm, num_reads=reads, num_sweeps=sweeps, beta_range=(beta0, beta1),
                             beta_schedule_type="geometric", seed=seed)  # fmt: skip
-            return res.first.energy / problem.n, None
+            return np.asarray(res.record.energy) / problem.n, None
 
         peers["dwave-samplers SA"] = dwave_sa
     try:
@@ -75,9 +78,10 @@ def ising_peers(problem, beta0: float, beta1: float, seed: int) -> dict[str, Sam
     else:
         oj = openjij.SASampler()
 
-        def openjij_sa(sweeps: int) -> tuple[float, float]:
-            res = oj.sample_ising(h, J, num_reads=1, num_sweeps=sweeps, beta_min=beta0, beta_max=beta1, seed=seed)
-            return res.first.energy / problem.n, res.info["execution_time"] * 1e-6  # reported in microseconds
+        def openjij_sa(sweeps: int, reads: int) -> tuple[np.ndarray, float]:
+            res = oj.sample_ising(h, J, num_reads=reads, num_sweeps=sweeps, beta_min=beta0, beta_max=beta1, seed=seed)
+            # execution_time: microseconds per read
+            return np.asarray(res.record.energy) / problem.n, res.info["execution_time"] * 1e-6
 
         peers["openjij SA"] = openjij_sa
     return peers
@@ -85,25 +89,29 @@ def ising_peers(problem, beta0: float, beta1: float, seed: int) -> dict[str, Sam
 
 def compare_annealers(problem, label: str, args) -> list[tuple[str, float, float]]:
     from benchsuite.dynamics import Annealing
-    from benchsuite.score import run
+    from benchsuite.score import run_many
 
     ours = Annealing(args.beta0, args.beta1, "geometric")
     rows = []
 
-    def ours_run(sweeps: int) -> tuple[float, None]:
-        return run(problem, ours, sweeps, seed=args.seed, record=[sweeps]).energy[-1], None
+    def ours_run(sweeps: int, reads: int) -> tuple[np.ndarray, None]:
+        seeds = range(args.seed, args.seed + reads)
+        trajs = run_many(problem, ours, sweeps, seeds=seeds, record=[sweeps], workers=1)
+        return np.array([t.energy[-1] for t in trajs]), None
 
     callers: dict[str, Sampler] = {"benchsuite anneal": ours_run}
     callers.update(ising_peers(problem, args.beta0, args.beta1, args.seed))
     for name, call in callers.items():
         ns = ns_per_update(call, args.sweeps, problem.n, args.repeats)
-        rows.append((name, ns, call(args.sweeps)[0]))
+        energies = call(args.sweeps, args.reads)[0]
+        rows.append((name, ns, energies))
     print(f"\n{label}: n={problem.n}, {args.sweeps} sweeps, beta {args.beta0} -> {args.beta1} (geometric)")
-    print(f"{'annealer':<22}{'ns/update':>11}{'final e/spin':>14}{'ours / peer':>13}")
+    print(f"{'annealer':<22}{'ns/update':>11}{'ours / peer':>13}   final e/spin, mean +- s.e. of {args.reads} reads")
     ours_ns = rows[0][1]
-    for name, ns, energy in rows:
+    for name, ns, energies in rows:
         ratio = "" if name == "benchsuite anneal" else f"{ours_ns / ns:.3f}"
-        print(f"{name:<22}{ns:>11.2f}{energy:>14.4f}{ratio:>13}")
+        err = energies.std(ddof=1) / np.sqrt(energies.size) if energies.size > 1 else float("nan")
+        print(f"{name:<22}{ns:>11.2f}{ratio:>13}   {energies.mean():.5f} +- {err:.5f}")
     if len(rows) == 1:
         print(f"(peers {PEER_NOTE})")
     return rows
@@ -126,7 +134,7 @@ def compare_sgd_like(args) -> None:
         ("sgd-like s=0.5 (half-edge, persist=2)", SGDLike(0.5, persist=2)),
     ]:
         ns = ns_per_update(
-            lambda sweeps, dyn=dyn: (run(problem, dyn, sweeps, seed=args.seed, record=[sweeps]).energy[-1], None),
+            lambda sweeps, _reads, dyn=dyn: (run(problem, dyn, sweeps, seed=args.seed, record=[sweeps]).energy, None),
             args.sweeps,
             problem.n,
             args.repeats,
@@ -145,6 +153,7 @@ def main() -> None:
     parser.add_argument("--beta1", type=float, default=3.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reads", type=int, default=5, help="independent reads for the final-energy comparison")
     parser.add_argument("--no-sgd", action="store_true", help="skip the colouring table")
     args = parser.parse_args()
 
