@@ -73,6 +73,13 @@ def test_heat_bath(name, order):
     _compare(problem, HeatBath(0.8, order), 6, lambda p, x, r: naive.heat_bath(p, x, betas, order == "random", r))
 
 
+def test_heat_bath_far_below_underflow():
+    """At beta = 1000 every exp(-beta k), k >= 1, underflows; weights relative to the best colour still work."""
+    problem = PROBLEMS["coloring-er"]()
+    betas = np.full(3, 1000.0)
+    _compare(problem, HeatBath(1e-3), 3, lambda p, x, r: naive.heat_bath(p, x, betas, False, r))
+
+
 @pytest.mark.parametrize("name", PROBLEMS)
 @pytest.mark.parametrize("schedule", ["linear", "geometric"])
 def test_annealing(name, schedule):

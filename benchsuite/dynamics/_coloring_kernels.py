@@ -65,7 +65,7 @@ def metropolis(x, counts, ptr, nbr, max_degree, betas, random_order, rng):
 
 @njit(cache=True, nogil=True)
 def heat_bath(x, counts, ptr, nbr, max_degree, betas, random_order, rng):
-    """Heat bath: the new colour of i is drawn from exp(-beta counts[i, a]) over all q colours (one uniform)."""
+    """Heat bath: the new colour of i is drawn with weights exp(-beta counts[i, a]) over all q colours (one uniform)."""
     n, q = counts.shape
     boltzmann = np.empty(max_degree + 1)
     weights = np.empty(q)
@@ -76,9 +76,12 @@ def heat_bath(x, counts, ptr, nbr, max_degree, betas, random_order, rng):
             boltzmann[k] = np.exp(-beta * k)
         for t in range(n):
             i = next_below(rng, n) if random_order else t
+            least = counts[i, 0]
+            for a in range(1, q):
+                least = min(least, counts[i, a])
             total = 0.0
-            for a in range(q):
-                weights[a] = boltzmann[counts[i, a]]
+            for a in range(q):  # relative to the best colour, so that low T cannot underflow every weight
+                weights[a] = boltzmann[counts[i, a] - least]
                 total += weights[a]
             u = next_uniform(rng) * total
             new = q - 1
