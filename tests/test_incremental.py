@@ -20,7 +20,7 @@ def _checked_coloring_move(moves):
 
     def move(i, old, new, x, counts, ptr, nbr):
         original(i, old, new, x, counts, ptr, nbr)
-        np.testing.assert_array_equal(counts, ck.colour_counts(x, ptr, nbr, counts.shape[1]))
+        np.testing.assert_array_equal(counts, ck.colour_counts(x, ptr, nbr, counts.shape[1], 127))
         moves.append(i)
 
     return move
@@ -42,7 +42,7 @@ def test_coloring_cache_after_every_move(rule, monkeypatch):
     p = coloring(n=32, q=4, c=5, seed=3)
     g = p.graph
     x = p.random_configuration(np.random.default_rng(0))
-    counts = ck.colour_counts(x, g.ptr, g.nbr, p.q)
+    counts = ck.colour_counts(x, g.ptr, g.nbr, p.q, g.max_degree)
     e0 = p.energy(x)
     moves: list[int] = []
     monkeypatch.setattr(ck, "_move", _checked_coloring_move(moves))

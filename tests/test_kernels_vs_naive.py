@@ -155,3 +155,13 @@ def test_seed_state_independent_of_dynamics_choice():
     b = SGDLike(0.5).init(problem, 5)
     np.testing.assert_array_equal(a.x, b.x)
     np.testing.assert_array_equal(a.rng, seed_state(np.random.SeedSequence(5).spawn(2)[1]))
+
+
+def test_wide_count_dtype_for_high_degree():
+    """Maximum degree above 127: colour counts switch to int16 and the kernels still match the twin."""
+    problem = coloring(n=400, q=3, c=140, planted=False, seed=1)
+    assert problem.graph.max_degree > 127
+    state = Metropolis(1.0).init(problem, 0)
+    assert state.cache.dtype == np.int16
+    betas = np.full(2, 1.0)
+    _compare(problem, Metropolis(1.0), 2, lambda p, x, r: naive.metropolis(p, x, betas, False, r))

@@ -1,4 +1,5 @@
-"""Jitted sweeps for q-colouring.  Cached field: ``counts[i, a]`` = neighbours of i holding colour a.
+"""Jitted sweeps for q-colouring.  Cached field: ``counts[i, a]`` = neighbours of i holding colour a (int8 when
+the maximum degree allows).
 
 Energy changes are integers, so acceptance probabilities come from small per-sweep lookup tables.
 All kernels mutate ``x``, ``counts`` and the RNG state in place and return
@@ -16,15 +17,20 @@ from .._rng import next_below, next_uniform
 from ._acceptance import accept, fill_boltzmann_table
 
 
+def colour_counts(x: np.ndarray, ptr: np.ndarray, nbr: np.ndarray, q: int, max_degree: int) -> np.ndarray:
+    """``counts[i, a]`` = number of neighbours of i with colour a, in the smallest integer dtype that holds
+    ``max_degree`` (int8 for sparse graphs, so the scattered count updates stay in cache)."""
+    dtype = np.int8 if max_degree <= 127 else np.int16 if max_degree <= 32767 else np.int32
+    counts = np.zeros((x.size, q), dtype=dtype)
+    _fill_counts(x, ptr, nbr, counts)
+    return counts
+
+
 @njit(cache=True, nogil=True)
-def colour_counts(x, ptr, nbr, q):
-    """``counts[i, a]`` = number of neighbours of i with colour a."""
-    n = x.size
-    counts = np.zeros((n, q), dtype=np.int32)
-    for i in range(n):
+def _fill_counts(x, ptr, nbr, counts):
+    for i in range(x.size):
         for k in range(ptr[i], ptr[i + 1]):
             counts[i, x[nbr[k]]] += 1
-    return counts
 
 
 @njit(inline="always", cache=True)

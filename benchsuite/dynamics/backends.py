@@ -17,7 +17,7 @@ class ColoringBackend:
     @staticmethod
     def cache(problem: ColoringProblem, x: np.ndarray) -> np.ndarray:
         g = problem.graph
-        return ck.colour_counts(x, g.ptr, g.nbr, problem.q)
+        return ck.colour_counts(x, g.ptr, g.nbr, problem.q, g.max_degree)
 
     @staticmethod
     def metropolis(state: State, betas: np.ndarray, random_order: bool):
@@ -50,7 +50,9 @@ class IsingBackend:
     @staticmethod
     def cache(problem: IsingProblem, x: np.ndarray) -> np.ndarray:
         g = problem.graph
-        return ik.local_fields(x, g.ptr, g.nbr, problem.slot_couplings, problem.fields)
+        if problem.uses_dense_kernels:
+            return problem.dense_couplings @ x.astype(np.float64) + problem.fields
+        return ik.local_fields(x, g.ptr, g.nbr, *problem.kernel_couplings)
 
     @staticmethod
     def metropolis(state: State, betas: np.ndarray, random_order: bool):
@@ -66,9 +68,8 @@ class IsingBackend:
         if p.uses_dense_kernels:
             return dense_kernel(state.x, state.cache, p.dense_couplings, betas, random_order, state.rng, p.field_bound)
         g = p.graph
-        return sparse_kernel(
-            state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, betas, random_order, state.rng, p.field_bound
-        )
+        slot_j, _ = p.kernel_couplings
+        return sparse_kernel(state.x, state.cache, g.ptr, g.nbr, slot_j, betas, random_order, state.rng, p.field_bound)
 
     sgd_like_table = None  # real-valued couplings: the batch decision needs explicit flags
 
@@ -80,8 +81,9 @@ class IsingBackend:
     def sgd_like_flags(state: State, flag_index, batch, s: float, sweeps: int, persist: int):
         p = state.problem
         g = p.graph
+        slot_j, h = p.kernel_couplings
         return ik.sgd_like_flags(
-            state.x, state.cache, g.ptr, g.nbr, p.slot_couplings, p.fields,
+            state.x, state.cache, g.ptr, g.nbr, slot_j, h,
             flag_index, batch, s, state.sweep, sweeps, persist, state.rng,
         )  # fmt: skip
 

@@ -71,6 +71,16 @@ class IsingProblem(PairwiseProblem):
         bound = int(per_spin.max(initial=0))
         return bound if bound <= MAX_TABLE_FIELD else -1
 
+    @cached_property
+    def kernel_couplings(self) -> tuple[np.ndarray, np.ndarray]:
+        """(J per CSR slot, h) as the sparse kernels take them: int8 when every local field fits in int8
+        (integer model with ``field_bound <= 127``), float64 otherwise.  Read-only."""
+        dtype = np.int8 if 0 <= self.field_bound <= 127 else np.float64
+        j, h = self.slot_couplings.astype(dtype), self.fields.astype(dtype)
+        for a in (j, h):
+            a.setflags(write=False)
+        return j, h
+
     @property
     def uses_dense_kernels(self) -> bool:
         """True for complete graphs small enough (n <= 5000) for a dense coupling matrix."""
