@@ -29,7 +29,7 @@ PROBLEMS = {
 
 def test_instances_cover_every_kernel_path():
     paths = {
-        (p.uses_dense_kernels, p.field_bound >= 0) for p in map(lambda f: f(), PROBLEMS.values()) if p.family == "ising"
+        (p.uses_dense_kernels, p.field_bound >= 0) for p in (f() for f in PROBLEMS.values()) if p.family == "ising"
     }
     assert paths == {(False, True), (False, False), (True, False), (True, True)}
 
