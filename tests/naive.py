@@ -84,9 +84,10 @@ def binomial_not_above(n_new: int, n_old: int, s: float) -> float:
 
 
 def sgd_like_binomial(problem, x, s, sweeps, rng: PyXoshiro):
-    """Colouring, half-edge rule, fresh batch each sweep: accept with P[Bin(n_new, s) <= Bin(n_old, s)].
+    """Half-edge rule, fresh batch each sweep: accept with P[Bin(n_new, s) <= Bin(n_old, s)].
 
-    Neighbour colour counts are taken from the edge list, not from cached fields.
+    n_old / n_new: terms at i in conflict before / after the proposal (colouring: neighbours with the old /
+    new colour; +-1 Ising: unsatisfied / satisfied edges), counted from the edge list, not from cached fields.
     """
     x = x.copy()
     start = problem.energy(x)
@@ -94,10 +95,15 @@ def sgd_like_binomial(problem, x, s, sweeps, rng: PyXoshiro):
     edges = problem.graph.edges
     for _ in range(sweeps):
         for i in range(problem.n):
-            old = int(x[i])
-            new = _propose_colour(old, problem.q, rng)
+            new = _new_value(problem, x, i, rng)
             nbrs = np.concatenate([edges[edges[:, 0] == i, 1], edges[edges[:, 1] == i, 0]])
-            p = binomial_not_above(int(np.sum(x[nbrs] == new)), int(np.sum(x[nbrs] == old)), s)
+            if problem.family == "coloring":
+                n_old, n_new = int(np.sum(x[nbrs] == x[i])), int(np.sum(x[nbrs] == new))
+            else:
+                terms = np.concatenate([np.flatnonzero(edges[:, 0] == i), np.flatnonzero(edges[:, 1] == i)])
+                satisfied = problem.couplings[terms] * x[i] * x[nbrs] > 0
+                n_old, n_new = int(np.sum(~satisfied)), int(np.sum(satisfied))
+            p = binomial_not_above(n_new, n_old, s)
             if p >= 1.0 - 1e-12 or (p > 0.0 and rng.uniform() < p):
                 x = _with(x, i, new)
                 accepted += 1

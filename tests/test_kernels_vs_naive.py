@@ -96,7 +96,7 @@ def test_annealing_with_user_array():
     _compare(problem, Annealing(betas=betas), 5, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
 
 
-@pytest.mark.parametrize("name", ["coloring-er", "coloring-regular"])
+@pytest.mark.parametrize("name", ["coloring-er", "coloring-regular", "ising-rrg-pm1"])
 @pytest.mark.parametrize("s", [0.3, 0.75, 1.0])
 def test_sgd_like_binomial_table(name, s):
     problem = PROBLEMS[name]()
@@ -114,6 +114,7 @@ def test_sgd_like_explicit_flags(name, batch, persist):
 
 
 def test_sgd_like_ising_half_edge_fresh_batch():
+    """Gaussian couplings and fields: the half-edge rule needs explicit flags."""
     problem = PROBLEMS["ising-ea2d-gauss-field"]()
     _compare(problem, SGDLike(0.5), 5, lambda p, x, r: naive.sgd_like_flags(p, x, 0.5, "half-edge", 1, 0, 5, r))
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from benchsuite.dynamics import Metropolis, SGDLike
-from benchsuite.problems import coloring
+from benchsuite.problems import coloring, ising
 from benchsuite.validate import AutocorrError, energy_series, integrated_time, mean_and_error
 
 
@@ -42,16 +42,18 @@ def test_sgd_like_small_s_stays_hot_and_energy_falls_with_s(planted_c10):
         assert means[k] - means[k + 1] > 5 * np.hypot(errs[k], errs[k + 1])
 
 
-def test_binomial_shortcut_has_the_law_of_explicit_half_edge_flags(planted_c10):
-    """Half-edge rule, fresh batch: the one-uniform decision and explicit flags (persist=1, forced through
-    the flag kernel with a batch kept for 1 sweep) give the same stationary energy within 5 combined errors."""
+@pytest.mark.parametrize("family", ["coloring", "ising"])
+def test_binomial_shortcut_has_the_law_of_explicit_half_edge_flags(planted_c10, family):
+    """Half-edge rule, fresh batch: the one-uniform decision and explicit flags (forced through the flag
+    kernel) give the same stationary energy within 5 combined standard errors."""
 
     class ExplicitFlags(SGDLike):
-        def _uses_table(self, backend):
+        def _uses_table(self, backend, problem):
             return False
 
-    a = mean_and_error(energy_series(planted_c10, SGDLike(0.7), 2_000, seed=5, burn_in=300))
-    b = mean_and_error(energy_series(planted_c10, ExplicitFlags(0.7), 2_000, seed=6, burn_in=300))
+    problem = planted_c10 if family == "coloring" else ising("rrg", n=5000, d=3, seed=1)
+    a = mean_and_error(energy_series(problem, SGDLike(0.7), 2_000, seed=5, burn_in=300))
+    b = mean_and_error(energy_series(problem, ExplicitFlags(0.7), 2_000, seed=6, burn_in=300))
     assert abs(a[0] - b[0]) < 5 * np.hypot(a[1], b[1])
 
 

@@ -157,6 +157,29 @@ def heat_bath_dense(s, local, dense_j, betas, random_order, rng, bound):
 
 
 @njit(cache=True, nogil=True)
+def sgd_like_table(s, local, ptr, nbr, slot_j, accept_prob, sweeps, rng):
+    """SGD-like sweeps for +-1 couplings without fields: half-edge rule, fresh batch each sweep, in order.
+
+    With n_sat satisfied and n_unsat unsatisfied edges at i (s_i local_i = n_sat - n_unsat), the batch
+    energy change of a flip is 2 (Bin(n_sat, s) - Bin(n_unsat, s)), so the flip is accepted with
+    ``accept_prob[n_unsat, n_sat]`` = P[Bin(n_sat, s) <= Bin(n_unsat, s)], as in the colouring kernel.
+    """
+    n = s.size
+    accepted = 0
+    d_energy = 0.0
+    for _ in range(sweeps):
+        for i in range(n):
+            aligned = np.int64(s[i] * local[i])
+            degree = ptr[i + 1] - ptr[i]
+            n_sat = (degree + aligned) // 2
+            if accept(accept_prob[degree - n_sat, n_sat], rng):
+                _flip(i, s, local, ptr, nbr, slot_j)
+                accepted += 1
+                d_energy += 2.0 * aligned
+    return accepted, d_energy
+
+
+@njit(cache=True, nogil=True)
 def sgd_like_flags(s, local, ptr, nbr, slot_j, h, flag_index, batch, p_in, first_sweep, sweeps, persist, rng):
     """SGD-like sweeps in sequential order: flip iff the energy change on the batch terms is <= 0.
 

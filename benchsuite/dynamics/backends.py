@@ -30,6 +30,10 @@ class ColoringBackend:
         return ck.heat_bath(state.x, state.cache, g.ptr, g.nbr, g.max_degree, betas, random_order, state.rng)
 
     @staticmethod
+    def has_binomial_rule(problem: ColoringProblem) -> bool:
+        return True
+
+    @staticmethod
     def sgd_like_table(state: State, accept_prob: np.ndarray, sweeps: int):
         g = state.problem.graph
         return ck.sgd_like_table(state.x, state.cache, g.ptr, g.nbr, accept_prob, sweeps, state.rng)
@@ -71,7 +75,17 @@ class IsingBackend:
         slot_j, _ = p.kernel_couplings
         return sparse_kernel(state.x, state.cache, g.ptr, g.nbr, slot_j, betas, random_order, state.rng, p.field_bound)
 
-    sgd_like_table = None  # real-valued couplings: the batch decision needs explicit flags
+    @staticmethod
+    def has_binomial_rule(problem: IsingProblem) -> bool:
+        """+-1 couplings and no fields; other models need explicit batch flags."""
+        return problem.unit_couplings and not problem.uses_dense_kernels
+
+    @staticmethod
+    def sgd_like_table(state: State, accept_prob: np.ndarray, sweeps: int):
+        p = state.problem
+        g = p.graph
+        slot_j, _ = p.kernel_couplings
+        return ik.sgd_like_table(state.x, state.cache, g.ptr, g.nbr, slot_j, accept_prob, sweeps, state.rng)
 
     @staticmethod
     def n_field_flags(problem: IsingProblem) -> int:

@@ -10,8 +10,10 @@ Ising).  The batch holds each term with probability ``s``:
 
 The batch is redrawn every ``persist`` sweeps (1: every sweep).  Ties (batch change exactly 0) are
 accepted, so ``s = 1`` is a greedy zero-temperature quench.  The true energy is tracked with the full
-change.  For colouring with the half-edge rule and ``persist=1`` the decision is drawn in one uniform
-from P[Bin(n_new, s) <= Bin(n_old, s)] (exactly the same law as explicit flags, at Metropolis cost).
+change.  With the half-edge rule and ``persist=1``, on colouring and on Ising models with +-1 couplings
+and no field, the decision is drawn in one uniform from P[Bin(n_new, s) <= Bin(n_old, s)], where n_old /
+n_new count the terms in conflict before / after the move (exactly the law of explicit flags, since each
+half-edge is used once per sweep, at Metropolis cost).  Otherwise flags are drawn explicitly.
 """
 
 from __future__ import annotations
@@ -55,14 +57,14 @@ class SGDLike(SingleSiteDynamics):
     def params(self) -> dict[str, Any]:
         return {"s": self.s, "batch": self.batch, "persist": self.persist}
 
-    def _uses_table(self, backend) -> bool:
-        return backend.sgd_like_table is not None and self.batch == "half-edge" and self.persist == 1
+    def _uses_table(self, backend, problem) -> bool:
+        return backend.has_binomial_rule(problem) and self.batch == "half-edge" and self.persist == 1
 
     def _prepare(self, state: State, horizon: int | None) -> None:
         from .backends import backend_for
 
         backend = backend_for(state.problem)
-        if self._uses_table(backend):
+        if self._uses_table(backend, state.problem):
             return
         g = state.problem.graph
         flag_index = np.arange(2 * g.m, dtype=np.int32) if self.batch == "half-edge" else g.term
@@ -71,7 +73,7 @@ class SGDLike(SingleSiteDynamics):
         state.extra["batch"] = np.full(n_flags, -2, dtype=np.int64)  # 2 * epoch + flag; -2: never drawn
 
     def _advance(self, backend, state: State, sweeps: int):
-        if self._uses_table(backend):
+        if self._uses_table(backend, state.problem):
             d = state.problem.graph.max_degree
             if d not in self._tables:
                 self._tables[d] = acceptance_table(self.s, d)

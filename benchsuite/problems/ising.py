@@ -81,6 +81,11 @@ class IsingProblem(PairwiseProblem):
             a.setflags(write=False)
         return j, h
 
+    @cached_property
+    def unit_couplings(self) -> bool:
+        """True when every |J| = 1 and every h = 0 (then s_i local_i = satisfied - unsatisfied edges)."""
+        return bool(np.all(np.abs(self.couplings) == 1.0) and not np.any(self.fields))
+
     @property
     def uses_dense_kernels(self) -> bool:
         """True for complete graphs small enough (n <= 5000) for a dense coupling matrix."""
