@@ -26,19 +26,19 @@ KERNELS = {
     "rrg3-metropolis": ("ising:model=rrg,n=50000,d=3", "metropolis:T=1.0"),
     "rrg3-anneal": ("ising:model=rrg,n=50000,d=3", "anneal:beta0=0.1,beta1=3"),
     "rrg3-sgd-like": ("ising:model=rrg,n=50000,d=3", "sgd-like:s=0.5"),
-    "sk-metropolis": ("ising:model=sk,n=500,couplings=gauss", "metropolis:T=0.5"),
+    "sk-metropolis": ("ising:model=sk,n=1000,couplings=gauss", "metropolis:T=2.0"),
     "col5-metropolis": ("coloring:n=50000,q=5,c=10", "metropolis:T=1.0"),
     "col5-heat-bath": ("coloring:n=50000,q=5,c=10", "heat-bath:T=1.0"),
     "col5-sgd-like": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5"),
     "col5-sgd-like-term": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5,batch=term"),
 }
 HORIZON = 1_000_000
-SWEEPS_PER_SAMPLE = 5
+SAMPLE_SECONDS = 0.02  # each timing sample runs enough sweeps to last about this long
 SAMPLES = 7
 
 
 def measure() -> dict[str, float]:
-    """Seconds per sweep of each kernel: fastest of SAMPLES timings of SWEEPS_PER_SAMPLE sweeps."""
+    """Seconds per sweep of each kernel: fastest of SAMPLES timings of about SAMPLE_SECONDS each."""
     import benchsuite
     from benchsuite.dynamics import make_dynamics
     from benchsuite.problems import make_problem
@@ -48,11 +48,14 @@ def measure() -> dict[str, float]:
         dyn = make_dynamics(dynamics_spec)
         state = dyn.init(make_problem(problem_spec, seed=1), 1, horizon=HORIZON)
         dyn.step(state, 10)  # compile or load from cache, and relax a little
+        t0 = time.perf_counter()
+        dyn.step(state, 1)
+        sweeps = max(1, round(SAMPLE_SECONDS / (time.perf_counter() - t0)))
         best = float("inf")
         for _ in range(SAMPLES):
             t0 = time.perf_counter()
-            dyn.step(state, SWEEPS_PER_SAMPLE)
-            best = min(best, (time.perf_counter() - t0) / SWEEPS_PER_SAMPLE)
+            dyn.step(state, sweeps)
+            best = min(best, (time.perf_counter() - t0) / sweeps)
         times[name] = best
     return times
 
