@@ -26,7 +26,7 @@ KERNELS = {
     "rrg3-metropolis": ("ising:model=rrg,n=50000,d=3", "metropolis:T=1.0"),
     "rrg3-anneal": ("ising:model=rrg,n=50000,d=3", "anneal:beta0=0.1,beta1=3"),
     "rrg3-sgd-like": ("ising:model=rrg,n=50000,d=3", "sgd-like:s=0.5"),
-    "sk-metropolis": ("ising:model=sk,n=1000,couplings=gauss", "metropolis:T=2.0"),
+    "sk-metropolis": ("ising:model=sk,n=256,couplings=gauss", "metropolis:T=2.0"),
     "col5-metropolis": ("coloring:n=50000,q=5,c=10", "metropolis:T=1.0"),
     "col5-heat-bath": ("coloring:n=50000,q=5,c=10", "heat-bath:T=1.0"),
     "col5-sgd-like": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5"),
@@ -82,7 +82,7 @@ def _git(*args: str, cwd: Path) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default=os.environ.get("BENCHSUITE_GATE_BASE", "HEAD~1"), help="baseline revision")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating base/head measurement rounds")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating base/head measurement rounds")
     parser.add_argument("--threshold", type=float, default=1.25, help="fail when HEAD / base exceeds this")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()

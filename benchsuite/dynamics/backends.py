@@ -7,7 +7,7 @@ import numpy as np
 from ..errors import ValidationError
 from ..problems.base import PairwiseProblem
 from ..problems.coloring import ColoringProblem
-from ..problems.ising import IsingProblem
+from ..problems.ising import IsingProblem, aligned_zeros
 from . import _coloring_kernels as ck
 from . import _ising_kernels as ik
 from .base import State
@@ -55,7 +55,10 @@ class IsingBackend:
     def cache(problem: IsingProblem, x: np.ndarray) -> np.ndarray:
         g = problem.graph
         if problem.uses_dense_kernels:
-            return problem.dense_couplings @ x.astype(np.float64) + problem.fields
+            local = aligned_zeros((problem.n,))
+            np.matmul(problem.dense_couplings, x.astype(np.float64), out=local)
+            local += problem.fields
+            return local
         return ik.local_fields(x, g.ptr, g.nbr, *problem.kernel_couplings)
 
     @staticmethod

@@ -19,6 +19,14 @@ MAX_TABLE_FIELD = 4096  # integer local fields up to this size use acceptance ta
 MAX_DENSE_N = 5000  # complete graphs up to this size use dense kernels (n^2 float64)
 
 
+def aligned_zeros(shape: tuple[int, ...], alignment: int = 64) -> np.ndarray:
+    """Float64 zeros whose data starts on an ``alignment``-byte boundary (steady SIMD speed across runs)."""
+    size = int(np.prod(shape))
+    raw = np.zeros(size + alignment // 8)
+    offset = (-raw.ctypes.data % alignment) // 8
+    return raw[offset : offset + size].reshape(shape)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class IsingProblem(PairwiseProblem):
     """Ising energy on ``graph``; spins are int8 +-1.
@@ -94,7 +102,7 @@ class IsingProblem(PairwiseProblem):
     @cached_property
     def dense_couplings(self) -> np.ndarray:
         """Symmetric (n, n) coupling matrix with zero diagonal (read-only)."""
-        dense = np.zeros((self.n, self.n))
+        dense = aligned_zeros((self.n, self.n))
         e = self.graph.edges
         dense[e[:, 0], e[:, 1]] = self.couplings
         dense[e[:, 1], e[:, 0]] = self.couplings
