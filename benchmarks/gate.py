@@ -6,9 +6,10 @@
 Each side is measured in its own subprocess with ``PYTHONPATH`` pointing at its tree (and its own numba
 cache); sides alternate for ``--rounds`` rounds and the fastest time of each kernel is kept, so slow drifts of
 the machine hit both.  The table is printed either way; the exit status is 1 when a kernel's HEAD / base
-ratio exceeds ``--threshold``.  The default threshold, 1.25, is about five times the spread measured by
-running the gate with HEAD as its own baseline on a 2-core machine (see README).  A baseline that cannot be
-measured (no previous commit, or an API it does not have) skips the gate with a message.
+ratio exceeds ``--threshold``.  Noise measured on a 2-core machine by gating HEAD against itself: with 5
+rounds, 4 runs x 8 kernels, every ratio within 1.0% of 1; the worst ratio ever seen in such null runs
+(3 rounds, before the dense arrays were aligned) was 1.094.  The default threshold, 1.15, sits above it.  A baseline that cannot be measured (no previous commit, or an API it
+does not have) skips the gate with a message.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default=os.environ.get("BENCHSUITE_GATE_BASE", "HEAD~1"), help="baseline revision")
     parser.add_argument("--rounds", type=int, default=5, help="alternating base/head measurement rounds")
-    parser.add_argument("--threshold", type=float, default=1.25, help="fail when HEAD / base exceeds this")
+    parser.add_argument("--threshold", type=float, default=1.15, help="fail when HEAD / base exceeds this")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
