@@ -98,13 +98,22 @@ def run(
     Energies are per variable.  ``seed`` fixes the initial configuration and the kernel's random stream.
     ``progress(done, total)`` is called after each recorded chunk.
     """
+    grid = record_grid(sweeps, record)
+    state, ss = _start(problem, dynamics, grid, seed, x0)
+    return _observe(problem, dynamics, state, grid, ss, progress)
+
+
+def _start(problem, dynamics, grid: np.ndarray, seed, x0):
     if not isinstance(problem, PairwiseProblem):
         raise ValidationError("problem", f"must be a problem instance, got {type(problem).__name__}")
     if not isinstance(dynamics, Dynamics):
         raise ValidationError("dynamics", f"must have name, params, init and step; got {type(dynamics).__name__}")
-    grid = record_grid(sweeps, record)
     ss = seed_sequence(seed)
-    state = dynamics.init(problem, ss, x0=x0, horizon=int(grid[-1]))
+    return dynamics.init(problem, ss, x0=x0, horizon=int(grid[-1])), ss
+
+
+def _observe(problem, dynamics, state, grid: np.ndarray, ss, progress) -> Trajectory:
+    """Step ``state`` through ``grid``, recording energy and overlap at each point."""
     n_rec = grid.size
     energy = np.empty(n_rec)
     overlap = None if getattr(problem, "planted", None) is None else np.empty(n_rec)
@@ -151,7 +160,8 @@ def run_many(
     """Independent replicas, one per seed, advanced in parallel threads (the kernels release the GIL).
 
     Results are in the order of ``seeds`` and identical to calling :func:`run` on each seed in turn.
-    ``workers`` defaults to the number of cores.
+    ``workers`` defaults to the number of cores.  The replicas are initialised in the calling thread
+    (Python-level work that would otherwise queue on the GIL), then stepped in the pool.
     """
     import os
     from concurrent.futures import ThreadPoolExecutor
@@ -161,6 +171,6 @@ def run_many(
         raise ValidationError("seeds", "needs at least one seed")
     workers = _checks.integer("workers", workers if workers is not None else os.cpu_count() or 1, low=1)
     grid = record_grid(sweeps, record)
-    run(problem, dynamics, 0, seed=seeds[0])  # validate once before spawning threads
+    started = [_start(problem, dynamics, grid, seed, None) for seed in seeds]
     with ThreadPoolExecutor(max_workers=min(workers, len(seeds))) as pool:
-        return list(pool.map(lambda s: run(problem, dynamics, sweeps, seed=s, record=grid), seeds))
+        return list(pool.map(lambda st: _observe(problem, dynamics, st[0], grid, st[1], None), started))
