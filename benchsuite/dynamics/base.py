@@ -22,8 +22,10 @@ from ..problems.base import PairwiseProblem
 class State:
     """Where a chain is: configuration, cached local fields, total energy, RNG state, sweeps done.
 
-    ``cache`` holds the family's local fields (colouring: neighbour colour counts ``(n, q)``; Ising: local
-    fields ``(n,)``); rule-specific arrays (batch flags, annealing schedule) live in ``extra``.
+    ``cache`` holds the family's local fields, in the most compact exact dtype: colouring, neighbour colour
+    counts ``(n, q)`` (int8 up to degree 127, then int16 / int32); Ising, local fields ``(n,)`` (int8 for
+    integer models with |field| <= 127, else float64).  Rule-specific arrays (batch flags, annealing schedule)
+    live in ``extra``.
     """
 
     problem: PairwiseProblem
