@@ -12,6 +12,7 @@ from . import _coloring_kernels as ck
 from . import _ising_kernels as ik
 from .base import State
 
+
 _NO_DENSE = np.empty((0, 0))  # selects the sparse (CSR) flip in the Ising kernels
 
 
