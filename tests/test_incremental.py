@@ -37,18 +37,6 @@ def _checked_ising_flip(moves, h):
     return flip
 
 
-def _checked_apply_flip(moves, h):
-    original = ik._apply_flip
-
-    def apply_flip(i, s, local, ptr, nbr, slot_j, dense_j):
-        original(i, s, local, ptr, nbr, slot_j, dense_j)
-        expected = dense_j @ s + h if dense_j.shape[0] else ik.local_fields(s, ptr, nbr, slot_j, h)
-        np.testing.assert_allclose(local, expected, atol=1e-12)
-        moves.append(i)
-
-    return apply_flip
-
-
 @pytest.mark.parametrize("rule", ["metropolis", "heat_bath", "sgd_like_table", "sgd_like_flags"])
 def test_coloring_cache_after_every_move(rule, monkeypatch):
     p = coloring(n=32, q=4, c=5, seed=3)
@@ -72,31 +60,48 @@ def test_coloring_cache_after_every_move(rule, monkeypatch):
 
 
 @pytest.mark.parametrize("rule", ["metropolis", "heat_bath", "sgd_like_flags"])
-@pytest.mark.parametrize("dense", [False, True])
-def test_ising_cache_after_every_move(rule, dense, monkeypatch):
-    p = ising("sk", n=15, couplings="gauss", h=0.1, seed=2) if dense else ising("ea2d", L=4, couplings="gauss", h=0.2)
-    assert p.uses_dense_kernels == dense
+def test_ising_cache_after_every_move(rule, monkeypatch):
+    p = ising("ea2d", L=4, couplings="gauss", h=0.2, seed=1)
     g = p.graph
     s = p.random_configuration(np.random.default_rng(0))
     local = ik.local_fields(s, g.ptr, g.nbr, p.slot_couplings, p.fields)
     e0 = p.energy(s)
     moves: list[int] = []
-    if rule == "sgd_like_flags":
-        monkeypatch.setattr(ik, "_flip", _checked_ising_flip(moves, p.fields))
-    else:
-        monkeypatch.setattr(ik, "_apply_flip", _checked_apply_flip(moves, p.fields))
+    monkeypatch.setattr(ik, "_flip", _checked_ising_flip(moves, p.fields))
     rng = np.array([5, 6, 7, 8], dtype=np.uint64)
     betas = np.full(4, 0.7)
-    dense_j = p.dense_couplings if dense else np.empty((0, 0))
     if rule in ("metropolis", "heat_bath"):
         kernel = getattr(ik, rule).py_func
-        accepted, de = kernel(s, local, g.ptr, g.nbr, p.slot_couplings, dense_j, betas, True, rng, p.field_bound)
+        accepted, de = kernel(s, local, g.ptr, g.nbr, p.slot_couplings, betas, True, rng, p.field_bound)
     else:
         batch = np.full(2 * g.m + p.n, -2, np.int64)
         idx = np.arange(2 * g.m, dtype=np.int32)
         accepted, de = ik.sgd_like_flags.py_func(
             s, local, g.ptr, g.nbr, p.slot_couplings, p.fields, idx, batch, 0.5, 0, 4, 1, rng
         )
+    assert accepted == len(moves) > 0
+    assert e0 + de == pytest.approx(p.energy(s), abs=1e-9)
+
+
+@pytest.mark.parametrize("rule", ["metropolis_dense", "heat_bath_dense"])
+def test_dense_ising_cache_after_every_move(rule, monkeypatch):
+    p = ising("sk", n=15, couplings="gauss", h=0.1, seed=2)
+    assert p.uses_dense_kernels
+    s = p.random_configuration(np.random.default_rng(1))
+    local = p.dense_couplings @ s + p.fields
+    e0 = p.energy(s)
+    moves: list[int] = []
+    original = ik._flip_dense
+
+    def flip(i, spins, loc, dense_j):
+        original(i, spins, loc, dense_j)
+        np.testing.assert_allclose(loc, dense_j @ spins + p.fields, atol=1e-12)
+        moves.append(i)
+
+    monkeypatch.setattr(ik, "_flip_dense", flip)
+    rng = np.array([9, 10, 11, 12], dtype=np.uint64)
+    kernel = getattr(ik, rule).py_func
+    accepted, de = kernel(s, local, p.dense_couplings, np.full(4, 1.0), False, rng, p.field_bound)
     assert accepted == len(moves) > 0
     assert e0 + de == pytest.approx(p.energy(s), abs=1e-9)
 

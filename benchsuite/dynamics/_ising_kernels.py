@@ -8,9 +8,8 @@ only), then one uniform when the acceptance probability is strictly between 0 an
 kernels then read acceptance probabilities from a per-sweep table instead of calling ``exp``; when the bound
 is at most 127, couplings, fields and local fields are int8 (see ``IsingProblem.kernel_couplings``), so the
 scattered updates of neighbours' fields touch 8 times less memory.
-``bound = -1`` is the general real-valued path.  Metropolis and heat bath take ``dense_j``: a non-empty
-(n, n) coupling matrix (complete graphs such as SK) makes a flip update the local fields from its row, a
-contiguous SIMD loop; an empty (0, 0) array selects the CSR update.
+``bound = -1`` is the general real-valued path.  Complete graphs (SK) use the ``*_dense`` kernels, which
+update local fields from a row of the dense coupling matrix.
 """
 
 from __future__ import annotations
@@ -54,15 +53,6 @@ def _flip_dense(i, s, local, dense_j):
 
 
 @njit(inline="always", cache=True)
-def _apply_flip(i, s, local, ptr, nbr, slot_j, dense_j):
-    """Flip spin i, updating the local fields from the dense matrix when one is given (non-empty)."""
-    if dense_j.shape[0]:
-        _flip_dense(i, s, local, dense_j)
-    else:
-        _flip(i, s, local, ptr, nbr, slot_j)
-
-
-@njit(inline="always", cache=True)
 def _metropolis_probability(aligned, beta, table, bound):
     """Acceptance probability of flipping a spin with s_i local_i = ``aligned`` (dE = 2 aligned)."""
     if aligned <= 0.0:
@@ -87,7 +77,7 @@ def _fill_up_table(beta, bound, table):
 
 
 @njit(cache=True, nogil=True)
-def metropolis(s, local, ptr, nbr, slot_j, dense_j, betas, random_order, rng, bound):
+def metropolis(s, local, ptr, nbr, slot_j, betas, random_order, rng, bound):
     """One Metropolis sweep per entry of ``betas`` (single spin flips)."""
     n = s.size
     table = np.empty(max(bound, 0) + 1)
@@ -100,14 +90,34 @@ def metropolis(s, local, ptr, nbr, slot_j, dense_j, betas, random_order, rng, bo
             i = next_below(rng, n) if random_order else t
             aligned = s[i] * local[i]
             if accept(_metropolis_probability(aligned, beta, table, bound), rng):
-                _apply_flip(i, s, local, ptr, nbr, slot_j, dense_j)
+                _flip(i, s, local, ptr, nbr, slot_j)
                 accepted += 1
                 d_energy += 2.0 * aligned
     return accepted, d_energy
 
 
 @njit(cache=True, nogil=True)
-def heat_bath(s, local, ptr, nbr, slot_j, dense_j, betas, random_order, rng, bound):
+def metropolis_dense(s, local, dense_j, betas, random_order, rng, bound):
+    """Metropolis on a complete graph with a dense (n, n) coupling matrix (zero diagonal)."""
+    n = s.size
+    table = np.empty(max(bound, 0) + 1)
+    accepted = 0
+    d_energy = 0.0
+    for beta in betas:
+        if bound >= 0:
+            fill_boltzmann_table(beta, 2.0, table)
+        for t in range(n):
+            i = next_below(rng, n) if random_order else t
+            aligned = s[i] * local[i]
+            if accept(_metropolis_probability(aligned, beta, table, bound), rng):
+                _flip_dense(i, s, local, dense_j)
+                accepted += 1
+                d_energy += 2.0 * aligned
+    return accepted, d_energy
+
+
+@njit(cache=True, nogil=True)
+def heat_bath(s, local, ptr, nbr, slot_j, betas, random_order, rng, bound):
     """Heat bath (Glauber): s_i = +1 with probability 1 / (1 + exp(-2 beta local[i])), one uniform per visit."""
     n = s.size
     table = np.empty(2 * max(bound, 0) + 1)
@@ -121,7 +131,27 @@ def heat_bath(s, local, ptr, nbr, slot_j, dense_j, betas, random_order, rng, bou
             up = next_uniform(rng) < _up_probability(local[i], beta, table, bound)
             if up != (s[i] > 0):
                 d_energy += 2.0 * s[i] * local[i]
-                _apply_flip(i, s, local, ptr, nbr, slot_j, dense_j)
+                _flip(i, s, local, ptr, nbr, slot_j)
+                accepted += 1
+    return accepted, d_energy
+
+
+@njit(cache=True, nogil=True)
+def heat_bath_dense(s, local, dense_j, betas, random_order, rng, bound):
+    """Heat bath on a complete graph with a dense coupling matrix."""
+    n = s.size
+    table = np.empty(2 * max(bound, 0) + 1)
+    accepted = 0
+    d_energy = 0.0
+    for beta in betas:
+        if bound >= 0:
+            _fill_up_table(beta, bound, table)
+        for t in range(n):
+            i = next_below(rng, n) if random_order else t
+            up = next_uniform(rng) < _up_probability(local[i], beta, table, bound)
+            if up != (s[i] > 0):
+                d_energy += 2.0 * s[i] * local[i]
+                _flip_dense(i, s, local, dense_j)
                 accepted += 1
     return accepted, d_energy
 

@@ -13,9 +13,6 @@ from . import _ising_kernels as ik
 from .base import State
 
 
-_NO_DENSE = np.empty((0, 0))  # selects the sparse (CSR) flip in the Ising kernels
-
-
 class ColoringBackend:
     @staticmethod
     def cache(problem: ColoringProblem, x: np.ndarray) -> np.ndarray:
@@ -66,19 +63,20 @@ class IsingBackend:
 
     @staticmethod
     def metropolis(state: State, betas: np.ndarray, random_order: bool):
-        return ik.metropolis(*IsingBackend._arrays(state), betas, random_order, state.rng, state.problem.field_bound)
+        return IsingBackend._fixed_beta(ik.metropolis, ik.metropolis_dense, state, betas, random_order)
 
     @staticmethod
     def heat_bath(state: State, betas: np.ndarray, random_order: bool):
-        return ik.heat_bath(*IsingBackend._arrays(state), betas, random_order, state.rng, state.problem.field_bound)
+        return IsingBackend._fixed_beta(ik.heat_bath, ik.heat_bath_dense, state, betas, random_order)
 
     @staticmethod
-    def _arrays(state: State):
+    def _fixed_beta(sparse_kernel, dense_kernel, state: State, betas: np.ndarray, random_order: bool):
         p = state.problem
+        if p.uses_dense_kernels:
+            return dense_kernel(state.x, state.cache, p.dense_couplings, betas, random_order, state.rng, p.field_bound)
         g = p.graph
         slot_j, _ = p.kernel_couplings
-        dense_j = p.dense_couplings if p.uses_dense_kernels else _NO_DENSE
-        return state.x, state.cache, g.ptr, g.nbr, slot_j, dense_j
+        return sparse_kernel(state.x, state.cache, g.ptr, g.nbr, slot_j, betas, random_order, state.rng, p.field_bound)
 
     @staticmethod
     def has_binomial_rule(problem: IsingProblem) -> bool:
