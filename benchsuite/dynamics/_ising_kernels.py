@@ -9,7 +9,8 @@ kernels then read acceptance probabilities from a per-sweep table instead of cal
 is at most 127, couplings, fields and local fields are int8 (see ``IsingProblem.kernel_couplings``), so the
 scattered updates of neighbours' fields touch 8 times less memory.
 ``bound = -1`` is the general real-valued path.  Complete graphs (SK) use the ``*_dense`` kernels, which
-update local fields from a row of the dense coupling matrix.
+update local fields from a row of the dense coupling matrix.  They repeat the sparse kernels' loop on
+purpose: one kernel choosing the update at run time measured 1.3-2x slower on sparse graphs.
 """
 
 from __future__ import annotations
