@@ -52,6 +52,58 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_equivalence(args: argparse.Namespace) -> int:
+    from .dynamics import SGDLike, make_dynamics
+    from .problems import make_problem
+    from .score.equivalence import effective_temperatures
+    from .score.sgd_theory import naive_temperature, zero_drift_temperature
+
+    problem = make_problem(args.problem, seed=args.seed)
+    if args.s:
+        if not args.dynamics.startswith("sgd-like"):
+            raise ValueError("s: --s is for sgd-like dynamics")
+        try:
+            fractions = [float(v) for v in args.s.split(",")]
+        except ValueError:
+            raise ValueError(f"s: expected a comma-separated list of numbers, got {args.s!r}") from None
+        dynamics = [make_dynamics(args.dynamics, s=v) for v in fractions]
+    else:
+        dynamics = [make_dynamics(args.dynamics)]
+    quiet = args.json and not sys.stderr.isatty()
+    progress = None if quiet else (lambda msg: print(f"equivalence: {msg}", file=sys.stderr, flush=True))
+    results = effective_temperatures(problem, dynamics, seed=args.seed, sweeps=args.sweeps,
+                                     relax_sweeps=args.relax_sweeps, starts=args.starts, progress=progress)  # fmt: skip
+    rows = []
+    for dyn, (eff, rel) in zip(dynamics, results):
+        theory = None
+        if isinstance(dyn, SGDLike) and problem.family == "coloring" and dyn.batch == "half-edge" and dyn.persist == 1:
+            theory = zero_drift_temperature(dyn.s, problem.q, c=2 * problem.m / problem.n)
+        rows.append({
+            "dynamics": dyn.name, "params": dyn.params(), "s": getattr(dyn, "s", None),
+            "t_eff": eff.t_eff, "t_eff_low": eff.low, "t_eff_high": eff.high,
+            "t_theory": theory, "t_naive": naive_temperature(dyn.s) if isinstance(dyn, SGDLike) else None,
+            "t_paramagnetic": eff.t_paramagnetic,
+            "e_stationary": eff.target.mean, "e_stationary_error": eff.target.error,
+            "stationary": eff.target.stationary and all(p.stationary for p in eff.reference.values()),
+            "curve_distance": rel.distance_max, "curve_distance_mean": rel.distance_mean,
+            "noise_band": rel.band_max, "noise_band_mean": rel.band_mean, "match_good": rel.good,
+        })  # fmt: skip
+    if args.json:
+        print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, "rows": rows}))
+        return 0
+    print(f"problem {args.problem} ({problem.instance_id}), seed {args.seed}; T_eff with 95% interval")
+    print(f"{'dynamics':<28}{'e_stat':>9}{'T_eff':>9}{'95% interval':>20}{'theory':>9}{'naive':>8}"
+          f"{'distance':>10}{'band':>9}  match")  # fmt: skip
+    for dyn, r in zip(dynamics, rows):
+        label = f"{dyn.name} s={dyn.s:g}" if isinstance(dyn, SGDLike) else repr(dyn)
+        fmt = lambda v: "-" if v is None else f"{v:.4f}"
+        interval = f"[{r['t_eff_low']:.4f}, {r['t_eff_high']:.4f}]"
+        print(f"{label:<28}{r['e_stationary']:>9.5f}{r['t_eff']:>9.4f}{interval:>20}{fmt(r['t_theory']):>9}"
+              f"{fmt(r['t_naive']):>8}{r['curve_distance']:>10.4f}{r['noise_band']:>9.4f}  "
+              f"{'good' if r['match_good'] else 'outside band'}")  # fmt: skip
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -71,6 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--sweeps", type=int, default=1_000, help="sweeps per run")
     demo.add_argument("--seed", type=int, default=1, help="seed for the instance and the runs")
     demo.set_defaults(func=_cmd_demo)
+
+    eq = sub.add_parser("equivalence", help="effective Metropolis temperature of a dynamics, with theory")
+    eq.add_argument("--problem", required=True, help="FAMILY:key=value,... e.g. coloring:n=50000,q=5,c=10")
+    eq.add_argument("--dynamics", required=True, help="NAME[:key=value,...], e.g. sgd-like or metropolis:T=0.8")
+    eq.add_argument("--s", help="comma-separated batch fractions for sgd-like, e.g. 0.5,0.7,0.9")
+    eq.add_argument("--seed", type=int, default=0, help="seed for the instance and every run")
+    eq.add_argument("--sweeps", type=int, default=1_000, help="initial length of each stationary run")
+    eq.add_argument("--relax-sweeps", type=int, default=200, help="length of the relaxation comparison")
+    eq.add_argument("--starts", type=int, default=3, help="random initial configurations for the relaxation")
+    eq.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    eq.set_defaults(func=_cmd_equivalence)
 
     r = sub.add_parser("run", help="run one dynamics on one problem")
     r.add_argument("--problem", required=True, help="FAMILY:key=value,... e.g. coloring:n=5000,q=5,c=10")

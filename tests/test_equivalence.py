@@ -1,0 +1,124 @@
+"""Effective temperature, zero-drift theory and stationarity checks."""
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from benchsuite import cli
+from benchsuite.dynamics import Metropolis, SGDLike
+from benchsuite.errors import ValidationError
+from benchsuite.problems import coloring
+from benchsuite.score.equivalence import ReferenceCurve, effective_temperature_from_energy, effective_temperatures
+from benchsuite.score.sgd_theory import (
+    energy_drift,
+    metropolis_acceptance,
+    naive_temperature,
+    poisson_degrees,
+    zero_drift_temperature,
+)
+from benchsuite.score.stationary import mser_burn_in, stationary_energy
+
+
+@pytest.fixture(scope="module")
+def small():
+    return coloring(n=5000, q=5, c=10, seed=3)
+
+
+def _sigma(eff):
+    return (eff.high - eff.low) / (2 * 1.959963984540054)
+
+
+def test_metropolis_has_zero_drift_at_its_own_temperature():
+    law = poisson_degrees(10)
+    for t in (0.4, 1.0, 3.0):
+        assert abs(energy_drift(t, 5, law, metropolis_acceptance(t))) < 1e-12
+        assert energy_drift(t, 5, law, metropolis_acceptance(0.8 * t)) < 0  # a colder rule drifts downhill
+
+
+def test_theory_temperatures_are_ordered_and_limits_hold():
+    ts = [zero_drift_temperature(s, 5, c=10) for s in (0.3, 0.5, 0.8, 0.95)]
+    assert all(a > b for a, b in itertools.pairwise(ts))
+    assert zero_drift_temperature(1.0, 5, c=10) == 0.0
+    assert naive_temperature(0.5) == pytest.approx(1 / math.log(2))
+    regular = np.zeros(11)
+    regular[10] = 1.0
+    assert zero_drift_temperature(0.8, 5, degrees=regular) > 0
+    with pytest.raises(ValidationError, match="s"):
+        zero_drift_temperature(0.0, 5, c=10)
+    with pytest.raises(ValidationError, match="degrees"):
+        zero_drift_temperature(0.5, 5, degrees=np.array([0.5, 0.6]))
+    with pytest.raises(ValidationError, match="c"):
+        zero_drift_temperature(0.5, 5)
+
+
+def test_mser_discards_the_transient_and_stationarity_check_rejects_drift():
+    rng = np.random.default_rng(0)
+    series = 0.3 + 0.5 * np.exp(-np.arange(2000) / 20) + 0.01 * rng.standard_normal(2000)
+    burn = mser_burn_in(series)
+    assert 60 <= burn <= 400  # the decay is below the noise after ~80 sweeps
+
+    class Drifting:
+        """A 'dynamics' whose energy keeps falling: never stationary."""
+
+        name = "drift"
+
+        def params(self):
+            return {}
+
+        def init(self, problem, seed, x0=None, horizon=None):
+            state = Metropolis(1.0).init(problem, seed)
+            state.energy = 1e6
+            return state
+
+        def step(self, state, sweeps):
+            state.energy *= 0.999
+            state.sweep += sweeps
+            return state, None
+
+    result = stationary_energy(coloring(n=100, q=5, c=3, seed=0), Drifting(), sweeps=200, max_sweeps=400)
+    assert not result.stationary
+
+
+def test_effective_temperature_of_metropolis_is_its_temperature(small):
+    """T_eff(Metropolis at T) = T within 5 standard errors (interval from both error bars)."""
+    curve = ReferenceCurve(small, seed=11)
+    for t in (0.6, 1.2):
+        target = stationary_energy(small, Metropolis(t), seed=5)
+        eff = effective_temperature_from_energy(curve, target)
+        assert abs(eff.t_eff - t) < 5 * _sigma(eff)
+        assert eff.t_paramagnetic == pytest.approx(eff.t_eff, rel=0.02)
+
+
+def test_sgd_like_t_eff_decreases_with_s_and_matches_zero_drift_theory(small):
+    fractions = (0.5, 0.8, 0.95)
+    results = effective_temperatures(small, [SGDLike(s) for s in fractions], seed=7, relax_sweeps=30, starts=2)
+    effs = [eff for eff, _ in results]
+    for a, b in itertools.pairwise(effs):
+        assert a.low > b.high
+    for s, eff in zip(fractions, effs):
+        theory = zero_drift_temperature(s, 5, c=2 * small.m / small.n)
+        assert abs(eff.t_eff - theory) < 5 * _sigma(eff), (s, eff.t_eff, theory)
+    for _, rel in results:
+        assert rel.energy_dynamics.shape == rel.energy_metropolis.shape and rel.band_max > 0
+
+
+def test_cli_equivalence_json_and_errors(capsys):
+    import json
+
+    code = cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "sgd-like",
+                     "--s", "0.8", "--seed", "2", "--relax-sweeps", "20", "--starts", "2", "--json"])  # fmt: skip
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    row = out["rows"][0]
+    for key in ("s", "t_eff", "t_eff_low", "t_eff_high", "t_theory", "t_naive", "e_stationary", "curve_distance",
+                "noise_band"):  # fmt: skip
+        assert key in row
+    assert row["t_eff_low"] < row["t_eff"] < row["t_eff_high"] and out["instance_id"].startswith("coloring-")
+    assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "metropolis:T=1",
+                     "--s", "0.5"]) == 2  # fmt: skip
+    assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "sgd-like",
+                     "--s", "0.5,x"]) == 2  # fmt: skip
+    assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "sgd-like",
+                     "--s", "1.5"]) == 2  # fmt: skip
