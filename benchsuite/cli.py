@@ -104,6 +104,29 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_advise_batch(args: argparse.Namespace) -> int:
+    from .problems import make_problem
+    from .score.advisor import advise_batch
+
+    problem = make_problem(args.problem, seed=args.seed)
+    if not args.json or sys.stderr.isatty():
+        print(f"advise-batch: Metropolis below the spinodal, then SGD-like at the advised s ({args.sweeps} sweeps each)",
+              file=sys.stderr, flush=True)  # fmt: skip
+    advice = advise_batch(problem, sweeps=args.sweeps, seed=args.seed)
+    if args.json:
+        print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, **advice.to_dict()}))
+        return 0
+    fmt = lambda v: "not within the run" if v == float("inf") else f"{v:.0f} sweeps"
+    print(f"problem {args.problem} ({problem.instance_id}); spinodal T_sp = {advice.t_spinodal:.4f}")
+    print("Metropolis: temperature -> sweeps to overlap > 0.9")
+    for t, v in zip(advice.temperatures, advice.metropolis_recovery):
+        print(f"  T = {t:.4f}  {fmt(v)}")
+    print(f"fastest at T = {advice.t_best:.4f} -> advised s = {advice.s:.4f} (zero-drift theory T(s))")
+    print(f"check: SGD-like s = {advice.s:.4f} reaches overlap {advice.check_overlap:.3f}, "
+          f"recovery in {fmt(advice.check_recovery)}")  # fmt: skip
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -134,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     eq.add_argument("--starts", type=int, default=3, help="random initial configurations for the relaxation")
     eq.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     eq.set_defaults(func=_cmd_equivalence)
+
+    adv = sub.add_parser("advise-batch", help="SGD-like batch fraction that should recover a planted colouring")
+    adv.add_argument("--problem", required=True, help="planted colouring, e.g. coloring:n=20000,q=5,c=22")
+    adv.add_argument("--sweeps", type=int, default=3_000, help="sweeps per run")
+    adv.add_argument("--seed", type=int, default=0, help="seed for the instance and every run")
+    adv.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    adv.set_defaults(func=_cmd_advise_batch)
 
     r = sub.add_parser("run", help="run one dynamics on one problem")
     r.add_argument("--problem", required=True, help="FAMILY:key=value,... e.g. coloring:n=5000,q=5,c=10")

@@ -122,3 +122,21 @@ def test_cli_equivalence_json_and_errors(capsys):
                      "--s", "0.5,x"]) == 2  # fmt: skip
     assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "sgd-like",
                      "--s", "1.5"]) == 2  # fmt: skip
+
+
+def test_spinodal_formula_and_advisor_on_a_small_instance():
+    from benchsuite.score.advisor import advise_batch, batch_for_temperature, spinodal_temperature
+
+    assert spinodal_temperature(16, 5) is None and spinodal_temperature(10, 5) is None
+    t_sp = spinodal_temperature(30, 5)
+    assert math.exp(-1 / t_sp) == pytest.approx(14 / 34)
+    s = batch_for_temperature(0.7, 5, 30)
+    assert zero_drift_temperature(s, 5, c=30) == pytest.approx(0.7, rel=1e-5)
+    advice = advise_batch(coloring(n=2000, q=5, c=30, seed=1), sweeps=600, seed=1, points=4)
+    assert advice.t_best < advice.t_spinodal
+    assert zero_drift_temperature(advice.s, 5, c=30) == pytest.approx(advice.t_best, rel=1e-4)
+    assert advice.check_overlap > 0.9  # the advised s recovers the planted colouring on this instance
+    with pytest.raises(ValidationError, match="c"):
+        advise_batch(coloring(n=2000, q=5, c=12, seed=1), sweeps=100)
+    with pytest.raises(ValidationError, match="problem"):
+        advise_batch(coloring(n=2000, q=5, c=30, planted=False, seed=1), sweeps=100)
