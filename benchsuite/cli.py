@@ -127,6 +127,13 @@ def _cmd_advise_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report.teff_report import make_report
+
+    print(f"wrote {make_report(args.out, seed=args.seed)}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -164,6 +171,11 @@ def build_parser() -> argparse.ArgumentParser:
     adv.add_argument("--seed", type=int, default=0, help="seed for the instance and every run")
     adv.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     adv.set_defaults(func=_cmd_advise_batch)
+
+    rep = sub.add_parser("report", help="effective-temperature report (T_eff(s), relaxation, recovery map)")
+    rep.add_argument("--out", default="reports/seed1", help="output directory")
+    rep.add_argument("--seed", type=int, default=1, help="seed for the instances and every run")
+    rep.set_defaults(func=_cmd_report)
 
     r = sub.add_parser("run", help="run one dynamics on one problem")
     r.add_argument("--problem", required=True, help="FAMILY:key=value,... e.g. coloring:n=5000,q=5,c=10")
