@@ -1,4 +1,4 @@
-"""The ``benchsuite`` command: ``demo`` and ``run``.
+"""The ``benchsuite`` command: ``demo``, ``run``, ``equivalence``, ``advise-batch`` and ``report``.
 
 Bad input prints one line on stderr and exits with status 2; no traceback.
 """
@@ -56,7 +56,7 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
     from .dynamics import SGDLike, make_dynamics
     from .problems import make_problem
     from .score.equivalence import effective_temperatures
-    from .score.sgd_theory import naive_temperature, zero_drift_temperature
+    from .score.sgd_theory import naive_temperature, theory_temperature
 
     problem = make_problem(args.problem, seed=args.seed)
     if args.s:
@@ -69,15 +69,14 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
         dynamics = [make_dynamics(args.dynamics, s=v) for v in fractions]
     else:
         dynamics = [make_dynamics(args.dynamics)]
-    quiet = args.json and not sys.stderr.isatty()
-    progress = None if quiet else (lambda msg: print(f"equivalence: {msg}", file=sys.stderr, flush=True))
+    progress = lambda msg: print(f"equivalence: {msg}", file=sys.stderr, flush=True)
     results = effective_temperatures(problem, dynamics, seed=args.seed, sweeps=args.sweeps,
                                      relax_sweeps=args.relax_sweeps, starts=args.starts, progress=progress)  # fmt: skip
     rows = []
     for dyn, (eff, rel) in zip(dynamics, results):
         theory = None
         if isinstance(dyn, SGDLike) and problem.family == "coloring" and dyn.batch == "half-edge" and dyn.persist == 1:
-            theory = zero_drift_temperature(dyn.s, problem.q, c=2 * problem.m / problem.n)
+            theory = theory_temperature(problem, dyn.s)
         rows.append({
             "dynamics": dyn.name, "params": dyn.params(), "s": getattr(dyn, "s", None),
             "t_eff": eff.t_eff, "t_eff_low": eff.low, "t_eff_high": eff.high,
@@ -109,9 +108,8 @@ def _cmd_advise_batch(args: argparse.Namespace) -> int:
     from .score.advisor import advise_batch
 
     problem = make_problem(args.problem, seed=args.seed)
-    if not args.json or sys.stderr.isatty():
-        print(f"advise-batch: Metropolis below the spinodal, then SGD-like at the advised s ({args.sweeps} sweeps each)",
-              file=sys.stderr, flush=True)  # fmt: skip
+    print(f"advise-batch: Metropolis below the spinodal, then SGD-like at the advised s ({args.sweeps} sweeps each)",
+          file=sys.stderr, flush=True)  # fmt: skip
     advice = advise_batch(problem, sweeps=args.sweeps, seed=args.seed)
     if args.json:
         print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, **advice.to_dict()}))

@@ -21,7 +21,7 @@ from ..problems import coloring
 from ..score.advisor import advise_batch
 from ..score.equivalence import effective_temperatures
 from ..score.run import run
-from ..score.sgd_theory import naive_temperature, zero_drift_temperature
+from ..score.sgd_theory import naive_temperature, theory_temperature, zero_drift_temperature
 
 TEFF_CASES = {10: (0.5, 0.7, 0.8, 0.9, 0.95), 20: (0.3, 0.5, 0.6, 0.7, 0.8, 0.85)}
 TEFF_N = 50_000
@@ -42,7 +42,7 @@ def teff_rows(c: float, seed: int) -> tuple[list[dict], list]:
     for s, (eff, rel) in zip(fractions, results):
         rows.append({
             "c": c, "s": s, "t_eff": eff.t_eff, "t_eff_low": eff.low, "t_eff_high": eff.high,
-            "t_theory": zero_drift_temperature(s, 5, c=2 * problem.m / problem.n), "t_naive": naive_temperature(s),
+            "t_theory": theory_temperature(problem, s), "t_naive": naive_temperature(s),
             "t_paramagnetic": eff.t_paramagnetic, "e_stationary": eff.target.mean,
             "curve_distance": rel.distance_max, "curve_distance_mean": rel.distance_mean,
             "noise_band": rel.band_max, "noise_band_mean": rel.band_mean, "match_good": rel.good,

@@ -101,3 +101,13 @@ def zero_drift_temperature(
     if f_lo * f_hi > 0:
         raise ValidationError("s", f"no zero of the drift for T in [{lo}, {hi}] (drift {f_lo:.3g}, {f_hi:.3g})")
     return float(brentq(lambda t: energy_drift(t, q, law, accept), lo, hi, xtol=1e-10, rtol=1e-10))
+
+
+def theory_temperature(problem, s: float) -> float:
+    """Zero-drift T(s) for a colouring instance: Poisson degrees of mean 2M/N for Erdos-Renyi graphs, the fixed
+    degree d for random d-regular graphs."""
+    if "d" in problem.params:
+        law = np.zeros(problem.params["d"] + 1)
+        law[-1] = 1.0
+        return zero_drift_temperature(s, problem.q, degrees=law)
+    return zero_drift_temperature(s, problem.q, c=2 * problem.m / problem.n)
