@@ -52,7 +52,7 @@ def ns_per_update(call: Sampler, sweeps: int, n: int, repeats: int) -> float:
 
 def ising_peers(problem, beta0: float, beta1: float, seed: int) -> dict[str, Sampler]:
     """A sampler per installed peer (dimod's convention is E = +sum J s s + sum h s, hence the signs)."""
-    e = problem.graph.edges
+    e = problem.edges
     h = {i: -float(v) for i, v in enumerate(problem.fields)}
     J = {(int(a), int(b)): -float(j) for (a, b), j in zip(e, problem.couplings)}
     peers: dict[str, Sampler] = {}

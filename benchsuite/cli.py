@@ -40,7 +40,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     traj = run(problem, dynamics, args.sweeps, seed=args.seed, record=args.record,
                progress=None if args.json else _progress_printer(dynamics.name))  # fmt: skip
     if args.json:
-        print(json.dumps(traj.to_dict()))
+        print(json.dumps(traj.to_dict(), allow_nan=False))
         return 0
     print(f"problem   {args.problem}  ({problem.instance_id}, n={problem.n}, terms={problem.m})")
     print(f"dynamics  {dynamics!r}")
@@ -48,7 +48,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(f"energy per variable  start {traj.energy[0]:.5f}  end {traj.energy[-1]:.5f}")
     if traj.overlap is not None:
         print(f"overlap              start {traj.overlap[0]:.4f}  end {traj.overlap[-1]:.4f}")
-    print(f"acceptance {traj.acceptance:.4f}   wall {traj.wall_s[-1]:.3f} s   {traj.sweeps_per_second:.1f} sweeps/s")
+    acceptance = "-" if traj.acceptance is None else f"{traj.acceptance:.4f}"
+    rate = "" if traj.sweeps_per_second is None else f"   {traj.sweeps_per_second:.1f} sweeps/s"
+    compiled = "" if traj.compile_s is None else f"   (compile or cache load {traj.compile_s:.3f} s, not counted)"
+    print(f"acceptance {acceptance}   run {traj.wall_s[-1]:.3f} s{rate}{compiled}")
     return 0
 
 
@@ -88,7 +91,7 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
             "noise_band": rel.band_max, "noise_band_mean": rel.band_mean, "match_good": rel.good,
         })  # fmt: skip
     if args.json:
-        print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, "rows": rows}))
+        print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, "rows": rows}, allow_nan=False))
         return 0
     print(f"problem {args.problem} ({problem.instance_id}), seed {args.seed}; T_eff with 95% interval")
     print(f"{'dynamics':<28}{'e_stat':>9}{'T_eff':>9}{'95% interval':>20}{'theory':>9}{'naive':>8}"
@@ -176,8 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=_cmd_report)
 
     r = sub.add_parser("run", help="run one dynamics on one problem")
-    r.add_argument("--problem", required=True, help="FAMILY:key=value,... e.g. coloring:n=5000,q=5,c=10")
-    r.add_argument("--dynamics", required=True, help="NAME:key=value,... e.g. metropolis:T=1.0 or sgd-like:s=0.5")
+    r.add_argument("--problem", required=True, help="FAMILY:key=value,... e.g. coloring:n=5000,q=5,c=10 or "
+                   "ksat:n=10000,alpha=4.2, or module:attribute[:key=value,...] for a generator of your own")
+    r.add_argument("--dynamics", required=True, help="NAME:key=value,... e.g. metropolis:T=1.0 or sgd-like:s=0.5, "
+                   "or module:attribute[:key=value,...] for a dynamics of your own")
     r.add_argument("--sweeps", type=int, required=True, help="number of sweeps (n attempted updates each)")
     r.add_argument("--seed", type=int, default=0, help="seed for the instance (unless the spec has seed=) and the run")
     r.add_argument("--record", choices=["log", "every"], default="log", help="sweep grid for the trajectory")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable
 
 from .errors import SpecError
 
@@ -23,11 +24,20 @@ def _value(text: str) -> int | float | bool | str:
         return text
 
 
-def parse_spec(spec: str, what: str = "spec") -> tuple[str, dict]:
-    """Split ``name:k=v,...`` into the name and a dict of typed values (bool, int, float or str)."""
+_OBJECT = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
+
+
+def parse_spec(spec: str, what: str = "spec", known: Callable[[str], bool] = lambda _name: True) -> tuple[str, dict]:
+    """Split ``name:k=v,...`` or ``module:attribute:k=v,...`` into the name and a dict of typed values (bool,
+    int, float or str).  A first part that ``known`` does not recognise, followed by an attribute name, is
+    an object path ``module:attribute``."""
     if not isinstance(spec, str) or not spec.strip():
         raise SpecError(what, f"must be a non-empty string like 'name:key=value,...', got {spec!r}")
-    name, _, rest = spec.strip().partition(":")
+    parts = spec.strip().split(":")
+    if len(parts) >= 2 and not known(parts[0]) and _OBJECT.match(f"{parts[0]}:{parts[1]}"):
+        name, rest = f"{parts[0]}:{parts[1]}", ":".join(parts[2:])
+    else:
+        name, _, rest = spec.strip().partition(":")
     name = name.strip()
     if not name:
         raise SpecError(what, f"missing name before ':' in {spec!r}")
@@ -45,7 +55,12 @@ def parse_spec(spec: str, what: str = "spec") -> tuple[str, dict]:
 
 def call_with(func, params: dict, what: str, name: str):
     """Call ``func(**params)``; unknown or missing keys become a SpecError naming them."""
-    signature = inspect.signature(func).parameters
+    if not callable(func):
+        raise SpecError(what, f"{name} is not callable (a {type(func).__name__})")
+    try:
+        signature = inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return func(**params)
     accepted = [p for p in signature if not p.startswith("_")]
     unknown = sorted(set(params) - set(accepted))
     if unknown:

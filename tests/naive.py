@@ -1,18 +1,27 @@
-"""Naive twins of the jitted kernels: plain Python, energies recomputed from scratch, same random numbers.
+"""Naive twins of the jitted rules: plain Python, energies recomputed from scratch, same random numbers.
 
-Each twin consumes the PyXoshiro stream in the order the kernel documents, so for a given RNG state the
-twin and the kernel must produce the same configuration, the same accepted-move count and the same
-final RNG state.  They recompute every energy change from ``problem.energy`` (O(M) per attempt), so
-they are only for small instances.
+The twins know nothing of any family's kernel layout: they use only the problem's public face
+(``domain``, ``hypergraph``, ``term_energies``), so one twin per rule covers every family.  Each consumes
+the PyXoshiro stream in the order ``benchsuite.kernels.templates`` documents, so for a given RNG state the
+twin and the kernel must produce the same configuration, the same accepted-move count and the same final
+RNG state.  Every energy is recomputed from all terms (O(m) per attempt): small instances only.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from benchsuite._rng import PyXoshiro
+from benchsuite.kernels import PyXoshiro, acceptance_table
+from benchsuite.kernels.acceptance import HOPELESS
+
+
+def boltzmann_factor(beta_de: float) -> float:
+    return float(np.exp(-beta_de)) if beta_de < HOPELESS else 0.0
+
+
+def accept(p: float, rng: PyXoshiro) -> bool:
+    """True with probability p; a uniform is drawn only when 0 < p < 1 (as in the kernels)."""
+    return p >= 1.0 or (p > 0.0 and rng.uniform() < p)
 
 
 def _with(x: np.ndarray, i: int, value: int) -> np.ndarray:
@@ -21,9 +30,12 @@ def _with(x: np.ndarray, i: int, value: int) -> np.ndarray:
     return y
 
 
-def _propose_colour(old: int, q: int, rng: PyXoshiro) -> int:
-    r = rng.below(q - 1)
-    return r + 1 if r >= old else r
+def propose(problem, x, i, rng: PyXoshiro) -> int:
+    """The domain's proposal: a spin flip (no draw), or uniform among the q - 1 other states (one draw)."""
+    if problem.domain.kind == "spins":
+        return -int(x[i])
+    r = rng.below(problem.domain.size - 1)
+    return r + 1 if r >= x[i] else r
 
 
 def _sites(n: int, random_order: bool, rng: PyXoshiro):
@@ -31,94 +43,78 @@ def _sites(n: int, random_order: bool, rng: PyXoshiro):
         yield rng.below(n) if random_order else t
 
 
-def _new_value(problem, x, i, rng):
-    if problem.family == "coloring":
-        return _propose_colour(int(x[i]), problem.q, rng)
-    return -int(x[i])
+def _terms_of(problem, i: int) -> np.ndarray:
+    g = problem.hypergraph
+    return g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]].astype(np.int64)
 
 
 def metropolis(problem, x, betas, random_order, rng: PyXoshiro):
-    """Metropolis with energy differences from full recomputation. Returns (x, accepted, energy change).
-
-    Acceptance exp(-beta dE) is taken as 0 when beta dE >= 40; a uniform is drawn only when 0 < p < 1.
-    """
+    """Metropolis with energy differences from full recomputation.  Returns (x, accepted, energy change)."""
     x = x.copy()
     energy = start = problem.energy(x)
     accepted = 0
     for beta in betas:
         for i in _sites(problem.n, random_order, rng):
-            y = _with(x, i, _new_value(problem, x, i, rng))
+            y = _with(x, i, propose(problem, x, i, rng))
             de = problem.energy(y) - energy
-            p = 1.0 if de <= 0 else (math.exp(-beta * de) if beta * de < 40.0 else 0.0)
-            if p >= 1.0 or (p > 0.0 and rng.uniform() < p):
+            if accept(1.0 if de <= 0 else boltzmann_factor(beta * de), rng):
                 x, energy, accepted = y, energy + de, accepted + 1
     return x, accepted, energy - start
 
 
 def heat_bath(problem, x, betas, random_order, rng: PyXoshiro):
-    """Heat bath: the new value is drawn from the conditional Boltzmann law, with one uniform per visit."""
+    """Heat bath: weights exp(-beta (E_v - E_min)) over the domain values in order, one uniform, the value found
+    by subtracting the weights from u * total."""
     x = x.copy()
     start = problem.energy(x)
     accepted = 0
-    values = list(range(problem.q)) if problem.family == "coloring" else [1, -1]
+    values = problem.domain.values
     for beta in betas:
         for i in _sites(problem.n, random_order, rng):
-            energies = np.array([problem.energy(_with(x, i, v)) for v in values])
-            weights = np.exp(-beta * (energies - energies.min()))
-            u = rng.uniform()
-            if problem.family == "coloring":
-                cumulative = np.cumsum(weights) / weights.sum()
-                new = values[min(int(np.searchsorted(cumulative, u, side="right")), len(values) - 1)]
-            else:  # Glauber: up with probability w_up / (w_up + w_down)
-                new = 1 if u < weights[0] / weights.sum() else -1
-            if new != x[i]:
-                x = _with(x, i, new)
+            energies = [problem.energy(_with(x, i, v)) for v in values]
+            least = min(energies)
+            weights = [boltzmann_factor(beta * (e - least)) for e in energies]
+            u = rng.uniform() * sum(weights)
+            chosen = len(values) - 1
+            for v in range(len(values) - 1):
+                u -= weights[v]
+                if u < 0.0:
+                    chosen = v
+                    break
+            if values[chosen] != x[i]:
+                x = _with(x, i, values[chosen])
                 accepted += 1
     return x, accepted, problem.energy(x) - start
 
 
-def binomial_not_above(n_new: int, n_old: int, s: float) -> float:
-    """P[Bin(n_new, s) <= Bin(n_old, s)] by direct summation."""
-    pmf = lambda n, k: math.comb(n, k) * s**k * (1 - s) ** (n - k)
-    return sum(pmf(n_old, a) * sum(pmf(n_new, b) for b in range(min(a, n_new) + 1)) for a in range(n_old + 1))
+def _term_changes(problem, x, i, new) -> np.ndarray:
+    """Energy change of each term of i (in slot order) if x[i] became ``new``."""
+    terms = _terms_of(problem, i)
+    return problem.term_energies(_with(x, i, new))[terms] - problem.term_energies(x)[terms]
 
 
 def sgd_like_binomial(problem, x, s, sweeps, rng: PyXoshiro):
-    """Half-edge rule, fresh batch each sweep: accept with P[Bin(n_new, s) <= Bin(n_old, s)].
-
-    n_old / n_new: terms at i in conflict before / after the proposal (colouring: neighbours with the old /
-    new colour; +-1 Ising: unsatisfied / satisfied edges), counted from the edge list, not from cached fields.
-    """
+    """Half-edge rule, fresh batch each sweep: accept with P[Bin(n_up, s) <= Bin(n_down, s)], from the same table
+    the kernel reads (the table itself is checked against direct summation in the tests)."""
+    table = acceptance_table(s, problem.hypergraph.max_degree)
     x = x.copy()
     start = problem.energy(x)
     accepted = 0
-    edges = problem.graph.edges
     for _ in range(sweeps):
         for i in range(problem.n):
-            new = _new_value(problem, x, i, rng)
-            nbrs = np.concatenate([edges[edges[:, 0] == i, 1], edges[edges[:, 1] == i, 0]])
-            if problem.family == "coloring":
-                n_old, n_new = int(np.sum(x[nbrs] == x[i])), int(np.sum(x[nbrs] == new))
-            else:
-                terms = np.concatenate([np.flatnonzero(edges[:, 0] == i), np.flatnonzero(edges[:, 1] == i)])
-                satisfied = problem.couplings[terms] * x[i] * x[nbrs] > 0
-                n_old, n_new = int(np.sum(~satisfied)), int(np.sum(satisfied))
-            p = binomial_not_above(n_new, n_old, s)
-            if p >= 1.0 - 1e-12 or (p > 0.0 and rng.uniform() < p):
+            new = propose(problem, x, i, rng)
+            change = _term_changes(problem, x, i, new)
+            if accept(table[np.count_nonzero(change < 0), np.count_nonzero(change > 0)], rng):
                 x = _with(x, i, new)
                 accepted += 1
     return x, accepted, problem.energy(x) - start
 
 
 def sgd_like_flags(problem, x, s, batch, persist, first_sweep, sweeps, rng: PyXoshiro):
-    """Explicit mini-batch: a term is in the batch with probability s, drawn at first use in each epoch.
-
-    Batch keys: ``("half", i, slot)`` for the half-edge rule, ``("edge", a)`` for the term rule,
-    ``("field", i)`` for an Ising field term.  The batch energy change is the sum, over the batch terms
-    touching i, of (term energy after - term energy before).  Terms whose energy cannot change (colouring:
-    neighbour colour neither old nor new; Ising: zero field) are skipped without a draw, as in the kernel.
-    """
-    g = problem.graph
+    """Explicit mini-batch: a flag is in the batch with probability s, drawn at first use in each epoch, only for
+    terms whose energy the move would change.  Flags belong to incidences (half-edge rule: slot k of the
+    hypergraph) or to terms (term rule)."""
+    g = problem.hypergraph
     x = x.copy()
     start = problem.energy(x)
     accepted = 0
@@ -132,21 +128,22 @@ def sgd_like_flags(problem, x, s, batch, persist, first_sweep, sweeps, rng: PyXo
     for sweep in range(first_sweep, first_sweep + sweeps):
         epoch = sweep // persist
         for i in range(problem.n):
-            new = _new_value(problem, x, i, rng)
+            new = propose(problem, x, i, rng)
+            change = _term_changes(problem, x, i, new)
             batch_de = 0.0
-            for k in range(g.ptr[i], g.ptr[i + 1]):
-                j, a = int(g.nbr[k]), int(g.term[k])
-                if problem.family == "coloring":
-                    if x[j] not in (x[i], new):
-                        continue
-                    term_change = float(x[j] == new) - float(x[j] == x[i])
-                else:
-                    term_change = -problem.couplings[a] * x[j] * (new - x[i])
-                if in_batch(("half", i, k - g.ptr[i]) if batch == "half-edge" else ("edge", a), epoch):
-                    batch_de += term_change
-            if problem.family == "ising" and problem.fields[i] != 0.0 and in_batch(("field", i), epoch):
-                batch_de += -problem.fields[i] * (new - x[i])
+            for offset, d in enumerate(change):
+                k = int(g.var_ptr[i]) + offset
+                if d != 0 and in_batch(k if batch == "half-edge" else int(g.var_term[k]), epoch):
+                    batch_de += d
             if batch_de <= 0:
                 x = _with(x, i, new)
                 accepted += 1
     return x, accepted, problem.energy(x) - start
+
+
+def binomial_not_above(n_new: int, n_old: int, s: float) -> float:
+    """P[Bin(n_new, s) <= Bin(n_old, s)] by direct summation."""
+    from math import comb
+
+    pmf = lambda n, k: comb(n, k) * s**k * (1 - s) ** (n - k)
+    return sum(pmf(n_old, a) * sum(pmf(n_new, b) for b in range(min(a, n_new) + 1)) for a in range(n_old + 1))

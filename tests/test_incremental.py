@@ -1,109 +1,127 @@
-"""Cached local fields equal recomputed ones after every accepted move.
+"""Cached fields equal recomputed ones after every accepted move.
 
-The kernels' Python source (``py_func``) is run with the move helper wrapped so that, after each accepted
-move, the cache is compared with a from-scratch recomputation.  A jitted run then checks that the
-tracked total energy equals the recomputed energy.
+Each rule's Python source runs in Python mode: the generic primitives are replaced by the family's own
+implementations called directly, with ``apply`` wrapped so that after each accepted move the cache is
+compared with a from-scratch recomputation.  A jitted run then checks that the tracked total energy and the
+cache stay exact over many moves.
 """
+
+import sys
 
 import numpy as np
 import pytest
+from families import TWIN_PROBLEMS, UNIT_TERMS
 
 from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
-from benchsuite.dynamics import _coloring_kernels as ck
-from benchsuite.dynamics import _ising_kernels as ik
-from benchsuite.dynamics.sgd_like import acceptance_table
-from benchsuite.problems import coloring, ising
+from benchsuite.kernels import acceptance_table, kernel_family, model_for, primitives, templates
+from benchsuite.kernels.primitives import _DEFAULTS, _IMPLEMENTATIONS
+from benchsuite.problems import coloring, ising, ksat, perceptron, xorsat
+
+PRIMITIVES = ("propose", "delta", "apply", "slot_range", "slot_term", "slot_delta", "change_counts",
+              "conditional_energy", "domain_value", "fill_cache")  # fmt: skip
 
 
-def _checked_coloring_move(moves):
-    original = ck._move
+def _python_mode(monkeypatch, model, on_apply):
+    """Bind every generic primitive, wherever it is imported, to the model's plain-Python implementation."""
+    cls = type(model)
+    generic = {name: getattr(primitives, name) for name in PRIMITIVES}
 
-    def move(i, old, new, x, counts, ptr, nbr):
-        original(i, old, new, x, counts, ptr, nbr)
-        np.testing.assert_array_equal(counts, ck.colour_counts(x, ptr, nbr, counts.shape[1], 127))
-        moves.append(i)
+    def implementation(name):
+        return _IMPLEMENTATIONS.get((generic[name], cls), _DEFAULTS.get(generic[name]))
 
-    return move
+    bound = {name: implementation(name) for name in PRIMITIVES}
+    original_apply = bound["apply"]
+
+    def checked_apply(model, x, cache, i, new):
+        original_apply(model, x, cache, i, new)
+        on_apply(x, cache)
+
+    bound["apply"] = checked_apply
+    modules = [templates, primitives, *(m for name, m in sys.modules.items() if name.startswith("benchsuite.kernels.families."))]
+    for module in modules:
+        for name, func in bound.items():
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, func)
+
+    def boltzmann_weight(de, beta, table):
+        if isinstance(de, (int, np.integer)) and de < table.size:
+            return table[de]
+        return float(np.exp(-beta * de)) if beta * de < 40 else 0.0
+
+    monkeypatch.setattr(templates, "boltzmann_weight", boltzmann_weight)
 
 
-def _checked_ising_flip(moves, h):
-    original = ik._flip
+def _run_rule(rule, model, x, cache, problem, rng):
+    betas = np.full(3, 0.9)
+    if rule == "metropolis":
+        return templates._metropolis("python")(model, x, cache, betas, True, rng)
+    if rule == "heat_bath":
+        return templates._heat_bath("python")(model, x, cache, betas, False, rng)
+    if rule == "sgd_like_binomial":
+        table = acceptance_table(0.6, model.max_degree)
+        return templates._sgd_like_binomial("python")(model, x, cache, table, 3, rng)
+    batch = np.full(problem.m, -2, np.int64)
+    return templates._sgd_like_flags("python")(model, x, cache, batch, True, 0.6, 0, 3, 2, rng)
 
-    def flip(i, s, local, ptr, nbr, slot_j):
-        original(i, s, local, ptr, nbr, slot_j)
-        np.testing.assert_allclose(local, ik.local_fields(s, ptr, nbr, slot_j, h), atol=1e-12)
-        moves.append(i)
 
-    return flip
+SMALL_VALUES = ["coloring-er", "ising-rrg-pm1", "ising-ea2d-gauss-field", "ising-sk-gauss", "ksat-random",
+                "xorsat-random", "perceptron-pm1", "perceptron-gauss"]  # fmt: skip
 
 
-@pytest.mark.parametrize("rule", ["metropolis", "heat_bath", "sgd_like_table", "sgd_like_flags"])
-def test_coloring_cache_after_every_move(rule, monkeypatch):
-    p = coloring(n=32, q=4, c=5, seed=3)
-    g = p.graph
-    x = p.random_configuration(np.random.default_rng(0))
-    counts = ck.colour_counts(x, g.ptr, g.nbr, p.q, g.max_degree)
-    e0 = p.energy(x)
-    moves: list[int] = []
-    monkeypatch.setattr(ck, "_move", _checked_coloring_move(moves))
+@pytest.mark.parametrize(
+    "name, rule",
+    [(name, rule) for name in SMALL_VALUES for rule in ("metropolis", "heat_bath", "sgd_like_binomial", "sgd_like_flags")
+     if rule != "sgd_like_binomial" or name in UNIT_TERMS],  # fmt: skip
+)
+def test_cache_after_every_move(name, rule, monkeypatch):
+    problem = TWIN_PROBLEMS[name]()
+    model = model_for(problem)
+    family = kernel_family(problem)
+    x = problem.random_configuration(np.random.default_rng(0))
+    cache = family.new_cache(model)
+    templates.fill(model, x, cache)
+    e0 = problem.energy(x)
+    moves = []
+
+    def check(x_now, cache_now):
+        fresh = family.new_cache(model)
+        templates.fill(model, x_now, fresh)
+        np.testing.assert_allclose(cache_now, fresh, atol=1e-12)
+        moves.append(1)
+
+    _python_mode(monkeypatch, model, check)
     rng = np.array([1, 2, 3, 4], dtype=np.uint64)
-    betas = np.full(4, 1.0)
-    if rule in ("metropolis", "heat_bath"):
-        accepted, de = getattr(ck, rule).py_func(x, counts, g.ptr, g.nbr, g.max_degree, betas, True, rng)
-    elif rule == "sgd_like_table":
-        accepted, de = ck.sgd_like_table.py_func(x, counts, g.ptr, g.nbr, acceptance_table(0.6, g.max_degree), 4, rng)
-    else:
-        batch = np.full(g.m, -2, np.int64)
-        accepted, de = ck.sgd_like_flags.py_func(x, counts, g.ptr, g.nbr, g.term, batch, 0.6, 0, 4, 2, rng)
+    accepted, de = _run_rule(rule, model, x, cache, problem, rng)
     assert accepted == len(moves) > 0
-    assert e0 + de == p.energy(x)
+    assert e0 + de == pytest.approx(problem.energy(x), abs=1e-9)
 
 
-@pytest.mark.parametrize("rule", ["metropolis", "heat_bath", "sgd_like_flags"])
-def test_ising_cache_after_every_move(rule, monkeypatch):
-    p = ising("ea2d", L=4, couplings="gauss", h=0.2, seed=1)
-    g = p.graph
-    s = p.random_configuration(np.random.default_rng(0))
-    local = ik.local_fields(s, g.ptr, g.nbr, p.slot_couplings, p.fields)
-    e0 = p.energy(s)
-    moves: list[int] = []
-    monkeypatch.setattr(ik, "_flip", _checked_ising_flip(moves, p.fields))
-    rng = np.array([5, 6, 7, 8], dtype=np.uint64)
-    betas = np.full(4, 0.7)
-    if rule in ("metropolis", "heat_bath"):
-        kernel = getattr(ik, rule).py_func
-        accepted, de = kernel(s, local, g.ptr, g.nbr, p.slot_couplings, betas, True, rng, p.field_bound)
-    else:
-        batch = np.full(2 * g.m + p.n, -2, np.int64)
-        idx = np.arange(2 * g.m, dtype=np.int32)
-        accepted, de = ik.sgd_like_flags.py_func(
-            s, local, g.ptr, g.nbr, p.slot_couplings, p.fields, idx, batch, 0.5, 0, 4, 1, rng
-        )
-    assert accepted == len(moves) > 0
-    assert e0 + de == pytest.approx(p.energy(s), abs=1e-9)
+def test_python_mode_check_fails_on_a_broken_cache_update(monkeypatch):
+    """The per-move check catches an ``apply`` that forgets part of the cache update."""
+    problem = TWIN_PROBLEMS["ksat-random"]()
+    model = model_for(problem)
+    family = kernel_family(problem)
+    x = problem.random_configuration(np.random.default_rng(0))
+    cache = family.new_cache(model)
+    templates.fill(model, x, cache)
+    good_apply = _IMPLEMENTATIONS[(primitives.apply, type(model))]
 
+    def forgetful_apply(model, x, cache, i, new):  # updates only the first clause of i
+        x[i] = new
+        k = model.ptr[i]
+        cache[model.clause[k]] += 1 if model.sign[k] * new > 0 else -1
 
-@pytest.mark.parametrize("rule", ["metropolis_dense", "heat_bath_dense"])
-def test_dense_ising_cache_after_every_move(rule, monkeypatch):
-    p = ising("sk", n=15, couplings="gauss", h=0.1, seed=2)
-    assert p.uses_dense_kernels
-    s = p.random_configuration(np.random.default_rng(1))
-    local = p.dense_couplings @ s + p.fields
-    e0 = p.energy(s)
-    moves: list[int] = []
-    original = ik._flip_dense
+    monkeypatch.setitem(_IMPLEMENTATIONS, (primitives.apply, type(model)), forgetful_apply)
 
-    def flip(i, spins, loc, dense_j):
-        original(i, spins, loc, dense_j)
-        np.testing.assert_allclose(loc, dense_j @ spins + p.fields, atol=1e-12)
-        moves.append(i)
+    def check(x_now, cache_now):
+        fresh = family.new_cache(model)
+        templates.fill(model, x_now, fresh)
+        np.testing.assert_array_equal(cache_now, fresh)
 
-    monkeypatch.setattr(ik, "_flip_dense", flip)
-    rng = np.array([9, 10, 11, 12], dtype=np.uint64)
-    kernel = getattr(ik, rule).py_func
-    accepted, de = kernel(s, local, p.dense_couplings, np.full(4, 1.0), False, rng, p.field_bound)
-    assert accepted == len(moves) > 0
-    assert e0 + de == pytest.approx(p.energy(s), abs=1e-9)
+    _python_mode(monkeypatch, model, check)
+    assert good_apply is not forgetful_apply
+    with pytest.raises(AssertionError):
+        _run_rule("metropolis", model, x, cache, problem, np.array([1, 2, 3, 4], dtype=np.uint64))
 
 
 @pytest.mark.parametrize(
@@ -111,12 +129,25 @@ def test_dense_ising_cache_after_every_move(rule, monkeypatch):
     [Metropolis(0.9), HeatBath(0.9, "random"), Annealing(0.1, 4.0), SGDLike(0.7), SGDLike(0.7, "term", 3)],
     ids=repr,
 )
-@pytest.mark.parametrize("make", [lambda: coloring(n=2000, q=5, c=10, seed=1), lambda: ising("rrg", n=2000, seed=1)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: coloring(n=2000, q=5, c=10, seed=1),
+        lambda: ising("rrg", n=2000, seed=1),
+        lambda: ising("ea2d", L=30, couplings="gauss", h=0.5, seed=1),
+        lambda: ksat(n=2000, alpha=4.2, seed=1),
+        lambda: xorsat(n=2000, alpha=0.9, seed=1),
+        lambda: perceptron(n=301, alpha=1.0, seed=1),
+    ],
+    ids=["coloring", "ising-rrg", "ising-ea2d-field", "ksat", "xorsat", "perceptron"],
+)
 def test_jitted_energy_and_cache_stay_exact(dynamics, make):
     p = make()
     state = dynamics.init(p, 3, horizon=200)
+    family = kernel_family(p)
     for _ in range(4):
         state, _ = dynamics.step(state, 50)
         assert state.energy == pytest.approx(p.energy(state.x), abs=1e-8)
-        fresh = Metropolis(1.0).init(p, 0, x0=state.x)
-        np.testing.assert_allclose(state.cache, fresh.cache, atol=1e-10)
+        fresh = family.new_cache(state.model)
+        templates.fill(state.model, state.x, fresh)
+        np.testing.assert_allclose(state.cache, fresh, atol=1e-10)

@@ -1,45 +1,27 @@
-"""Every jitted kernel against its naive twin, step for step on the same random numbers."""
+"""Every rule on every family's kernel layout against its naive twin, step for step on the same random numbers."""
 
 import naive
 import numpy as np
 import pytest
+from families import TWIN_PROBLEMS, UNIT_TERMS
 
-from benchsuite._rng import PyXoshiro, seed_state
 from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
-from benchsuite.problems import Graph, IsingProblem, coloring, ising
-from benchsuite.problems.graph import complete_edges
+from benchsuite.kernels import PyXoshiro, acceptance_table, model_for, seed_state
+from benchsuite.problems import coloring
 
 
-def _complete_pm1(n=10, seed=6):
-    """Complete graph with integer couplings and fields: dense kernels with acceptance tables."""
-    rng = np.random.default_rng(seed)
-    g = Graph.from_edges(n, complete_edges(n))
-    return IsingProblem(graph=g, couplings=rng.choice([-1.0, 1.0], g.m), fields=rng.choice([-1.0, 0.0, 2.0], n))
-
-
-PROBLEMS = {
-    "coloring-er": lambda: coloring(n=24, q=3, c=4, seed=1),
-    "coloring-regular": lambda: coloring(n=20, q=4, d=3, planted=False, seed=2),
-    "ising-rrg-pm1": lambda: ising("rrg", n=20, d=3, seed=3),
-    "ising-ea2d-gauss-field": lambda: ising("ea2d", L=4, couplings="gauss", h=0.3, seed=4),
-    "ising-sk-gauss": lambda: ising("sk", n=12, couplings="gauss", seed=5),
-    "ising-complete-integer": _complete_pm1,
-}
-
-
-def test_instances_cover_every_kernel_path():
-    paths = {
-        (p.uses_dense_kernels, p.field_bound >= 0) for p in (f() for f in PROBLEMS.values()) if p.family == "ising"
-    }
-    assert paths == {(False, True), (False, False), (True, False), (True, True)}
-
-
-@pytest.mark.parametrize("name", ["coloring-er", "ising-rrg-pm1", "ising-complete-integer"])
-def test_metropolis_cold_exercises_hopeless_moves(name):
-    """At T = 0.02 every uphill move has beta dE >= 50: refused without a draw in kernel and twin alike."""
-    problem = PROBLEMS[name]()
-    betas = np.full(3, 50.0)
-    _compare(problem, Metropolis(0.02), 3, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
+def test_instances_cover_every_layout():
+    """Model types and cache dtypes: colouring, sparse Ising integer / real, dense Ising, K-SAT, XORSAT,
+    perceptron with integer / real patterns."""
+    layouts = set()
+    for make in TWIN_PROBLEMS.values():
+        model = model_for(make())
+        layouts.add((type(model).__name__, getattr(model, "coupling", getattr(model, "xi_t", None)).dtype.kind
+                     if hasattr(model, "coupling") or hasattr(model, "xi_t") else None))  # fmt: skip
+    assert layouts == {
+        ("ColoringModel", None), ("IsingModel", "i"), ("IsingModel", "f"), ("IsingDenseModel", None),
+        ("KSatModel", None), ("XorSatModel", None), ("PerceptronModel", "i"), ("PerceptronModel", "f"),
+    }  # fmt: skip
 
 
 def _compare(problem, dynamics, sweeps, twin, seed=7):
@@ -57,71 +39,86 @@ def _compare(problem, dynamics, sweeps, twin, seed=7):
     assert 0 < info.accepted < info.attempted  # the comparison exercised both branches
 
 
-@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("name", TWIN_PROBLEMS)
 @pytest.mark.parametrize("order", ["sequential", "random"])
 def test_metropolis(name, order):
-    problem = PROBLEMS[name]()
+    problem = TWIN_PROBLEMS[name]()
     betas = np.full(6, 1 / 1.3)
     _compare(problem, Metropolis(1.3, order), 6, lambda p, x, r: naive.metropolis(p, x, betas, order == "random", r))
 
 
-@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("name", ["coloring-er", "ising-rrg-pm1", "ising-complete-integer", "ksat-random"])
+def test_metropolis_cold_exercises_hopeless_moves(name):
+    """At T = 0.02 every uphill move has beta dE >= 50: refused without a draw in kernel and twin alike."""
+    problem = TWIN_PROBLEMS[name]()
+    betas = np.full(3, 50.0)
+    _compare(problem, Metropolis(0.02), 3, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
+
+
+@pytest.mark.parametrize("name", TWIN_PROBLEMS)
 @pytest.mark.parametrize("order", ["sequential", "random"])
 def test_heat_bath(name, order):
-    problem = PROBLEMS[name]()
+    problem = TWIN_PROBLEMS[name]()
     betas = np.full(6, 1 / 0.8)
     _compare(problem, HeatBath(0.8, order), 6, lambda p, x, r: naive.heat_bath(p, x, betas, order == "random", r))
 
 
 def test_heat_bath_far_below_underflow():
     """At beta = 1000 every exp(-beta k), k >= 1, underflows; weights relative to the best colour still work."""
-    problem = PROBLEMS["coloring-er"]()
+    problem = TWIN_PROBLEMS["coloring-er"]()
     betas = np.full(3, 1000.0)
     _compare(problem, HeatBath(1e-3), 3, lambda p, x, r: naive.heat_bath(p, x, betas, False, r))
 
 
-@pytest.mark.parametrize("name", PROBLEMS)
+def _schedule(kind: str, beta0: float, beta1: float, sweeps: int) -> np.ndarray:
+    """The schedule written out independently of Annealing.beta_schedule: beta0 (beta1/beta0)^(t/(S-1)) or linear."""
+    t = np.arange(sweeps) / (sweeps - 1)
+    return beta0 * (beta1 / beta0) ** t if kind == "geometric" else beta0 + (beta1 - beta0) * t
+
+
+@pytest.mark.parametrize("name", TWIN_PROBLEMS)
 @pytest.mark.parametrize("schedule", ["linear", "geometric"])
 def test_annealing(name, schedule):
-    problem = PROBLEMS[name]()
-    dyn = Annealing(0.2, 3.0, schedule)
-    betas = dyn.beta_schedule(8)
-    assert betas[0] == pytest.approx(0.2) and betas[-1] == pytest.approx(3.0)
-    _compare(problem, dyn, 8, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
+    """The twin gets a schedule computed here from its definition, not the one the dynamics computes."""
+    problem = TWIN_PROBLEMS[name]()
+    betas = _schedule(schedule, 0.2, 3.0, 8)
+    _compare(problem, Annealing(0.2, 3.0, schedule), 8, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
 
 
 def test_annealing_with_user_array():
-    problem = PROBLEMS["ising-rrg-pm1"]()
+    problem = TWIN_PROBLEMS["ising-rrg-pm1"]()
     betas = np.array([0.1, 0.5, 0.5, 2.0, 4.0])
     _compare(problem, Annealing(betas=betas), 5, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
 
 
-@pytest.mark.parametrize("name", ["coloring-er", "coloring-regular", "ising-rrg-pm1"])
+@pytest.mark.parametrize("name", UNIT_TERMS)
 @pytest.mark.parametrize("s", [0.3, 0.75, 1.0])
 def test_sgd_like_binomial_table(name, s):
-    problem = PROBLEMS[name]()
+    problem = TWIN_PROBLEMS[name]()
+    assert SGDLike(s).uses_binomial_rule(model_for(problem))
     _compare(problem, SGDLike(s), 6, lambda p, x, r: naive.sgd_like_binomial(p, x, s, 6, r))
 
 
-@pytest.mark.parametrize("name", PROBLEMS)
+@pytest.mark.parametrize("name", TWIN_PROBLEMS)
 @pytest.mark.parametrize("batch, persist", [("half-edge", 3), ("term", 1), ("term", 2)])
 def test_sgd_like_explicit_flags(name, batch, persist):
-    problem = PROBLEMS[name]()
+    problem = TWIN_PROBLEMS[name]()
     s = 0.6
-    _compare(
-        problem, SGDLike(s, batch, persist), 7, lambda p, x, r: naive.sgd_like_flags(p, x, s, batch, persist, 0, 7, r)
-    )
+    dyn = SGDLike(s, batch, persist)
+    _compare(problem, dyn, 7, lambda p, x, r: naive.sgd_like_flags(p, x, s, batch, persist, 0, 7, r))
 
 
-def test_sgd_like_ising_half_edge_fresh_batch():
-    """Gaussian couplings and fields: the half-edge rule needs explicit flags."""
-    problem = PROBLEMS["ising-ea2d-gauss-field"]()
+@pytest.mark.parametrize("name", ["ising-ea2d-gauss-field", "ising-sk-gauss", "ising-complete-integer"])
+def test_sgd_like_half_edge_fresh_batch_without_unit_terms(name):
+    """Real couplings or fields: the half-edge rule needs explicit flags even with a fresh batch."""
+    problem = TWIN_PROBLEMS[name]()
+    assert not SGDLike(0.5).uses_binomial_rule(model_for(problem))
     _compare(problem, SGDLike(0.5), 5, lambda p, x, r: naive.sgd_like_flags(p, x, 0.5, "half-edge", 1, 0, 5, r))
 
 
 def test_sgd_like_persist_continues_across_steps():
     """A batch kept for 4 sweeps stays the same when the run is split into steps of 3 sweeps."""
-    problem = PROBLEMS["coloring-er"]()
+    problem = TWIN_PROBLEMS["coloring-er"]()
     dyn = SGDLike(0.5, "half-edge", persist=4)
     state = dyn.init(problem, 11)
     x0, rng0 = state.x.copy(), state.rng.copy()
@@ -132,8 +129,6 @@ def test_sgd_like_persist_continues_across_steps():
 
 
 def test_binomial_table_matches_direct_sum():
-    from benchsuite.dynamics import acceptance_table
-
     for s in (0.1, 0.5, 0.93, 1.0):
         table = acceptance_table(s, 9)
         for a in range(10):
@@ -142,7 +137,7 @@ def test_binomial_table_matches_direct_sum():
 
 
 def test_same_seed_same_trajectory_and_seed_matters():
-    problem = PROBLEMS["coloring-er"]()
+    problem = TWIN_PROBLEMS["coloring-er"]()
     runs = [Metropolis(1.0).init(problem, seed) for seed in (1, 1, 2)]
     for st in runs:
         Metropolis(1.0).step(st, 20)
@@ -151,7 +146,7 @@ def test_same_seed_same_trajectory_and_seed_matters():
 
 
 def test_seed_state_independent_of_dynamics_choice():
-    problem = PROBLEMS["coloring-er"]()
+    problem = TWIN_PROBLEMS["coloring-er"]()
     a = Metropolis(1.0).init(problem, 5)
     b = SGDLike(0.5).init(problem, 5)
     np.testing.assert_array_equal(a.x, b.x)
@@ -161,7 +156,7 @@ def test_seed_state_independent_of_dynamics_choice():
 def test_wide_count_dtype_for_high_degree():
     """Maximum degree above 127: colour counts switch to int16 and the kernels still match the twin."""
     problem = coloring(n=400, q=3, c=140, planted=False, seed=1)
-    assert problem.graph.max_degree > 127
+    assert problem.hypergraph.max_degree > 127
     state = Metropolis(1.0).init(problem, 0)
     assert state.cache.dtype == np.int16
     betas = np.full(2, 1.0)

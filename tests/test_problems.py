@@ -6,17 +6,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchsuite.errors import SpecError, ValidationError
-from benchsuite.problems import ColoringProblem, Graph, IsingProblem, coloring, ising, make_problem
+from benchsuite.problems import ColoringProblem, Hypergraph, IsingProblem, coloring, ising, make_problem
 
 
 def _brute_coloring_energy(p, x):
-    return sum(int(x[i] == x[j]) for i, j in p.graph.edges)
+    return sum(int(x[i] == x[j]) for i, j in p.edges)
 
 
 def test_er_coloring_has_exact_edge_count_and_respects_planted():
     p = coloring(n=1000, q=5, c=10, seed=3)
     assert p.m == 5000
-    e = p.graph.edges
+    e = p.edges
     assert np.all(e[:, 0] < e[:, 1])
     assert np.unique(e[:, 0] * p.n + e[:, 1]).size == p.m
     assert np.all(np.bincount(p.planted) == 200)
@@ -26,29 +26,31 @@ def test_er_coloring_has_exact_edge_count_and_respects_planted():
 
 def test_regular_coloring_degrees():
     p = coloring(n=600, q=3, d=5, seed=1)
-    assert np.all(p.graph.degrees == 5)
+    assert np.all(p.hypergraph.degrees == 5)
     assert p.energy(p.planted) == 0
     u = coloring(n=600, q=3, d=5, planted=False, seed=1)
     assert u.planted is None and u.overlap(np.zeros(600, dtype=np.int8)) is None
-    assert np.all(u.graph.degrees == 5)
+    assert np.all(u.hypergraph.degrees == 5)
 
 
 def test_generation_is_deterministic_and_ids_differ():
     a, b, c = coloring(500, 5, c=8, seed=1), coloring(500, 5, c=8, seed=1), coloring(500, 5, c=8, seed=2)
     assert a.instance_id == b.instance_id != c.instance_id
-    np.testing.assert_array_equal(a.graph.edges, b.graph.edges)
+    np.testing.assert_array_equal(a.edges, b.edges)
     assert ising("rrg", n=100, seed=4).instance_id == ising("rrg", n=100, seed=4).instance_id
 
 
-def test_csr_matches_edge_list():
-    p = coloring(n=200, q=4, c=6, seed=0)
-    g = p.graph
-    for i in range(g.n):
-        nbrs = sorted(g.nbr[g.ptr[i] : g.ptr[i + 1]])
-        expected = sorted([int(b) for a, b in g.edges if a == i] + [int(a) for a, b in g.edges if b == i])
-        assert nbrs == expected
-        for k in range(g.ptr[i], g.ptr[i + 1]):
-            assert i in g.edges[g.term[k]] and g.nbr[k] in g.edges[g.term[k]]
+def test_csr_matches_term_list():
+    """Both directions of the incidence agree: slot k of variable i sits at position var_pos[k] of its term."""
+    for p in (coloring(n=200, q=4, c=6, seed=0), ising("ea2d", L=4, h=0.5, seed=1)):
+        g = p.hypergraph
+        for i in range(g.n):
+            terms = g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]]
+            assert np.all(np.diff(terms) > 0)  # increasing term order
+            for k in range(g.var_ptr[i], g.var_ptr[i + 1]):
+                assert g.term_var[g.term_ptr[g.var_term[k]] + g.var_pos[k]] == i
+            expected = sorted(a for a in range(g.m) if i in g.term_var[g.term_ptr[a] : g.term_ptr[a + 1]])
+            assert list(terms) == expected
 
 
 @pytest.mark.parametrize(
@@ -64,7 +66,7 @@ def test_csr_matches_edge_list():
 def test_ising_models_shapes(kwargs, n, m, degree):
     p = ising(**kwargs, seed=2)
     assert (p.n, p.m) == (n, m)
-    assert np.all(p.graph.degrees == degree)
+    assert np.all(p.hypergraph.degrees == degree)
 
 
 def test_ising_couplings_and_energy():
@@ -128,36 +130,43 @@ def test_generator_validation_names_the_field(call, field):
     assert err.value.field == field
 
 
-def test_graph_validation():
+def test_hypergraph_validation():
     with pytest.raises(ValidationError, match="self-loop"):
-        Graph.from_edges(3, [[0, 0]])
+        Hypergraph.from_edges(3, [[0, 0]])
     with pytest.raises(ValidationError, match="duplicate"):
-        Graph.from_edges(3, [[0, 1], [1, 0]])
+        Hypergraph.from_edges(3, [[0, 1], [1, 0]])
     with pytest.raises(ValidationError, match="out of range"):
-        Graph.from_edges(3, [[0, 3]])
+        Hypergraph.from_edges(3, [[0, 3]])
     with pytest.raises(ValidationError, match="integer"):
-        Graph.from_edges(3, [[0.0, 1.0]])
+        Hypergraph.from_edges(3, [[0.0, 1.0]])
     with pytest.raises(ValidationError, match="shape"):
-        Graph.from_edges(3, [[0, 1, 2]])
+        Hypergraph.from_edges(3, [[0, 1, 2]])
+    with pytest.raises(ValidationError, match="repeated variable"):
+        Hypergraph.from_terms(4, [0, 3], [1, 2, 1])
+    with pytest.raises(ValidationError, match="pointers"):
+        Hypergraph.from_terms(4, [0, 2, 2], [1, 2])  # an empty term
+    with pytest.raises(ValidationError, match="duplicate term"):
+        Hypergraph.from_uniform(4, [[0, 1, 2], [2, 1, 0]], distinct=True)
+    Hypergraph.from_uniform(4, [[0, 1, 2], [2, 1, 0]])  # repeated terms are allowed unless distinct=True
 
 
 def test_problem_construction_validation():
-    g = Graph.from_edges(3, [[0, 1], [1, 2]])
+    edges = [[0, 1], [1, 2]]
     with pytest.raises(ValidationError, match="couplings"):
-        IsingProblem(graph=g, couplings=np.array([1.0, np.nan]))
+        IsingProblem.from_edges(3, edges, couplings=np.array([1.0, np.nan]))
     with pytest.raises(ValidationError, match="couplings"):
-        IsingProblem(graph=g, couplings=np.array([1.0]))
+        IsingProblem.from_edges(3, edges, couplings=np.array([1.0]))
     with pytest.raises(ValidationError, match="fields"):
-        IsingProblem(graph=g, fields=np.array([0.0, np.inf, 0.0]))
+        IsingProblem.from_edges(3, edges, fields=np.array([0.0, np.inf, 0.0]))
     with pytest.raises(ValidationError, match="planted"):
-        ColoringProblem(graph=g, q=2, planted=np.array([0, 0, 1]))
-    p = ColoringProblem(graph=g, q=3)
+        ColoringProblem.from_edges(3, edges, q=2, planted=np.array([0, 0, 1]))
+    p = ColoringProblem.from_edges(3, edges, q=3)
     with pytest.raises(ValidationError, match="x"):
         p.energy(np.array([0, 1, 3]))
     with pytest.raises(ValidationError, match="shape"):
         p.energy(np.array([0, 1]))
     with pytest.raises(ValidationError, match="spins"):
-        IsingProblem(graph=g).energy(np.array([1, 0, 1]))
+        IsingProblem.from_edges(3, edges).energy(np.array([1, 0, 1]))
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import numpy as np
 from numba import njit
 
-from benchsuite._rng import PyXoshiro, next_below, next_u64, next_uniform, seed_state
+from benchsuite.kernels import PyXoshiro, next_below, next_u64, next_uniform, seed_state
 
 
 @njit

@@ -9,7 +9,7 @@ from benchsuite import cli
 from benchsuite.dynamics import Info, Metropolis, SGDLike, State, make_dynamics
 from benchsuite.errors import ValidationError
 from benchsuite.problems import coloring, ising
-from benchsuite.score import record_grid, run
+from benchsuite.score import ProtocolError, record_grid, run
 
 
 def test_record_grids():
@@ -59,7 +59,51 @@ def test_run_accepts_a_users_own_dynamics():
 
     t = run(coloring(n=500, q=5, c=4, seed=0), Quench(), 20, seed=0)
     assert t.dynamics == "my-quench" and t.energy[-1] < t.energy[0]
-    assert isinstance(Info(1, 2).acceptance, float)
+    assert t.compile_s is None  # no compile method: compilation, if any, is inside the first step
+
+
+class _Forgetful:
+    """A user's dynamics wrapping Metropolis whose step forgets to advance the sweep count or the energy."""
+
+    name = "forgetful"
+
+    def __init__(self, forget: str):
+        self.forget = forget
+
+    def params(self):
+        return {"forget": self.forget}
+
+    def init(self, problem, seed, x0=None, horizon=None):
+        return Metropolis(1.0).init(problem, seed, x0=x0)
+
+    def step(self, state: State, sweeps: int):
+        sweep, energy = state.sweep, state.energy
+        state, info = Metropolis(1.0).step(state, sweeps)
+        if self.forget == "sweep":
+            state.sweep = sweep
+        elif self.forget == "energy":
+            state.energy = energy
+        return state, info
+
+
+@pytest.mark.parametrize("forget, message", [("sweep", "must advance state.sweep"), ("energy", "state.energy")])
+def test_run_rejects_a_step_that_breaks_the_protocol(forget, message):
+    problem = coloring(n=300, q=5, c=4, seed=0)
+    with pytest.raises(ProtocolError, match=message):
+        run(problem, _Forgetful(forget), 50, seed=0)
+    assert run(problem, _Forgetful("nothing"), 50, seed=0).sweeps[-1] == 50  # the same dynamics, done right
+
+
+def test_zero_sweeps_report_no_rate_and_valid_json(capsys):
+    t = run(coloring(n=100, q=5, c=4, seed=0), Metropolis(1.0), 0, seed=0)
+    assert t.acceptance is None and t.sweeps_per_second is None and Info(0, 0).acceptance is None
+    assert cli.main(["run", "--problem", "coloring:n=100,q=5,c=4", "--dynamics", "metropolis:T=1", "--sweeps", "0",
+                     "--json"]) == 0  # fmt: skip
+    out = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
+    assert out["acceptance"] is None and out["sweeps_per_s"] is None and out["compile_s"] >= 0
+    assert cli.main(["run", "--problem", "coloring:n=100,q=5,c=4", "--dynamics", "metropolis:T=1", "--sweeps", "0"]) == 0
+    text = capsys.readouterr().out
+    assert "acceptance -" in text and "nan" not in text and "inf" not in text
 
 
 @pytest.mark.parametrize(
@@ -105,6 +149,10 @@ def test_run_and_step_validation():
     other.x = other.x[:50]
     with pytest.raises(ValidationError, match="state.x"):
         Metropolis(1.0).step(other, 1)
+    foreign = Metropolis(1.0).init(coloring(n=60, q=5, c=3, seed=1), 0)
+    foreign.cache = Metropolis(1.0).init(p, 0).cache
+    with pytest.raises(ValidationError, match="state.cache"):
+        Metropolis(1.0).step(foreign, 1)
 
 
 def test_cli_run_json(capsys):

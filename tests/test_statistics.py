@@ -48,7 +48,7 @@ def test_binomial_shortcut_has_the_law_of_explicit_half_edge_flags(planted_c10, 
     kernel) give the same stationary energy within 5 combined standard errors."""
 
     class ExplicitFlags(SGDLike):
-        def _uses_table(self, backend, problem):
+        def uses_binomial_rule(self, model):
             return False
 
     problem = planted_c10 if family == "coloring" else ising("rrg", n=5000, d=3, seed=1)

@@ -1,18 +1,21 @@
-"""Dynamics as numba kernels: Metropolis, heat bath, annealing, SGD-like mini-batch rules."""
+"""Dynamics: Metropolis, heat bath, annealing, SGD-like mini-batch rules, and the base for your own."""
 
-from .base import Dynamics, Info, State
+from .base import Dynamics, Info, KernelDynamics, State, check_state
 from .metropolis import Annealing, HeatBath, Metropolis
-from .sgd_like import SGDLike, acceptance_table
-from .spec import make_dynamics
+from .registry import DYNAMICS, make_dynamics, register_dynamics
+from .sgd_like import SGDLike
 
 __all__ = [
+    "DYNAMICS",
     "Annealing",
     "Dynamics",
     "HeatBath",
     "Info",
+    "KernelDynamics",
     "Metropolis",
     "SGDLike",
     "State",
-    "acceptance_table",
+    "check_state",
     "make_dynamics",
+    "register_dynamics",
 ]

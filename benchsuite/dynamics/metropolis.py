@@ -2,7 +2,7 @@
 
 Temperatures T are in units of the energy (k_B = 1); beta = 1/T.  ``order="sequential"`` visits
 variables 0..n-1 each sweep (preserves Boltzmann, not reversible); ``order="random"`` picks n sites
-uniformly at random per sweep (reversible).
+uniformly at random per sweep (reversible).  All three run the rules of :mod:`benchsuite.kernels`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
-from .base import SingleSiteDynamics, State
+from ..kernels import Rule, heat_bath, metropolis
+from .base import KernelDynamics, State
 
 ORDERS = ("sequential", "random")
 SCHEDULES = ("linear", "geometric")
@@ -25,10 +26,10 @@ def _order(order: str) -> str:
     return order
 
 
-class _FixedTemperature(SingleSiteDynamics):
-    """A single-site rule at a fixed temperature ``T``; ``_rule`` names the backend kernel."""
+class _FixedTemperature(KernelDynamics):
+    """A single-site rule at a fixed temperature ``T``."""
 
-    _rule = ""
+    _rule: Rule
 
     def __init__(self, T: float, order: str = "sequential"):
         self.T = _checks.real("T", T, low=0.0, low_open=True)
@@ -37,26 +38,26 @@ class _FixedTemperature(SingleSiteDynamics):
     def params(self) -> dict[str, Any]:
         return {"T": self.T, "order": self.order}
 
-    def _advance(self, backend, state: State, sweeps: int):
-        kernel = getattr(backend, self._rule)
-        return kernel(state, np.full(sweeps, 1.0 / self.T), self.order == "random")
+    def advance(self, state: State, sweeps: int) -> tuple[int, float]:
+        betas = np.full(sweeps, 1.0 / self.T)
+        return self._rule(state.model, state.x, state.cache, betas, self.order == "random", state.rng)
 
 
 class Metropolis(_FixedTemperature):
     """Metropolis at temperature ``T``: propose a uniformly random other value, accept with min(1, e^(-dE/T))."""
 
     name = "metropolis"
-    _rule = "metropolis"
+    _rule = metropolis
 
 
 class HeatBath(_FixedTemperature):
-    """Heat bath at temperature ``T``: redraw the variable from its conditional Boltzmann law (Glauber for Ising)."""
+    """Heat bath at temperature ``T``: redraw the variable from its conditional Boltzmann law (Glauber for spins)."""
 
     name = "heat-bath"
-    _rule = "heat_bath"
+    _rule = heat_bath
 
 
-class Annealing(SingleSiteDynamics):
+class Annealing(KernelDynamics):
     """Simulated annealing: Metropolis sweeps with beta following a schedule, one beta per sweep.
 
     Either ``beta0``/``beta1`` with ``schedule`` ``linear`` or ``geometric`` (stretched over the run length
@@ -105,13 +106,14 @@ class Annealing(SingleSiteDynamics):
         space = np.geomspace if self.schedule == "geometric" else np.linspace
         return space(self.beta0, self.beta1, sweeps)
 
-    def _prepare(self, state: State, horizon: int | None) -> None:
+    def prepare(self, state: State, horizon: int | None) -> None:
         if self.betas is None and horizon is None:
             raise ValidationError("horizon", "annealing from beta0 to beta1 needs the run length (horizon, in sweeps)")
         state.extra["betas"] = self.beta_schedule(horizon if self.betas is None else self.betas.size)
 
-    def _advance(self, backend, state: State, sweeps: int):
+    def advance(self, state: State, sweeps: int) -> tuple[int, float]:
         betas = state.extra["betas"]
         if state.sweep + sweeps > betas.size:
             raise ValidationError("sweeps", f"the schedule has {betas.size} sweeps; {state.sweep} are done")
-        return backend.metropolis(state, betas[state.sweep : state.sweep + sweeps], self.order == "random")
+        chunk = betas[state.sweep : state.sweep + sweeps]
+        return metropolis(state.model, state.x, state.cache, chunk, self.order == "random", state.rng)

@@ -1,19 +1,21 @@
 """SGD-like dynamics: accept a move iff its energy change on a random mini-batch of terms is <= 0.
 
 Rule of Angelini, Cavaliere, Marino & Ricci-Tersenghi, Sci. Rep. 14, 11638 (2024), arXiv:2309.05337.
-Each sweep visits the variables in order 0..n-1 and proposes a uniformly random other value (a flip for
-Ising).  The batch holds each term with probability ``s``:
+Each sweep visits the variables in order 0..n-1 and proposes a new value (a uniformly random other colour;
+a flip for spins).  The batch holds each term with probability ``s``:
 
-- ``batch="half-edge"`` (the study's rule): each endpoint's view of each edge is in or out
-  independently;
-- ``batch="term"``: each edge is in or out for both endpoints alike.
+- ``batch="half-edge"`` (the study's rule): each (term, variable) incidence is in or out independently, so
+  each variable sees its own batch of its terms;
+- ``batch="term"``: each term is in or out for all its variables alike (for the perceptron: a mini-batch of
+  training patterns).
 
 The batch is redrawn every ``persist`` sweeps (1: every sweep).  Ties (batch change exactly 0) are
 accepted, so ``s = 1`` is a greedy zero-temperature quench.  The true energy is tracked with the full
-change.  With the half-edge rule and ``persist=1``, on colouring and on Ising models with +-1 couplings
-and no field, the decision is drawn in one uniform from P[Bin(n_new, s) <= Bin(n_old, s)], where n_old /
-n_new count the terms in conflict before / after the move (exactly the law of explicit flags, since each
-half-edge is used once per sweep, at Metropolis cost).  Otherwise flags are drawn explicitly.
+change.  With the half-edge rule and ``persist=1`` on families whose terms change by one unit (colouring,
++-1 Ising without field, K-SAT, XORSAT, perceptron), the decision is drawn in one uniform from
+P[Bin(n_up, s) <= Bin(n_down, s)], where n_down / n_up count the terms whose energy the move lowers / raises
+(exactly the law of explicit flags, since each incidence is used once per sweep, at Metropolis cost).
+Otherwise flags are drawn explicitly.
 """
 
 from __future__ import annotations
@@ -24,24 +26,13 @@ import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
-from .base import SingleSiteDynamics, State
+from ..kernels import acceptance_table, sgd_like_binomial, sgd_like_flags
+from .base import KernelDynamics, State
 
 BATCH_RULES = ("half-edge", "term")
 
 
-def acceptance_table(s: float, max_degree: int) -> np.ndarray:
-    """``table[a, b]`` = P[Bin(b, s) <= Bin(a, s)] for independent binomials, ``0 <= a, b <= max_degree``."""
-    from scipy.stats import binom  # imported here: scipy.stats costs 0.3 s at import time
-
-    k = np.arange(max_degree + 1)
-    pmf = binom.pmf(k[None, :], k[:, None], s)  # pmf[a, j] = P[Bin(a, s) = j]
-    cdf = binom.cdf(k[None, :], k[:, None], s)  # cdf[b, j] = P[Bin(b, s) <= j]
-    table = np.clip(pmf @ cdf.T, 0.0, 1.0)
-    table[:, 0] = 1.0  # Bin(0, s) = 0 is never above the other side
-    return table
-
-
-class SGDLike(SingleSiteDynamics):
+class SGDLike(KernelDynamics):
     """SGD-like rule with batch fraction ``s`` in (0, 1], batch rule ``batch``, batch kept ``persist`` sweeps."""
 
     name = "sgd-like"
@@ -57,26 +48,23 @@ class SGDLike(SingleSiteDynamics):
     def params(self) -> dict[str, Any]:
         return {"s": self.s, "batch": self.batch, "persist": self.persist}
 
-    def _uses_table(self, backend, problem) -> bool:
-        return backend.has_binomial_rule(problem) and self.batch == "half-edge" and self.persist == 1
+    def uses_binomial_rule(self, model) -> bool:
+        """True when the decision can be drawn from the binomial table (see the module notes)."""
+        return bool(model.unit_terms) and self.batch == "half-edge" and self.persist == 1
 
-    def _prepare(self, state: State, horizon: int | None) -> None:
-        from .backends import backend_for
-
-        backend = backend_for(state.problem)
-        if self._uses_table(backend, state.problem):
+    def prepare(self, state: State, horizon: int | None) -> None:
+        if self.uses_binomial_rule(state.model):
             return
-        g = state.problem.graph
-        flag_index = np.arange(2 * g.m, dtype=np.int32) if self.batch == "half-edge" else g.term
-        n_flags = (2 * g.m if self.batch == "half-edge" else g.m) + backend.n_field_flags(state.problem)
-        state.extra["flag_index"] = flag_index
+        g = state.problem.hypergraph
+        n_flags = g.nnz if self.batch == "half-edge" else g.m
         state.extra["batch"] = np.full(n_flags, -2, dtype=np.int64)  # 2 * epoch + flag; -2: never drawn
 
-    def _advance(self, backend, state: State, sweeps: int):
-        if self._uses_table(backend, state.problem):
-            d = state.problem.graph.max_degree
+    def advance(self, state: State, sweeps: int) -> tuple[int, float]:
+        model = state.model
+        if self.uses_binomial_rule(model):
+            d = model.max_degree
             if d not in self._tables:
                 self._tables[d] = acceptance_table(self.s, d)
-            return backend.sgd_like_table(state, self._tables[d], sweeps)
-        e = state.extra
-        return backend.sgd_like_flags(state, e["flag_index"], e["batch"], self.s, sweeps, self.persist)
+            return sgd_like_binomial(model, state.x, state.cache, self._tables[d], sweeps, state.rng)
+        return sgd_like_flags(model, state.x, state.cache, state.extra["batch"], self.batch == "term", self.s,
+                              state.sweep, sweeps, self.persist, state.rng)  # fmt: skip

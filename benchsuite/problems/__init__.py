@@ -1,20 +1,40 @@
-"""Canonical problem instances: deterministic generators, validated arrays, planted solutions."""
+"""Canonical problem instances: deterministic generators, validated arrays, planted solutions.
 
-from .base import PairwiseProblem
+A problem is a finite sum of terms over variables in a domain (:class:`Problem`, :class:`Hypergraph`).
+Families: ``coloring``, ``ising``, ``ksat``, ``xorsat``, ``perceptron``; more can be registered.
+"""
+
+from .base import Problem, Reference
 from .coloring import ColoringProblem, coloring
-from .graph import Graph
+from .domain import SPINS, Domain, states
+from .families import FAMILIES, make_problem, register_family
+from .hypergraph import Hypergraph
 from .io import load_problem, save_problem
 from .ising import IsingProblem, ising
-from .spec import make_problem
+from .ksat import KSatProblem, ksat
+from .perceptron import PerceptronProblem, perceptron
+from .xorsat import XorSatProblem, xorsat
 
 __all__ = [
+    "FAMILIES",
+    "SPINS",
     "ColoringProblem",
-    "Graph",
+    "Domain",
+    "Hypergraph",
     "IsingProblem",
-    "PairwiseProblem",
+    "KSatProblem",
+    "PerceptronProblem",
+    "Problem",
+    "Reference",
+    "XorSatProblem",
     "coloring",
     "ising",
+    "ksat",
     "load_problem",
     "make_problem",
+    "perceptron",
+    "register_family",
     "save_problem",
+    "states",
+    "xorsat",
 ]

@@ -1,4 +1,9 @@
-"""What every discrete pairwise problem shares: its graph, content hash, configuration checks."""
+"""What every problem shares: a finite sum of terms over variables in a domain.
+
+E(x) = sum_a E_a(x_a) over the ``m`` terms of ``hypergraph``.  Energies are totals unless a name says
+``per_variable``.  A problem is data, validated once when built: subclasses (families) add per-term data,
+the planted assignment, the symmetry used for overlaps and reference values with their sources.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +11,65 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..errors import ValidationError
-from .graph import Graph
+from .domain import Domain
+from .hypergraph import Hypergraph
 
 
-@dataclass(frozen=True, eq=False)
-class PairwiseProblem:
-    """A finite sum of M two-variable terms (the graph's edges), plus optional one-variable terms.
+@dataclass(frozen=True)
+class Reference:
+    """A known value for an instance (a total energy, a count...), how it was obtained and where it comes from."""
 
-    Energies are totals unless a name says ``per_variable``; per-variable values divide by ``n``.
-    """
+    value: float
+    method: str
+    source: str
 
-    graph: Graph
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Problem:
+    """Base of every family.  Subclasses set ``family`` and implement ``domain``, ``term_energies`` and
+    ``_content`` / ``_from_content`` (the arrays that define an instance: hashed, saved and loaded)."""
+
+    hypergraph: Hypergraph
     params: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
 
-    family = "pairwise"
+    family: ClassVar[str] = "problem"
+    planted: np.ndarray | None = None  # overridden by families that plant an assignment
 
     @property
     def n(self) -> int:
         """Number of variables."""
-        return self.graph.n
+        return self.hypergraph.n
 
     @property
     def m(self) -> int:
-        """Number of two-variable terms."""
-        return self.graph.m
+        """Number of terms (what a mini-batch samples)."""
+        return self.hypergraph.m
 
-    def _content(self) -> list[np.ndarray]:
-        """Arrays that, with the family name, define the instance (hashed into ``instance_id``)."""
-        return [self.graph.edges]
+    @property
+    def domain(self) -> Domain:
+        raise NotImplementedError
+
+    def _content(self) -> dict[str, np.ndarray]:
+        """Arrays that, with the family name and ``n``, define the instance."""
+        raise NotImplementedError
+
+    @classmethod
+    def _from_content(cls, n: int, arrays: dict[str, np.ndarray], params: dict, seed: int | None) -> Problem:
+        """Rebuild an instance from ``_content`` arrays (used by ``load_problem``); validates like a generator."""
+        raise NotImplementedError
 
     @cached_property
     def instance_id(self) -> str:
-        """``family-<16 hex>``: SHA-256 of the family name, ``n`` and the defining arrays."""
+        """``family-<16 hex>``: SHA-256 of the family name, ``n`` and every defining array (name, dtype, shape, bytes)."""
         h = hashlib.sha256(json.dumps([self.family, self.n]).encode())
-        for a in self._content():
-            h.update(str(a.dtype).encode() + str(a.shape).encode())
+        for name, a in sorted(self._content().items()):
+            h.update(f"{name}:{a.dtype}:{a.shape}".encode())
             h.update(np.ascontiguousarray(a).tobytes())
         return f"{self.family}-{h.hexdigest()[:16]}"
 
@@ -57,20 +80,42 @@ class PairwiseProblem:
             raise ValidationError(field, f"must have shape ({self.n},), got {arr.shape}")
         if arr.dtype.kind not in "iu":
             raise ValidationError(field, f"must have an integer dtype, got {arr.dtype}")
-        self._check_values(arr, field)
+        self.domain.check(arr, field)
         return np.ascontiguousarray(arr, dtype=np.int8)
 
-    def _check_values(self, arr: np.ndarray, field: str) -> None:
+    def term_energies(self, x) -> np.ndarray:
+        """Energy of every term for configuration ``x`` (shape ``(m,)``), or for a stack of configurations
+        (shape ``(..., n)`` gives ``(..., m)``).  Values are not checked: call ``check_configuration`` first."""
         raise NotImplementedError
 
     def energy(self, x) -> float:
         """Total energy of configuration ``x``."""
-        raise NotImplementedError
+        return float(self.term_energies(self.check_configuration(x)).sum())
 
     def energy_per_variable(self, x) -> float:
         """Energy of ``x`` divided by ``n``."""
         return self.energy(x) / self.n
 
+    def random_configuration(self, rng: np.random.Generator) -> np.ndarray:
+        """Independent uniform values from the domain."""
+        return self.domain.random(self.n, rng)
+
+    def overlap(self, x) -> float | None:
+        """Similarity of ``x`` with the planted assignment (1 for the assignment itself), None without one."""
+        return None
+
+    @property
+    def references(self) -> dict[str, Reference]:
+        """Known values for this instance (e.g. the ground-state energy), keyed by name."""
+        return {}
+
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{type(self).__name__}({args}, seed={self.seed!r}, id={self.instance_id})"
+
+
+def read_only(*arrays: np.ndarray) -> None:
+    """Mark arrays read-only (instance data never changes after validation)."""
+    for a in arrays:
+        if a is not None:
+            a.setflags(write=False)

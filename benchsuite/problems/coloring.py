@@ -13,13 +13,15 @@ import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
-from .base import PairwiseProblem
-from .graph import Graph, erdos_renyi_edges, random_regular_edges
+from .base import Problem, read_only
+from .domain import Domain, states
+from .graph import erdos_renyi_edges, random_regular_edges
+from .hypergraph import Hypergraph
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class ColoringProblem(PairwiseProblem):
-    """q-colouring of ``graph``; colours are int8 in ``[0, q)``.
+class ColoringProblem(Problem):
+    """q-colouring of a simple graph (every term is an edge); colours are int8 in ``[0, q)``.
 
     ``planted`` (optional) is a colouring with no monochromatic edge that the graph was built around.
     Overlaps are maximised over the q! colour permutations.
@@ -32,32 +34,47 @@ class ColoringProblem(PairwiseProblem):
 
     def __post_init__(self) -> None:
         q = _checks.integer("q", self.q, low=2, high=127)
+        object.__setattr__(self, "q", q)
+        if self.hypergraph.m and self.hypergraph.arity != 2:
+            raise ValidationError("edges", "every term of a colouring problem must be an edge (two variables)")
         if self.planted is not None:
             p = self.check_configuration(self.planted, field="planted")
-            e = self.graph.edges
+            e = self.edges
             if np.any(p[e[:, 0]] == p[e[:, 1]]):
                 raise ValidationError("planted", "has a monochromatic edge: it is not a proper colouring")
-            p.setflags(write=False)
+            read_only(p)
             object.__setattr__(self, "planted", p)
-        object.__setattr__(self, "q", q)
 
-    def _content(self) -> list[np.ndarray]:
-        arrays = [self.graph.edges, np.array([self.q], dtype=np.int64)]
-        return arrays + ([self.planted] if self.planted is not None else [])
+    @classmethod
+    def from_edges(cls, n: int, edges, q: int, planted=None, params: dict | None = None, seed=None):
+        """Colouring of the simple graph with these ``(m, 2)`` edges (validated)."""
+        return cls(Hypergraph.from_edges(n, edges), params or {}, seed, q=q, planted=planted)
 
-    def _check_values(self, arr: np.ndarray, field: str) -> None:
-        if arr.size and (arr.min() < 0 or arr.max() >= self.q):
-            raise ValidationError(field, f"colours must lie in [0, {self.q})")
+    @property
+    def domain(self) -> Domain:
+        return states(self.q)
 
-    def energy(self, x) -> float:
-        """Number of monochromatic edges (total)."""
-        x = self.check_configuration(x)
-        e = self.graph.edges
-        return float(np.count_nonzero(x[e[:, 0]] == x[e[:, 1]]))
+    @property
+    def edges(self) -> np.ndarray:
+        """``(m, 2)`` int32 edges with ``i < j``; edge ``a`` is term ``a``."""
+        return self.hypergraph.terms()
 
-    def random_configuration(self, rng: np.random.Generator) -> np.ndarray:
-        """Uniformly random colouring."""
-        return rng.integers(0, self.q, size=self.n).astype(np.int8)
+    def _content(self) -> dict[str, np.ndarray]:
+        arrays = {"edges": self.edges, "q": np.array([self.q], dtype=np.int64)}
+        return arrays | ({"planted": self.planted} if self.planted is not None else {})
+
+    @classmethod
+    def _from_content(cls, n, arrays, params, seed):
+        q = arrays["q"]
+        if q.shape != (1,) or q.dtype.kind not in "iu":
+            raise ValidationError("q", "must be stored as one integer")
+        return cls.from_edges(n, arrays["edges"], int(q[0]), arrays.get("planted"), params, seed)
+
+    def term_energies(self, x) -> np.ndarray:
+        """1 for each monochromatic edge, else 0 (int8); ``x`` may be a stack of colourings."""
+        e = self.edges
+        x = np.asarray(x)
+        return (x[..., e[:, 0]] == x[..., e[:, 1]]).astype(np.int8)
 
     def overlap(self, x) -> float | None:
         """Agreement with the planted colouring maximised over colour permutations, ``(q a - 1) / (q - 1)``.
@@ -122,4 +139,4 @@ def coloring(
         d = _checks.integer("d", d, low=1)
         edges = random_regular_edges(n, d, rng, colors)
         params = {"n": n, "q": q, "d": d, "planted": bool(planted)}
-    return ColoringProblem(graph=Graph.from_edges(n, edges), params=params, seed=seed, q=q, planted=colors)
+    return ColoringProblem.from_edges(n, edges, q, colors, params, seed)

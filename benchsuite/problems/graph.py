@@ -1,75 +1,13 @@
-"""Simple undirected graphs in flat CSR form, and the random-graph generators the families use.
-
-A graph is an ``(M, 2)`` int32 edge array with ``i < j`` per row (the term -> variable table of a
-pairwise problem: term ``a`` touches ``edges[a, 0]`` and ``edges[a, 1]``) plus its CSR inverse
-(variable -> incident terms): the half-edges of variable ``i`` are the slots
-``ptr[i]:ptr[i + 1]``, slot ``k`` leading to neighbour ``nbr[k]`` through term ``term[k]``.
+"""Random graphs and hypergraphs for the families: Erdos-Renyi, random regular, lattices, complete graphs,
+random k-uniform and random (d, k)-regular hypergraphs.  Generators return integer arrays of terms; the
+families validate them through :class:`~benchsuite.problems.hypergraph.Hypergraph`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cached_property
-
 import numpy as np
 
-from .. import _checks
 from ..errors import ValidationError
-
-
-@dataclass(frozen=True, eq=False)
-class Graph:
-    """Undirected simple graph on ``n`` vertices; build it with :meth:`from_edges`."""
-
-    n: int
-    edges: np.ndarray  # (M, 2) int32, edges[:, 0] < edges[:, 1], no repeats
-    ptr: np.ndarray  # (n + 1,) int64
-    nbr: np.ndarray  # (2M,) int32
-    term: np.ndarray  # (2M,) int32
-
-    @property
-    def m(self) -> int:
-        """Number of edges (interaction terms)."""
-        return int(self.edges.shape[0])
-
-    @property
-    def degrees(self) -> np.ndarray:
-        return np.diff(self.ptr)
-
-    @cached_property
-    def max_degree(self) -> int:
-        return int(self.degrees.max(initial=0))
-
-    @classmethod
-    def from_edges(cls, n: int, edges, *, field: str = "edges") -> Graph:
-        """Validate an edge list (range, self-loops, duplicates) and build the CSR arrays.
-
-        Edges may come in any orientation and order; they are stored as ``(min, max)`` in the given order.
-        """
-        n = _checks.integer("n", n, low=1, high=2**31 - 1)
-        e = _checks.array(field, edges, ndim=2, kind="i", shape=(None, 2))
-        if e.size and (e.min() < 0 or e.max() >= n):
-            raise ValidationError(field, f"vertex index out of range [0, {n})")
-        e = np.sort(e.astype(np.int64), axis=1)
-        if np.any(e[:, 0] == e[:, 1]):
-            raise ValidationError(field, f"self-loop at vertex {int(e[e[:, 0] == e[:, 1]][0, 0])}")
-        key = e[:, 0] * n + e[:, 1]
-        uniq, counts = np.unique(key, return_counts=True)
-        if np.any(counts > 1):
-            k = int(uniq[np.argmax(counts > 1)])
-            raise ValidationError(field, f"duplicate edge ({k // n}, {k % n})")
-        edges32 = np.ascontiguousarray(e, dtype=np.int32)
-        m = edges32.shape[0]
-        heads = np.concatenate([edges32[:, 0], edges32[:, 1]])
-        tails = np.concatenate([edges32[:, 1], edges32[:, 0]])
-        terms = np.concatenate([np.arange(m, dtype=np.int32)] * 2)
-        order = np.argsort(heads, kind="stable")
-        ptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(heads, minlength=n), out=ptr[1:])
-        arrays = [edges32, ptr, tails[order], terms[order]]
-        for a in arrays:
-            a.setflags(write=False)
-        return cls(n, *arrays)
 
 
 def _first_distinct(keys: np.ndarray) -> np.ndarray:
@@ -105,47 +43,15 @@ def erdos_renyi_edges(n: int, m: int, rng: np.random.Generator, colors: np.ndarr
     return np.stack([keys // n, keys % n], axis=1)
 
 
-def _defective(pairs: np.ndarray, n: int, colors: np.ndarray | None) -> np.ndarray:
-    """Mask of pairs that are self-loops, monochromatic (when ``colors``) or repeats of an earlier pair."""
-    lo, hi = pairs.min(axis=1), pairs.max(axis=1)
-    bad = lo == hi
-    if colors is not None:
-        bad |= colors[lo] == colors[hi]
-    _, first = np.unique(lo * n + hi, return_index=True)
-    repeat = np.ones(len(pairs), dtype=bool)
-    repeat[first] = False
-    return bad | repeat
-
-
-def random_regular_edges(
-    n: int, d: int, rng: np.random.Generator, colors: np.ndarray | None = None, max_rounds: int = 10_000
-) -> np.ndarray:
-    """Random ``d``-regular simple graph (configuration model with re-pairing of defects).
-
-    The stubs are paired uniformly at random; then, round after round, the stubs of the defective pairs
-    (self-loops, repeated edges and, with ``colors``, monochromatic edges) are shuffled together with as many
-    randomly chosen good pairs and paired again, until no defect is left.  Near-uniform for sparse graphs.
-    """
+def random_regular_edges(n: int, d: int, rng: np.random.Generator, colors: np.ndarray | None = None) -> np.ndarray:
+    """Random ``d``-regular simple graph, with ``colors`` only between different colours: the k = 2 case of
+    :func:`random_regular_terms`.  Near-uniform for sparse graphs."""
     if (n * d) % 2:
         raise ValidationError("d", f"n * d must be even, got n={n}, d={d}")
     limit = n - 1 if colors is None else n - int(np.bincount(colors).max())
     if not 1 <= d <= limit:
         raise ValidationError("d", f"must be in [1, {limit}] for n={n}, got {d}")
-    stubs = np.repeat(np.arange(n, dtype=np.int64), d)
-    rng.shuffle(stubs)
-    pairs = stubs.reshape(-1, 2)
-    for _ in range(max_rounds):
-        bad = _defective(pairs, n, colors)
-        n_bad = int(bad.sum())
-        if n_bad == 0:
-            return pairs
-        good = np.flatnonzero(~bad)
-        extra = rng.choice(good, size=min(good.size, max(n_bad, 2)), replace=False)
-        idx = np.concatenate([np.flatnonzero(bad), extra])
-        s = pairs[idx].ravel()
-        rng.shuffle(s)
-        pairs[idx] = s.reshape(-1, 2)
-    raise RuntimeError(f"no simple {d}-regular graph found on {n} vertices after {max_rounds} rounds")
+    return random_regular_terms(n, 2, d, rng, colors)
 
 
 def lattice_edges(length: int, dim: int) -> np.ndarray:
@@ -167,3 +73,62 @@ def complete_edges(n: int) -> np.ndarray:
     """All ``n (n - 1) / 2`` pairs ``i < j``."""
     i, j = np.triu_indices(n, 1)
     return np.stack([i, j], axis=1)
+
+
+def random_uniform_terms(n: int, m: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``m`` terms of ``k`` distinct variables each, every term uniform among the k-subsets (an (m, k) array,
+    variables in increasing order); terms are independent, so repeats are possible (as in random K-SAT)."""
+    if k > n:
+        raise ValidationError("k", f"a term of {k} distinct variables needs n >= {k}, got n={n}")
+    terms = np.empty((m, k), dtype=np.int64)
+    todo = np.arange(m)
+    while todo.size:
+        draw = np.sort(rng.integers(0, n, size=(todo.size, k)), axis=1)
+        ok = np.all(draw[:, 1:] != draw[:, :-1], axis=1)
+        terms[todo[ok]] = draw[ok]
+        todo = todo[~ok]
+    return terms
+
+
+def random_regular_terms(
+    n: int, k: int, d: int, rng: np.random.Generator, colors: np.ndarray | None = None, max_rounds: int = 10_000
+) -> np.ndarray:
+    """Random (d, k)-regular hypergraph: every variable in exactly ``d`` terms of ``k`` distinct variables, no
+    two terms over the same variables and, with ``colors``, no two variables of a term with the same colour.
+
+    Configuration model with re-pairing of defects: the stubs are grouped at random; then, round after round,
+    the stubs of the defective terms are shuffled together with as many randomly chosen good terms and
+    grouped again, until no defect is left.  Needs ``n d`` divisible by ``k``; returns an (n d / k, k) array.
+    """
+    if (n * d) % k:
+        raise ValidationError("d", f"n * d must be divisible by k: n={n}, d={d}, k={k}")
+    if k > n:
+        raise ValidationError("k", f"a term of {k} distinct variables needs n >= {k}, got n={n}")
+    stubs = np.repeat(np.arange(n, dtype=np.int64), d)
+    rng.shuffle(stubs)
+    groups = stubs.reshape(-1, k)
+    for _ in range(max_rounds):
+        bad = _defective_terms(groups, colors)
+        n_bad = int(bad.sum())
+        if n_bad == 0:
+            return np.sort(groups, axis=1)
+        good = np.flatnonzero(~bad)
+        extra = rng.choice(good, size=min(good.size, max(n_bad, 2)), replace=False)
+        idx = np.concatenate([np.flatnonzero(bad), extra])
+        pool = groups[idx].ravel()
+        rng.shuffle(pool)
+        groups[idx] = pool.reshape(-1, k)
+    raise ValidationError("d", f"no simple ({d}, {k})-regular hypergraph found on {n} variables in {max_rounds} rounds")
+
+
+def _defective_terms(groups: np.ndarray, colors: np.ndarray | None) -> np.ndarray:
+    """Terms with a repeated variable (or colour, with ``colors``), or repeating an earlier term's variables."""
+    s = np.sort(groups, axis=1)
+    bad = np.any(s[:, 1:] == s[:, :-1], axis=1)
+    if colors is not None:
+        c = np.sort(colors[groups], axis=1)
+        bad |= np.any(c[:, 1:] == c[:, :-1], axis=1)
+    _, first = np.unique(s, axis=0, return_index=True)
+    repeat = np.ones(len(groups), dtype=bool)
+    repeat[first] = False
+    return bad | repeat

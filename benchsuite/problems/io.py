@@ -1,7 +1,8 @@
 """Save and load instances as ``.npz`` archives of plain arrays plus a JSON header; loading never unpickles.
 
-A loaded instance is rebuilt through the same validating constructors as a generated one, and its
-content hash must match the stored ``instance_id``.
+The arrays are the family's defining content (what ``instance_id`` hashes).  A loaded instance is rebuilt
+through the same validating constructors as a generated one, and its content hash must match the stored
+``instance_id``.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ValidationError
-from .base import PairwiseProblem
-from .coloring import ColoringProblem
-from .graph import Graph
-from .ising import IsingProblem
+from .base import Problem
+from .families import PROBLEM_CLASSES
 
-FORMAT = "benchsuite-instance/1"
+FORMAT = "benchsuite-instance/2"
 
 
-def save_problem(problem: PairwiseProblem, path: str | Path) -> Path:
+def save_problem(problem: Problem, path: str | Path) -> Path:
     """Write ``problem`` to ``path`` (``.npz``); returns the path written."""
+    if not isinstance(problem, Problem):
+        raise ValidationError("problem", f"must be a Problem, got {type(problem).__name__}")
     path = Path(path)
     header = {
         "format": FORMAT,
@@ -31,22 +32,15 @@ def save_problem(problem: PairwiseProblem, path: str | Path) -> Path:
         "seed": problem.seed,
         "instance_id": problem.instance_id,
     }
-    arrays = {"edges": problem.graph.edges}
-    if isinstance(problem, ColoringProblem):
-        header["q"] = problem.q
-    elif isinstance(problem, IsingProblem):
-        arrays["couplings"] = problem.couplings
-        arrays["fields"] = problem.fields
-    else:
-        raise ValidationError("problem", f"cannot save {type(problem).__name__}")
-    if problem.planted is not None:
-        arrays["planted"] = problem.planted
+    arrays = problem._content()
+    if "header" in arrays:
+        raise ValidationError("problem", "a content array may not be called 'header'")
     with path.open("wb") as fh:
         np.savez_compressed(fh, header=np.array(json.dumps(header)), **arrays)
     return path
 
 
-def load_problem(path: str | Path) -> PairwiseProblem:
+def load_problem(path: str | Path) -> Problem:
     """Read an instance written by :func:`save_problem`; ValidationError on anything malformed."""
     try:
         with np.load(Path(path), allow_pickle=False) as data:
@@ -56,18 +50,13 @@ def load_problem(path: str | Path) -> PairwiseProblem:
         raise ValidationError("path", f"not a readable benchsuite instance: {exc}") from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise ValidationError("path", f"unknown format {header.get('format') if isinstance(header, dict) else None!r}")
-    if "edges" not in arrays:
-        raise ValidationError("edges", "missing from the archive")
-    graph = Graph.from_edges(header["n"], arrays["edges"])
-    common = {"graph": graph, "params": header.get("params", {}), "seed": header.get("seed")}
-    if header["family"] == "coloring":
-        problem: PairwiseProblem = ColoringProblem(**common, q=header.get("q"), planted=arrays.get("planted"))
-    elif header["family"] == "ising":
-        problem = IsingProblem(
-            **common, couplings=arrays.get("couplings"), fields=arrays.get("fields"), planted=arrays.get("planted")
-        )
-    else:
-        raise ValidationError("family", f"unknown family {header['family']!r}")
+    cls = PROBLEM_CLASSES.get(header.get("family"))
+    if cls is None:
+        raise ValidationError("family", f"unknown family {header.get('family')!r}")
+    try:
+        problem = cls._from_content(header["n"], arrays, header.get("params", {}), header.get("seed"))
+    except KeyError as exc:
+        raise ValidationError(str(exc.args[0]), "missing from the archive") from None
     if problem.instance_id != header.get("instance_id"):
         raise ValidationError("instance_id", "content does not match the stored hash (file altered or corrupted)")
     return problem

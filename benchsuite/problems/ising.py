@@ -1,37 +1,32 @@
-"""Ising models and spin glasses: E(s) = -sum_(ij) J_ij s_i s_j - sum_i h_i s_i with s_i = +-1."""
+"""Ising models and spin glasses: E(s) = -sum_(ij) J_ij s_i s_j - sum_i h_i s_i with s_i = +-1.
+
+Terms: the edges first (term ``a`` is edge ``a``, energy -J_a s_i s_j), then one term -h_i s_i for each
+variable with a non-zero field, in increasing variable order.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
-from .base import PairwiseProblem
-from .graph import Graph, complete_edges, lattice_edges, random_regular_edges
+from .base import Problem, read_only
+from .domain import SPINS, Domain
+from .graph import complete_edges, lattice_edges, random_regular_edges
+from .hypergraph import Hypergraph
 
 MODELS = ("sk", "ea2d", "ea3d", "rrg", "ferro")
 COUPLINGS = ("pm1", "gauss")
-MAX_TABLE_FIELD = 4096  # integer local fields up to this size use acceptance tables
-MAX_DENSE_N = 5000  # complete graphs up to this size use dense kernels (n^2 float64)
-
-
-def aligned_zeros(shape: tuple[int, ...], alignment: int = 64) -> np.ndarray:
-    """Float64 zeros whose data starts on an ``alignment``-byte boundary (steady SIMD speed across runs)."""
-    size = int(np.prod(shape))
-    raw = np.zeros(size + alignment // 8)
-    offset = (-raw.ctypes.data % alignment) // 8
-    return raw[offset : offset + size].reshape(shape)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
-class IsingProblem(PairwiseProblem):
-    """Ising energy on ``graph``; spins are int8 +-1.
+class IsingProblem(Problem):
+    """Ising energy with couplings on the edges and optional fields; spins are int8 +-1.
 
-    ``couplings[a]`` is J for edge ``graph.edges[a]``; ``fields`` is h (zeros when absent).
+    Build with :meth:`from_edges`.  ``couplings[a]`` is J for edge ``a``; ``fields`` is h (zeros when absent).
     ``planted`` (optional) is a reference ground state; overlaps are taken up to a global flip when h = 0.
     """
 
@@ -42,95 +37,72 @@ class IsingProblem(PairwiseProblem):
     family = "ising"
 
     def __post_init__(self) -> None:
-        j = self.couplings if self.couplings is not None else np.ones(self.m)
-        j = _checks.array("couplings", j, ndim=1, kind="f", shape=(self.m,))
-        h = self.fields if self.fields is not None else np.zeros(self.n)
-        h = _checks.array("fields", h, ndim=1, kind="f", shape=(self.n,))
+        j = _checks.array("couplings", self.couplings, ndim=1, kind="f")
+        h = _checks.array("fields", self.fields, ndim=1, kind="f", shape=(self.n,))
         j = np.ascontiguousarray(j, dtype=np.float64)
         h = np.ascontiguousarray(h, dtype=np.float64)
-        for a in (j, h):
-            a.setflags(write=False)
+        expected = np.concatenate([np.full(j.size, 2), np.ones(np.count_nonzero(h), dtype=np.int64)])
+        g = self.hypergraph
+        if g.m != expected.size or np.any(g.term_sizes != expected):
+            raise ValidationError("hypergraph", "must hold the edges, then one term per non-zero field")
+        if np.any(g.term_var[2 * j.size :] != np.flatnonzero(h)):
+            raise ValidationError("hypergraph", "field terms must follow the variables with non-zero fields in order")
+        read_only(j, h)
         object.__setattr__(self, "couplings", j)
         object.__setattr__(self, "fields", h)
         if self.planted is not None:
             p = self.check_configuration(self.planted, field="planted")
-            p.setflags(write=False)
+            read_only(p)
             object.__setattr__(self, "planted", p)
 
-    @cached_property
-    def slot_couplings(self) -> np.ndarray:
-        """J seen from each CSR half-edge slot (``couplings[graph.term]``)."""
-        j = self.couplings[self.graph.term]
-        j.setflags(write=False)
-        return j
-
-    @cached_property
-    def field_bound(self) -> int:
-        """Largest possible |local field| when all couplings and fields are integers, else -1.
-
-        Integer local fields let the kernels read acceptance probabilities from a table.
-        """
-        j, h = self.couplings, self.fields
-        if not (np.all(j == np.round(j)) and np.all(h == np.round(h))):
-            return -1
-        per_spin = np.abs(h).copy()
-        np.add.at(per_spin, self.graph.edges[:, 0], np.abs(j))
-        np.add.at(per_spin, self.graph.edges[:, 1], np.abs(j))
-        bound = int(per_spin.max(initial=0))
-        return bound if bound <= MAX_TABLE_FIELD else -1
-
-    @cached_property
-    def kernel_couplings(self) -> tuple[np.ndarray, np.ndarray]:
-        """(J per CSR slot, h) as the sparse kernels take them: int8 when every local field fits in int8
-        (integer model with ``field_bound <= 127``), float64 otherwise.  Read-only."""
-        dtype = np.int8 if 0 <= self.field_bound <= 127 else np.float64
-        j, h = self.slot_couplings.astype(dtype), self.fields.astype(dtype)
-        for a in (j, h):
-            a.setflags(write=False)
-        return j, h
-
-    @cached_property
-    def unit_couplings(self) -> bool:
-        """True when every |J| = 1 and every h = 0 (then s_i local_i = satisfied - unsatisfied edges)."""
-        return bool(np.all(np.abs(self.couplings) == 1.0) and not np.any(self.fields))
+    @classmethod
+    def from_edges(cls, n: int, edges, couplings=None, fields=None, planted=None, params=None, seed=None):
+        """Ising model on the simple graph ``edges`` ((m, 2), validated); J = 1 and h = 0 unless given."""
+        e = _checks.array("edges", edges, ndim=2, kind="i", shape=(None, 2))
+        e = np.sort(e.astype(np.int64), axis=1)
+        j = _checks.array("couplings", np.ones(e.shape[0]) if couplings is None else couplings, ndim=1, kind="f",
+                          shape=(e.shape[0],))  # fmt: skip
+        h = _checks.array("fields", np.zeros(n) if fields is None else fields, ndim=1, kind="f", shape=(n,))
+        field_vars = np.flatnonzero(h).astype(np.int64)
+        ptr = np.concatenate([np.arange(e.shape[0] + 1) * 2, 2 * e.shape[0] + 1 + np.arange(field_vars.size)])
+        graph = Hypergraph.from_terms(n, ptr, np.concatenate([e.ravel(), field_vars]), field="edges", distinct=True)
+        return cls(graph, params or {}, seed, couplings=j, fields=h, planted=planted)
 
     @property
-    def uses_dense_kernels(self) -> bool:
-        """True for complete graphs small enough (n <= 5000) for a dense coupling matrix."""
-        return self.m == self.n * (self.n - 1) // 2 and self.n <= MAX_DENSE_N
+    def domain(self) -> Domain:
+        return SPINS
 
-    @cached_property
-    def dense_couplings(self) -> np.ndarray:
-        """Symmetric (n, n) coupling matrix with zero diagonal (read-only)."""
-        dense = aligned_zeros((self.n, self.n))
-        e = self.graph.edges
-        dense[e[:, 0], e[:, 1]] = self.couplings
-        dense[e[:, 1], e[:, 0]] = self.couplings
-        dense.setflags(write=False)
-        return dense
+    @property
+    def n_edges(self) -> int:
+        """Number of two-spin terms (the first ``n_edges`` terms)."""
+        return int(self.couplings.size)
+
+    @property
+    def edges(self) -> np.ndarray:
+        """``(n_edges, 2)`` int32 edges with ``i < j``."""
+        return self.hypergraph.terms(0, self.n_edges)
 
     @property
     def flip_symmetric(self) -> bool:
         """True when E(-s) = E(s), i.e. all fields vanish."""
         return not np.any(self.fields)
 
-    def _content(self) -> list[np.ndarray]:
-        arrays = [self.graph.edges, self.couplings, self.fields]
-        return arrays + ([self.planted] if self.planted is not None else [])
+    def _content(self) -> dict[str, np.ndarray]:
+        arrays = {"edges": self.edges, "couplings": self.couplings, "fields": self.fields}
+        return arrays | ({"planted": self.planted} if self.planted is not None else {})
 
-    def _check_values(self, arr: np.ndarray, field: str) -> None:
-        if np.any((arr != 1) & (arr != -1)):
-            raise ValidationError(field, "spins must be +1 or -1")
+    @classmethod
+    def _from_content(cls, n, arrays, params, seed):
+        return cls.from_edges(n, arrays["edges"], arrays.get("couplings"), arrays.get("fields"),
+                              arrays.get("planted"), params, seed)  # fmt: skip
 
-    def energy(self, x) -> float:
-        """Total energy -sum J s s - sum h s."""
-        s = self.check_configuration(x).astype(np.float64)
-        e = self.graph.edges
-        return float(-np.dot(self.couplings, s[e[:, 0]] * s[e[:, 1]]) - np.dot(self.fields, s))
-
-    def random_configuration(self, rng: np.random.Generator) -> np.ndarray:
-        """Uniformly random spins."""
-        return (2 * rng.integers(0, 2, size=self.n) - 1).astype(np.int8)
+    def term_energies(self, x) -> np.ndarray:
+        """-J s_i s_j per edge, then -h_i s_i per field term (float64); ``x`` may be a stack of configurations."""
+        s = np.asarray(x).astype(np.float64)
+        e = self.edges
+        nz = np.flatnonzero(self.fields)
+        pair = -self.couplings * s[..., e[:, 0]] * s[..., e[:, 1]]
+        return np.concatenate([pair, -self.fields[nz] * s[..., nz]], axis=-1)
 
     def overlap(self, x) -> float | None:
         """(1/N) sum s_i p_i with the reference state p, in absolute value when h = 0; ``None`` without one."""
@@ -196,11 +168,5 @@ def ising(
             j = j / math.sqrt(n)
     if h:
         params["h"] = h
-    return IsingProblem(
-        graph=Graph.from_edges(n, edges),
-        params=params,
-        seed=seed,
-        couplings=j,
-        fields=np.full(n, h),
-        planted=np.ones(n, dtype=np.int8) if model == "ferro" else None,
-    )
+    planted = np.ones(n, dtype=np.int8) if model == "ferro" else None
+    return IsingProblem.from_edges(n, edges, j, np.full(n, h), planted, params, seed)

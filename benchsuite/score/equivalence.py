@@ -24,7 +24,7 @@ from .. import _checks
 from ..dynamics.base import Dynamics
 from ..dynamics.metropolis import Metropolis
 from ..errors import ValidationError
-from ..problems.base import PairwiseProblem
+from ..problems.base import Problem
 from .run import run
 from .stationary import StationaryEnergy, stationary_energy
 
@@ -46,7 +46,7 @@ class EffectiveTemperature:
 class ReferenceCurve:
     """Metropolis stationary energies on one instance, measured on demand and kept (T -> StationaryEnergy)."""
 
-    def __init__(self, problem: PairwiseProblem, seed=0, sweeps: int = 1_000, workers: int | None = None):
+    def __init__(self, problem: Problem, seed=0, sweeps: int = 1_000, workers: int | None = None):
         self.problem = problem
         self.seed = seed
         self.sweeps = sweeps
@@ -70,7 +70,7 @@ class ReferenceCurve:
         return None
 
 
-def paramagnetic_temperature(problem: PairwiseProblem, energy: float) -> float | None:
+def paramagnetic_temperature(problem: Problem, energy: float) -> float | None:
     """Invert the family's exact paramagnetic energy, where it has one (colouring); None otherwise."""
     formula = getattr(problem, "paramagnetic_energy", None)
     if formula is None:
@@ -156,7 +156,7 @@ class RelaxationMatch:
 
 
 def relaxation_match(
-    problem: PairwiseProblem,
+    problem: Problem,
     dynamics: Dynamics,
     t_eff: float,
     sweeps: int = 200,
@@ -203,7 +203,7 @@ def relaxation_match(
 
 
 def effective_temperatures(
-    problem: PairwiseProblem,
+    problem: Problem,
     dynamics_list: list[Dynamics],
     seed: int = 0,
     sweeps: int = 1_000,

@@ -1,4 +1,10 @@
-"""Run one dynamics on one problem and record energy and overlap on a grid of sweeps."""
+"""Run one dynamics on one problem and record energy and overlap on a grid of sweeps.
+
+The runner observes from outside: it advances the dynamics in chunks up to each recorded sweep and checks
+the protocol as it goes (``step`` must advance ``state.sweep`` by the chunk and keep ``state.energy`` equal
+to the energy of ``state.x``), so that a dynamics of one's own that gets either wrong fails loudly instead of
+recording a flat curve.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +16,26 @@ from typing import Any
 import numpy as np
 
 from .. import _checks
-from ..dynamics.base import Dynamics, seed_sequence
+from ..dynamics.base import Dynamics, Info, seed_sequence
 from ..errors import ValidationError
-from ..problems.base import PairwiseProblem
+from ..problems.base import Problem
 
 RECORD_MODES = ("log", "every")
+ENERGY_TOLERANCE = 1e-7  # relative mismatch between tracked and recomputed energy that counts as stale
+
+
+class ProtocolError(ValidationError):
+    """A dynamics broke the init / step protocol (sweep count, tracked energy, Info)."""
 
 
 @dataclass(frozen=True)
 class Trajectory:
     """Energy per variable and overlap at recorded sweeps (sweep 0 is the initial configuration).
 
-    ``wall_s[k]`` is the wall time in seconds spent in the dynamics up to ``sweeps[k]`` (recording excluded);
-    ``overlap`` is None when the problem has no planted assignment.
+    ``wall_s[k]`` is the wall time in seconds spent in the dynamics up to ``sweeps[k]`` (recording and
+    compilation excluded); ``compile_s`` is the time spent compiling (or loading from numba's cache) the
+    dynamics' kernel before the run, None for a dynamics without a ``compile`` method (its first step then
+    includes any compilation).  ``overlap`` is None when the problem has no planted assignment.
     """
 
     sweeps: np.ndarray
@@ -36,16 +49,18 @@ class Trajectory:
     dynamics: str
     params: dict[str, Any]
     final_x: np.ndarray
+    compile_s: float | None = None
 
     @property
-    def acceptance(self) -> float:
-        """Accepted moves / attempted single-variable updates over the whole run."""
-        return self.accepted / self.attempted if self.attempted else float("nan")
+    def acceptance(self) -> float | None:
+        """Accepted moves / attempted single-variable updates over the whole run; None when nothing was attempted."""
+        return self.accepted / self.attempted if self.attempted else None
 
     @property
-    def sweeps_per_second(self) -> float:
+    def sweeps_per_second(self) -> float | None:
+        """Sweeps per second of run time (compilation excluded); None for a run of zero sweeps."""
         total = float(self.wall_s[-1])
-        return float(self.sweeps[-1]) / total if total > 0 else float("inf")
+        return float(self.sweeps[-1]) / total if self.sweeps[-1] > 0 and total > 0 else None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (lists and scalars only)."""
@@ -59,6 +74,7 @@ class Trajectory:
             "overlap": None if self.overlap is None else self.overlap.tolist(),
             "acceptance": self.acceptance,
             "wall_s": float(self.wall_s[-1]),
+            "compile_s": self.compile_s,
             "sweeps_per_s": self.sweeps_per_second,
         }
 
@@ -85,7 +101,7 @@ def record_grid(sweeps: int, record="log", points: int = 60) -> np.ndarray:
 
 
 def run(
-    problem: PairwiseProblem,
+    problem: Problem,
     dynamics: Dynamics,
     sweeps: int,
     seed: int | np.random.SeedSequence = 0,
@@ -104,32 +120,66 @@ def run(
 
 
 def _start(problem, dynamics, grid: np.ndarray, seed, x0):
-    if not isinstance(problem, PairwiseProblem):
+    if not isinstance(problem, Problem):
         raise ValidationError("problem", f"must be a problem instance, got {type(problem).__name__}")
     if not isinstance(dynamics, Dynamics):
         raise ValidationError("dynamics", f"must have name, params, init and step; got {type(dynamics).__name__}")
     ss = seed_sequence(seed)
-    return dynamics.init(problem, ss, x0=x0, horizon=int(grid[-1])), ss
+    state = dynamics.init(problem, ss, x0=x0, horizon=int(grid[-1]))
+    if getattr(state, "sweep", None) != 0:
+        raise ProtocolError("dynamics", f"{dynamics.name}.init must return a state at sweep 0")
+    _check_energy(problem, dynamics, state)
+    return state, ss
+
+
+def _check_energy(problem: Problem, dynamics: Dynamics, state) -> None:
+    """The tracked total energy must equal the energy of the configuration (up to accumulated round-off)."""
+    actual = problem.energy(state.x)
+    if abs(state.energy - actual) > ENERGY_TOLERANCE * max(1.0, abs(actual)):
+        raise ProtocolError("dynamics", f"{dynamics.name}: state.energy = {state.energy:.10g} but the energy of "
+                                        f"state.x is {actual:.10g} at sweep {state.sweep} (step must update "
+                                        "state.energy)")  # fmt: skip
+
+
+def _step(dynamics: Dynamics, state, chunk: int):
+    before = state.sweep
+    state, info = dynamics.step(state, chunk)
+    if state.sweep != before + chunk:
+        raise ProtocolError("dynamics", f"{dynamics.name}.step(state, {chunk}) must advance state.sweep by {chunk}; "
+                                        f"it went from {before} to {state.sweep}")  # fmt: skip
+    if not isinstance(info, Info) or not 0 <= info.accepted <= info.attempted:
+        raise ProtocolError("dynamics", f"{dynamics.name}.step must return (state, Info) with 0 <= accepted <= "
+                                        f"attempted, got {info!r}")  # fmt: skip
+    return state, info
 
 
 def _observe(problem, dynamics, state, grid: np.ndarray, ss, progress) -> Trajectory:
-    """Step ``state`` through ``grid``, recording energy and overlap at each point."""
+    """Step ``state`` through ``grid``, recording energy and overlap at each point.
+
+    The tracked energy is compared with a recomputation at the first recorded sweep, then whenever the
+    sweep count has doubled, and at the end (O(m) each, O(log sweeps) times).
+    """
     n_rec = grid.size
     energy = np.empty(n_rec)
     overlap = None if getattr(problem, "planted", None) is None else np.empty(n_rec)
     wall = np.empty(n_rec)
     accepted = attempted = 0
     elapsed = 0.0
+    compile_s = dynamics.compile(state) if callable(getattr(dynamics, "compile", None)) else None
+    next_check = 1
     for k, target in enumerate(grid):
         chunk = int(target) - state.sweep
         if chunk:
             t0 = time.perf_counter()
-            state, info = dynamics.step(state, chunk)
+            state, info = _step(dynamics, state, chunk)
             elapsed += time.perf_counter() - t0
             accepted += info.accepted
             attempted += info.attempted
             if progress is not None:
                 progress(state.sweep, int(grid[-1]))
+        if state.sweep >= next_check or k == n_rec - 1:
+            _check_energy(problem, dynamics, state)
+            next_check = 2 * max(state.sweep, 1)
         energy[k] = state.energy / problem.n
         if overlap is not None:
             overlap[k] = problem.overlap(state.x)
@@ -146,11 +196,12 @@ def _observe(problem, dynamics, state, grid: np.ndarray, ss, progress) -> Trajec
         dynamics=dynamics.name,
         params=dynamics.params(),
         final_x=state.x.copy(),
+        compile_s=compile_s,
     )
 
 
 def run_many(
-    problem: PairwiseProblem,
+    problem: Problem,
     dynamics: Dynamics,
     sweeps: int,
     seeds,

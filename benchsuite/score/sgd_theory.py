@@ -24,7 +24,7 @@ from scipy.optimize import brentq
 from scipy.stats import binom, poisson
 
 from .. import _checks
-from ..dynamics.sgd_like import acceptance_table
+from ..kernels.acceptance import acceptance_table
 from ..errors import ValidationError
 
 Acceptance = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (n_old, n_new) -> probability

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _checks
 from ..dynamics.base import Dynamics
-from ..problems.base import PairwiseProblem
+from ..problems.base import Problem
 from ..validate.autocorr import AutocorrError, integrated_time
 
 Z_STATIONARY = 3.0  # two-sided, false alarm 0.27% per check
@@ -52,7 +52,7 @@ def mser_burn_in(series: np.ndarray) -> int:
 
 
 def stationary_energy(
-    problem: PairwiseProblem, dynamics: Dynamics, seed=0, sweeps: int = 1_000, max_sweeps: int = 16_000, x0=None
+    problem: Problem, dynamics: Dynamics, seed=0, sweeps: int = 1_000, max_sweeps: int = 16_000, x0=None
 ) -> StationaryEnergy:
     """Run ``dynamics`` recording the energy every sweep; discard the MSER burn-in; accept if the two halves of
     the rest agree within 3 standard errors and it is at least 50 autocorrelation times long; otherwise double

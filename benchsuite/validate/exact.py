@@ -1,33 +1,40 @@
-"""Exact Boltzmann averages of tiny instances by enumerating every configuration."""
+"""Exact Boltzmann averages of tiny instances by enumerating every configuration (in chunks)."""
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
-from ..problems.base import PairwiseProblem
+from ..problems.base import Problem
 
 MAX_CONFIGURATIONS = 1 << 22
+CHUNK = 1 << 14  # configurations evaluated at once
 
 
-def all_energies(problem: PairwiseProblem) -> np.ndarray:
-    """Total energy of every configuration (colouring: q^n of them; Ising: 2^n), at most 2^22."""
-    values = list(range(problem.q)) if problem.family == "coloring" else [-1, 1]
-    count = len(values) ** problem.n
+def configurations(problem: Problem, first: int, count: int) -> np.ndarray:
+    """Configurations number ``first .. first+count-1`` in mixed-radix order (variable 0 most significant),
+    as an int8 array (count, n) of domain values."""
+    values = problem.domain.values
+    q, n = values.size, problem.n
+    index = np.arange(first, first + count, dtype=np.int64)
+    digits = (index[:, None] // q ** np.arange(n - 1, -1, -1, dtype=np.int64)) % q
+    return values[digits]
+
+
+def all_energies(problem: Problem) -> np.ndarray:
+    """Total energy of every configuration, in the order of :func:`configurations` (at most 2^22 of them)."""
+    count = problem.domain.size**problem.n
     if count > MAX_CONFIGURATIONS:
         raise ValidationError("problem", f"{count} configurations is too many to enumerate (max {MAX_CONFIGURATIONS})")
-    configs = np.array(list(itertools.product(values, repeat=problem.n)), dtype=np.int8)
-    e = problem.graph.edges
-    a, b = configs[:, e[:, 0]], configs[:, e[:, 1]]
-    if problem.family == "coloring":
-        return np.count_nonzero(a == b, axis=1).astype(np.float64)
-    return -(a * b).astype(np.float64) @ problem.couplings - configs.astype(np.float64) @ problem.fields
+    out = np.empty(count)
+    for first in range(0, count, CHUNK):
+        size = min(CHUNK, count - first)
+        out[first : first + size] = problem.term_energies(configurations(problem, first, size)).sum(axis=-1)
+    return out
 
 
-def boltzmann_mean_energy(problem: PairwiseProblem, temperature: float) -> float:
+def boltzmann_mean_energy(problem: Problem, temperature: float) -> float:
     """Exact <E>/n at temperature T (per variable)."""
     t = _checks.real("T", temperature, low=0.0, low_open=True)
     energies = all_energies(problem)

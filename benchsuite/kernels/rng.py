@@ -1,4 +1,4 @@
-"""Inline xoshiro256** generator for jitted kernels, and its seeding.
+"""Inline xoshiro256** generator for jitted kernels, its seeding, and its plain-Python twin.
 
 Kernels keep the generator state in a ``uint64[4]`` array, load it into
 locals on entry and store it back on exit, so one draw costs a few integer

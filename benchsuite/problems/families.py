@@ -1,0 +1,68 @@
+"""The registry of problem families: name -> generator, and problem class -> family (for loading)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+from ..errors import SpecError
+from ..registry import Registry, lookup
+from ..spec import call_with, parse_spec
+from .base import Problem
+from .coloring import ColoringProblem, coloring
+from .ising import IsingProblem, ising
+from .ksat import KSatProblem, ksat
+from .perceptron import PerceptronProblem, perceptron
+from .xorsat import XorSatProblem, xorsat
+
+FAMILIES = Registry("problem")
+PROBLEM_CLASSES: dict[str, type[Problem]] = {}
+
+
+def register_family(name: str, generator: Callable[..., Problem], problem_class: type[Problem],
+                    *, replace: bool = False) -> None:  # fmt: skip
+    """Make ``generator`` available as ``name`` (``make_problem("name:k=v")``, the CLI's ``--problem``) and
+    ``problem_class`` loadable by :func:`~benchsuite.problems.load_problem` (its ``family`` must be ``name``)."""
+    if not (isinstance(problem_class, type) and issubclass(problem_class, Problem)):
+        raise SpecError("family", f"problem_class must be a Problem subclass, got {problem_class!r}")
+    if problem_class.family != name:
+        raise SpecError("family", f"{problem_class.__name__}.family is {problem_class.family!r}, not {name!r}")
+    FAMILIES.register(name, generator, replace=replace)
+    PROBLEM_CLASSES[name] = problem_class
+
+
+for _name, _generator, _cls in [
+    ("coloring", coloring, ColoringProblem),
+    ("ising", ising, IsingProblem),
+    ("ksat", ksat, KSatProblem),
+    ("xorsat", xorsat, XorSatProblem),
+    ("perceptron", perceptron, PerceptronProblem),
+]:
+    register_family(_name, _generator, _cls)
+
+
+def make_problem(spec: str, seed: int = 0) -> Problem:
+    """``make_problem("coloring:n=5000,q=5,c=10", seed=1)`` or ``make_problem("mymodule:my_family:n=100")``.
+
+    A ``seed=`` key in the spec overrides ``seed`` (passed only to generators that take one).  An attribute
+    that already is a Problem instance is returned as it is (it takes no parameters).
+    """
+    name, params = parse_spec(spec, "problem", known=FAMILIES.__contains__)
+    target = lookup(FAMILIES, name)
+    if isinstance(target, Problem):
+        if params:
+            raise SpecError("problem", f"{name} is an instance; it takes no parameters")
+        return target
+    if callable(target) and "seed" in _parameters(target):
+        params.setdefault("seed", seed)
+    problem = call_with(target, params, "problem", name)
+    if not isinstance(problem, Problem):
+        raise SpecError("problem", f"{name} returned a {type(problem).__name__}, not a Problem")
+    return problem
+
+
+def _parameters(func) -> set[str]:
+    try:
+        return set(inspect.signature(func).parameters)
+    except (TypeError, ValueError):
+        return set()

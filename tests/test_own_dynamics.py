@@ -1,0 +1,94 @@
+"""The worked example of docs/own_dynamics.md, run as written: a user's rule through run, effective_temperatures
+and the command line, on colouring and on K-SAT."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from benchsuite.dynamics import make_dynamics
+from benchsuite.problems import coloring, ising
+from benchsuite.score import run
+from benchsuite.score.equivalence import effective_temperatures
+
+DOC = Path(__file__).parents[1] / "docs" / "own_dynamics.md"
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    """The doc's code blocks: the module (written to exactly_k.py) and the usage snippet."""
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
+    folder = tmp_path_factory.mktemp("user")
+    (folder / "exactly_k.py").write_text(blocks[0])
+    sys.path.insert(0, str(folder))
+    yield folder, blocks[1]
+    sys.path.remove(str(folder))
+    sys.modules.pop("exactly_k", None)
+
+
+def test_the_module_is_about_thirty_lines(example):
+    folder, _ = example
+    code = [line for line in (folder / "exactly_k.py").read_text().splitlines() if line.strip()]
+    assert len(code) <= 45
+
+
+def test_usage_snippet_runs_as_written(example, capsys):
+    _, usage = example
+    exec(compile(usage, str(DOC), "exec"), {})
+    out = capsys.readouterr().out
+    assert "T_eff = " in out
+
+
+def test_exactly_k_equals_the_whole_neighbourhood_when_k_is_the_degree(example):
+    """On a 4-regular +-1 spin glass, k = 4 takes every term: the rule is then the greedy s = 1 SGD-like rule.
+    Spin flips draw no random number and both decisions are deterministic, so the trajectories are equal."""
+    from exactly_k import ExactlyK
+
+    problem = ising("rrg", n=500, d=4, seed=2)
+    ours = run(problem, ExactlyK(k=4), 20, seed=3, record="every")
+    greedy = run(problem, make_dynamics("sgd-like:s=1.0"), 20, seed=3, record="every")
+    np.testing.assert_array_equal(ours.energy, greedy.energy)
+    assert ours.compile_s is not None and ours.compile_s >= 0
+
+
+def test_smaller_batches_run_hotter(example):
+    """Fewer terms per decision is noisier, so the stationary energy is higher (k = 1 against k = 6, c = 10)."""
+    from exactly_k import ExactlyK
+
+    problem = coloring(n=2000, q=5, c=10, seed=1)
+    hot = run(problem, ExactlyK(k=1), 300, seed=1, record=[300]).energy[-1]
+    cold = run(problem, ExactlyK(k=6), 300, seed=1, record=[300]).energy[-1]
+    assert hot > cold + 0.05
+
+
+@pytest.mark.parametrize("problem", ["coloring:n=500,q=5,c=10", "ksat:n=500,alpha=4.0,planted=true"])
+def test_command_line_runs_the_users_rule(example, problem):
+    folder, _ = example
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchsuite.cli", "run", "--problem", problem, "--dynamics",
+         "exactly_k:ExactlyK:k=2", "--sweeps", "20"],
+        capture_output=True, text=True, cwd=folder, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "ExactlyK(k=2)" in proc.stdout and "acceptance" in proc.stdout
+
+
+def test_command_line_reports_a_bad_parameter_of_the_users_rule(example):
+    folder, _ = example
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchsuite.cli", "run", "--problem", "coloring:n=500,q=5,c=10", "--dynamics",
+         "exactly_k:ExactlyK:k=0", "--sweeps", "5"],
+        capture_output=True, text=True, cwd=folder, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        "benchsuite: error: k: must be an integer >= 1, got 0"
+    ]
+    missing = subprocess.run(
+        [sys.executable, "-m", "benchsuite.cli", "run", "--problem", "coloring:n=500,q=5,c=10", "--dynamics",
+         "exactly_k:Nope", "--sweeps", "5"],
+        capture_output=True, text=True, cwd=folder, check=False,
+    )  # fmt: skip
+    assert missing.returncode == 2 and "has no attribute 'Nope'" in missing.stderr
