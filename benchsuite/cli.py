@@ -179,10 +179,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(func=_cmd_report)
 
     r = sub.add_parser("run", help="run one dynamics on one problem")
-    r.add_argument("--problem", required=True, help="FAMILY:key=value,... e.g. coloring:n=5000,q=5,c=10 or "
-                   "ksat:n=10000,alpha=4.2, or module:attribute[:key=value,...] for a generator of your own")
-    r.add_argument("--dynamics", required=True, help="NAME:key=value,... e.g. metropolis:T=1.0 or sgd-like:s=0.5, "
-                   "or module:attribute[:key=value,...] for a dynamics of your own")
+    r.add_argument(
+        "--problem",
+        required=True,
+        help="FAMILY:key=value,... e.g. coloring:n=5000,q=5,c=10 or "
+        "ksat:n=10000,alpha=4.2, or module:attribute[:key=value,...] for a generator of your own",
+    )
+    r.add_argument(
+        "--dynamics",
+        required=True,
+        help="NAME:key=value,... e.g. metropolis:T=1.0 or sgd-like:s=0.5, "
+        "or module:attribute[:key=value,...] for a dynamics of your own",
+    )
     r.add_argument("--sweeps", type=int, required=True, help="number of sweeps (n attempted updates each)")
     r.add_argument("--seed", type=int, default=0, help="seed for the instance (unless the spec has seed=) and the run")
     r.add_argument("--record", choices=["log", "every"], default="log", help="sweep grid for the trajectory")

@@ -37,7 +37,9 @@ class Registry:
     def register(self, name: str, obj: Any, *, replace: bool = False) -> Any:
         """Add ``obj`` under ``name``; a name already taken needs ``replace=True``.  Returns ``obj``."""
         if not isinstance(name, str) or not name or ":" in name or "," in name or "=" in name:
-            raise SpecError(self.what, f"a registered name must be a non-empty string without ':', ',' or '=': {name!r}")
+            raise SpecError(
+                self.what, f"a registered name must be a non-empty string without ':', ',' or '=': {name!r}"
+            )
         if name in self._items and not replace and self._items[name] is not obj:
             raise SpecError(self.what, f"{name!r} is already registered (pass replace=True to override it)")
         self._items[name] = obj

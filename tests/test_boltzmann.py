@@ -29,7 +29,9 @@ def _t_statistic(problem, dynamics, exact: float) -> tuple[float, float, float]:
 
 
 @pytest.mark.parametrize("name", ENUMERABLE)
-@pytest.mark.parametrize("T", [pytest.param(0.6, marks=pytest.mark.slow), 1.0, pytest.param(2.5, marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "T", [pytest.param(0.6, marks=pytest.mark.slow), 1.0, pytest.param(2.5, marks=pytest.mark.slow)]
+)
 @pytest.mark.parametrize("rule", [Metropolis, HeatBath])
 @pytest.mark.parametrize("order", ["sequential", "random"])
 def test_mean_energy_matches_enumeration(name, T, rule, order):

@@ -53,32 +53,59 @@ def test_theory_temperatures_are_ordered_and_limits_hold():
         zero_drift_temperature(0.5, 5)
 
 
-def test_mser_discards_the_transient_and_stationarity_check_rejects_drift():
+def test_mser_discards_the_transient():
     rng = np.random.default_rng(0)
     series = 0.3 + 0.5 * np.exp(-np.arange(2000) / 20) + 0.01 * rng.standard_normal(2000)
     burn = mser_burn_in(series)
     assert 60 <= burn <= 400  # the decay is below the noise after ~80 sweeps
 
-    class Drifting:
-        """A 'dynamics' whose energy keeps falling: never stationary."""
 
-        name = "drift"
+class _Synthetic:
+    """A 'dynamics' whose energy per variable is white noise (sd 1) plus ``shift`` from sweep ``at`` on."""
 
-        def params(self):
-            return {}
+    name = "synthetic"
 
-        def init(self, problem, seed, x0=None, horizon=None):
-            state = Metropolis(1.0).init(problem, seed)
-            state.energy = 1e6
-            return state
+    def __init__(self, shift: float, at: int):
+        self.shift, self.at = shift, at
 
+    def params(self):
+        return {"shift": self.shift, "at": self.at}
+
+    def init(self, problem, seed, x0=None, horizon=None):
+        state = Metropolis(1.0).init(problem, seed)
+        state.extra["noise"] = np.random.default_rng(seed)
+        return state
+
+    def step(self, state, sweeps):
+        state.sweep += sweeps
+        level = self.shift if state.sweep >= self.at else 0.0
+        state.energy = state.problem.n * (level + state.extra["noise"].standard_normal())
+        return state, None
+
+
+def test_stationarity_check_rejects_a_level_shift_through_the_drift_test():
+    """A shift of 0.3 noise sd halfway through 2,000 sweeps: the autocorrelation time stays near 1 (the series is
+    long enough), and the halves' means differ by about 6 standard errors, so the drift test rejects it; the
+    same series without the shift passes (false-alarm rate 0.27% at z = 3)."""
+    problem = coloring(n=100, q=5, c=3, seed=0)
+    shifted = stationary_energy(problem, _Synthetic(0.3, 1000), seed=1, sweeps=2000, max_sweeps=2000)
+    assert not shifted.stationary and shifted.verdict.startswith("drift"), shifted.verdict
+    assert shifted.tau < 2
+    flat = stationary_energy(problem, _Synthetic(0.0, 1000), seed=1, sweeps=2000, max_sweeps=2000)
+    assert flat.stationary and flat.verdict == "stationary"
+
+
+def test_stationarity_check_says_when_a_series_is_too_short():
+    """A slow random walk: its autocorrelation time is of the order of the run, so no error bar is given."""
+
+    class Walk(_Synthetic):
         def step(self, state, sweeps):
-            state.energy *= 0.999
             state.sweep += sweeps
+            state.energy += state.problem.n * state.extra["noise"].standard_normal()
             return state, None
 
-    result = stationary_energy(coloring(n=100, q=5, c=3, seed=0), Drifting(), sweeps=200, max_sweeps=400)
-    assert not result.stationary
+    result = stationary_energy(coloring(n=100, q=5, c=3, seed=0), Walk(0.0, 0), seed=1, sweeps=200, max_sweeps=400)
+    assert not result.stationary and result.verdict.startswith("too short") and np.isnan(result.error)
 
 
 def test_effective_temperature_of_metropolis_is_its_temperature(small):
@@ -115,7 +142,14 @@ def test_cli_equivalence_json_and_errors(capsys):
     for key in ("s", "t_eff", "t_eff_low", "t_eff_high", "t_theory", "t_naive", "e_stationary", "curve_distance",
                 "noise_band"):  # fmt: skip
         assert key in row
-    assert row["t_eff_low"] < row["t_eff"] < row["t_eff_high"] and out["instance_id"].startswith("coloring-")
+    problem = coloring(n=2000, q=5, c=10, seed=2)
+    ((eff, rel),) = effective_temperatures(problem, [SGDLike(0.8)], seed=2, relax_sweeps=20, starts=2)
+    assert (row["t_eff"], row["t_eff_low"], row["t_eff_high"]) == (
+        eff.t_eff,
+        eff.low,
+        eff.high,
+    )  # same numbers as the API
+    assert row["curve_distance"] == rel.distance_max and out["instance_id"] == problem.instance_id
     assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "metropolis:T=1",
                      "--s", "0.5"]) == 2  # fmt: skip
     assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "sgd-like",

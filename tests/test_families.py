@@ -59,8 +59,9 @@ def test_planted_ksat_is_satisfied_and_literals_lean_towards_the_planted_assignm
 
 def test_xorsat_energy_and_exact_solution_count():
     """Zero-energy configurations counted by enumeration = 2^(n - rank) from GF(2) elimination."""
-    for p in (xorsat(n=14, alpha=0.8, seed=1), xorsat(n=14, alpha=1.1, planted=False, seed=2),
-              xorsat(n=12, k=3, d=2, planted=False, seed=3), xorsat(n=12, k=4, alpha=0.9, seed=4)):  # fmt: skip
+    instances = [xorsat(n=14, alpha=0.8, seed=1), xorsat(n=14, alpha=1.1, planted=False, seed=2),
+                 xorsat(n=12, k=3, d=2, planted=False, seed=3), xorsat(n=12, k=4, alpha=0.9, seed=4)]  # fmt: skip
+    for p in instances:
         energies = all_energies(p)
         for x in configurations(p, 0, 50):
             assert p.energy(x) == _brute_xorsat(p, x)
@@ -118,15 +119,21 @@ def test_save_load_round_trip_every_family(name, tmp_path):
 
 @pytest.mark.parametrize(
     "make",
-    [lambda s: ksat(n=200, alpha=4.2, planted=True, seed=s), lambda s: xorsat(n=200, d=3, seed=s),
-     lambda s: perceptron(n=51, alpha=0.7, patterns="gauss", seed=s)],  # fmt: skip
+    [
+        lambda s: ksat(n=200, alpha=4.2, planted=True, seed=s),
+        lambda s: xorsat(n=200, d=3, seed=s),
+        lambda s: perceptron(n=51, alpha=0.7, patterns="gauss", seed=s),
+    ],
 )
 def test_generation_is_deterministic_and_seed_matters(make):
     assert make(1).instance_id == make(1).instance_id != make(2).instance_id
 
 
 def test_specs_build_the_new_families():
-    assert make_problem("ksat:n=100,alpha=4.2,planted=true", seed=3).instance_id == ksat(100, 4.2, planted=True, seed=3).instance_id
+    assert (
+        make_problem("ksat:n=100,alpha=4.2,planted=true", seed=3).instance_id
+        == ksat(100, 4.2, planted=True, seed=3).instance_id
+    )
     assert make_problem("xorsat:n=99,k=3,d=3").instance_id == xorsat(99, 3, d=3).instance_id
     assert make_problem("perceptron:n=51,alpha=1.0,patterns=gauss,seed=2").family == "perceptron"
 

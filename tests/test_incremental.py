@@ -37,7 +37,11 @@ def _python_mode(monkeypatch, model, on_apply):
         on_apply(x, cache)
 
     bound["apply"] = checked_apply
-    modules = [templates, primitives, *(m for name, m in sys.modules.items() if name.startswith("benchsuite.kernels.families."))]
+    modules = [
+        templates,
+        primitives,
+        *(m for name, m in sys.modules.items() if name.startswith("benchsuite.kernels.families.")),
+    ]
     for module in modules:
         for name, func in bound.items():
             if hasattr(module, name):
@@ -68,11 +72,11 @@ SMALL_VALUES = ["coloring-er", "ising-rrg-pm1", "ising-ea2d-gauss-field", "ising
                 "xorsat-random", "perceptron-pm1", "perceptron-gauss"]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "name, rule",
-    [(name, rule) for name in SMALL_VALUES for rule in ("metropolis", "heat_bath", "sgd_like_binomial", "sgd_like_flags")
-     if rule != "sgd_like_binomial" or name in UNIT_TERMS],  # fmt: skip
-)
+CASES = [(name, rule) for name in SMALL_VALUES for rule in ("metropolis", "heat_bath", "sgd_like_binomial", "sgd_like_flags")
+         if rule != "sgd_like_binomial" or name in UNIT_TERMS]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, rule", CASES)
 def test_cache_after_every_move(name, rule, monkeypatch):
     problem = TWIN_PROBLEMS[name]()
     model = model_for(problem)

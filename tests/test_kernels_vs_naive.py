@@ -85,6 +85,14 @@ def test_annealing(name, schedule):
     _compare(problem, Annealing(0.2, 3.0, schedule), 8, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
 
 
+def test_annealing_comparison_fails_when_the_schedule_is_wrong():
+    """The schedule check has power: annealing on a reversed schedule does not match the twin on the right one."""
+    problem = TWIN_PROBLEMS["coloring-er"]()
+    betas = _schedule("linear", 0.2, 3.0, 8)
+    with pytest.raises(AssertionError):
+        _compare(problem, Annealing(3.0, 0.2, "linear"), 8, lambda p, x, r: naive.metropolis(p, x, betas, False, r))
+
+
 def test_annealing_with_user_array():
     problem = TWIN_PROBLEMS["ising-rrg-pm1"]()
     betas = np.array([0.1, 0.5, 0.5, 2.0, 4.0])

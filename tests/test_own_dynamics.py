@@ -12,7 +12,6 @@ import pytest
 from benchsuite.dynamics import make_dynamics
 from benchsuite.problems import coloring, ising
 from benchsuite.score import run
-from benchsuite.score.equivalence import effective_temperatures
 
 DOC = Path(__file__).parents[1] / "docs" / "own_dynamics.md"
 
@@ -20,7 +19,7 @@ DOC = Path(__file__).parents[1] / "docs" / "own_dynamics.md"
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     """The doc's code blocks: the module (written to exactly_k.py) and the usage snippet."""
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.S)
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
     folder = tmp_path_factory.mktemp("user")
     (folder / "exactly_k.py").write_text(blocks[0])
     sys.path.insert(0, str(folder))
@@ -37,7 +36,7 @@ def test_the_module_is_about_thirty_lines(example):
 
 def test_usage_snippet_runs_as_written(example, capsys):
     _, usage = example
-    exec(compile(usage, str(DOC), "exec"), {})
+    exec(compile(usage, str(DOC), "exec"), {})  # noqa: S102 -- the documentation's snippet, run as written
     out = capsys.readouterr().out
     assert "T_eff = " in out
 

@@ -101,7 +101,9 @@ def test_zero_sweeps_report_no_rate_and_valid_json(capsys):
                      "--json"]) == 0  # fmt: skip
     out = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))
     assert out["acceptance"] is None and out["sweeps_per_s"] is None and out["compile_s"] >= 0
-    assert cli.main(["run", "--problem", "coloring:n=100,q=5,c=4", "--dynamics", "metropolis:T=1", "--sweeps", "0"]) == 0
+    assert (
+        cli.main(["run", "--problem", "coloring:n=100,q=5,c=4", "--dynamics", "metropolis:T=1", "--sweeps", "0"]) == 0
+    )
     text = capsys.readouterr().out
     assert "acceptance -" in text and "nan" not in text and "inf" not in text
 

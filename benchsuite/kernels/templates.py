@@ -21,13 +21,14 @@ import hashlib
 import sys
 import threading
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 from numba import njit
 
-from . import acceptance, primitives, rng as rng_module
+from . import acceptance, primitives
+from . import rng as rng_module
 from .acceptance import accept, boltzmann_table, boltzmann_weight, fill_boltzmann_table
 from .primitives import (
     apply,
@@ -44,7 +45,7 @@ from .primitives import (
 from .rng import next_below, next_uniform
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fingerprint(module_name: str) -> str:
     """SHA-256 (16 hex) of the model's module source and of the kernel modules every rule inlines."""
     h = hashlib.sha256()

@@ -109,7 +109,9 @@ def perceptron(n: int, alpha: float, patterns: str = "pm1", seed: int = 0) -> Pe
         raise ValidationError("patterns", f"must be one of {', '.join(PATTERNS)}, got {patterns!r}")
     n_patterns = max(1, round(alpha * n))
     if n_patterns * n > MAX_ENTRIES:
-        raise ValidationError("alpha", f"alpha n^2 = {n_patterns * n} pattern entries is above the limit of {MAX_ENTRIES}")
+        raise ValidationError(
+            "alpha", f"alpha n^2 = {n_patterns * n} pattern entries is above the limit of {MAX_ENTRIES}"
+        )
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     teacher = (2 * rng.integers(0, 2, size=n) - 1).astype(np.int8)
     if patterns == "pm1":

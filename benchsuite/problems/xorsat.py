@@ -103,7 +103,9 @@ class XorSatProblem(Problem):
         method = "leaf removal + Gaussian elimination over GF(2)"
         return {
             "ground_state_energy": Reference(0.0, f"consistent system ({method})", "exact"),
-            "log2_solutions": Reference(space.log2_solutions, f"n - rank = {self.n} - {space.rank} ({method})", "exact"),
+            "log2_solutions": Reference(
+                space.log2_solutions, f"n - rank = {self.n} - {space.rank} ({method})", "exact"
+            ),
         }
 
 

@@ -24,8 +24,8 @@ from scipy.optimize import brentq
 from scipy.stats import binom, poisson
 
 from .. import _checks
-from ..kernels.acceptance import acceptance_table
 from ..errors import ValidationError
+from ..kernels.acceptance import acceptance_table
 
 Acceptance = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (n_old, n_new) -> probability
 

@@ -16,7 +16,12 @@ Z_STATIONARY = 3.0  # two-sided, false alarm 0.27% per check
 
 @dataclass(frozen=True)
 class StationaryEnergy:
-    """Mean energy per variable after burn-in, its standard error, and how it was obtained (times in sweeps)."""
+    """Mean energy per variable after burn-in, its standard error, and how it was obtained (times in sweeps).
+
+    ``verdict`` says why ``stationary`` is what it is: ``"stationary"``, ``"drift: ..."`` (the halves' means
+    differ), ``"too short: ..."`` (fewer than 50 autocorrelation times) or ``"constant: ..."`` (no fluctuation
+    to estimate an error from).  ``error`` and ``tau`` are NaN unless the autocorrelation time was measured.
+    """
 
     mean: float
     error: float
@@ -24,19 +29,25 @@ class StationaryEnergy:
     burn_in: int
     sweeps: int
     stationary: bool
+    verdict: str
 
 
-def _half_means_agree(series: np.ndarray) -> tuple[bool, float, float, float]:
-    """Split in halves; stationary if their means agree within Z_STATIONARY combined standard errors."""
+def stationarity(series: np.ndarray) -> tuple[str, float, float]:
+    """``(verdict, standard error, tau)`` of a series: its halves' means must agree within Z_STATIONARY
+    combined standard errors, from an integrated autocorrelation time measured on a series >= 50 tau long."""
     try:
         tau = integrated_time(series, min_length_factor=50.0)
-        halves = np.array_split(series, 2)
-        errs = [float(np.sqrt(h.var() * tau / h.size)) for h in halves]
-    except (AutocorrError, ValueError):
-        return False, float("nan"), float("nan"), float("nan")
+    except AutocorrError as short:
+        return f"too short: {series.size} samples < 50 tau = {50 * short.tau:.0f}", float("nan"), float("nan")
+    except ValueError:
+        return "constant: the series does not fluctuate", float("nan"), float("nan")
+    halves = np.array_split(series, 2)
+    errs = [float(np.sqrt(h.var() * tau / h.size)) for h in halves]
     z = abs(halves[0].mean() - halves[1].mean()) / max(float(np.hypot(*errs)), 1e-300)
-    err = float(np.sqrt(series.var() * tau / series.size))
-    return bool(z < Z_STATIONARY), float(series.mean()), err, tau
+    error = float(np.sqrt(series.var() * tau / series.size))
+    if z >= Z_STATIONARY:
+        return f"drift: the halves' means differ by {z:.1f} standard errors", error, tau
+    return "stationary", error, tau
 
 
 def mser_burn_in(series: np.ndarray) -> int:
@@ -69,9 +80,8 @@ def stationary_energy(
             energies.append(state.energy / problem.n)
         series = np.asarray(energies)
         burn = mser_burn_in(series)
-        ok, mean, err, tau = _half_means_agree(series[burn:])
-        if ok or target >= max_sweeps:
-            if np.isnan(mean):
-                mean = float(series[burn:].mean())
-            return StationaryEnergy(mean, err, tau, burn, series.size, ok)
+        verdict, error, tau = stationarity(series[burn:])
+        if verdict == "stationary" or target >= max_sweeps:
+            mean = float(series[burn:].mean())
+            return StationaryEnergy(mean, error, tau, burn, series.size, verdict == "stationary", verdict)
         target = min(2 * target, max_sweeps)

@@ -9,9 +9,7 @@ from ..dynamics.base import Dynamics
 from ..problems.base import Problem
 
 
-def energy_series(
-    problem: Problem, dynamics: Dynamics, sweeps: int, seed=0, burn_in: int = 0, x0=None
-) -> np.ndarray:
+def energy_series(problem: Problem, dynamics: Dynamics, sweeps: int, seed=0, burn_in: int = 0, x0=None) -> np.ndarray:
     """Energy per variable after each of ``sweeps`` sweeps that follow ``burn_in`` discarded sweeps."""
     sweeps = _checks.integer("sweeps", sweeps, low=1)
     burn_in = _checks.integer("burn_in", burn_in, low=0)
@@ -26,7 +24,13 @@ def energy_series(
 
 
 def chain_means(
-    problem: Problem, dynamics: Dynamics, chains: int, sweeps: int, seed=0, burn_in: int = 0, thin: int = 1,
+    problem: Problem,
+    dynamics: Dynamics,
+    chains: int,
+    sweeps: int,
+    seed=0,
+    burn_in: int = 0,
+    thin: int = 1,
     workers: int | None = None,
 ) -> np.ndarray:
     """Time-averaged energy per variable of ``chains`` independent chains (random starts, seeds spawned from
@@ -41,7 +45,11 @@ def chain_means(
     sweeps = _checks.integer("sweeps", sweeps, low=1)
     thin = _checks.integer("thin", thin, low=1, high=sweeps)
     burn_in = _checks.integer("burn_in", burn_in, low=0)
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(_checks.integer("seed", seed, low=0))
+    root = (
+        seed
+        if isinstance(seed, np.random.SeedSequence)
+        else np.random.SeedSequence(_checks.integer("seed", seed, low=0))
+    )
     states = [dynamics.init(problem, child, horizon=burn_in + sweeps) for child in root.spawn(chains)]
 
     def mean_of(state) -> float:
