@@ -21,6 +21,12 @@ KERNELS = {
     "col5-sgd-like": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5"),
     "col5-sgd-like-term": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5,batch=term"),
     "col5-sgd-like-persist": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5,persist=3"),
+    "ksat3-metropolis": ("ksat:n=100000,k=3,alpha=4.2", "metropolis:T=0.5"),
+    "ksat3-sgd-like": ("ksat:n=100000,k=3,alpha=4.2", "sgd-like:s=0.8"),
+    "xorsat3-metropolis": ("xorsat:n=100000,k=3,alpha=0.9", "metropolis:T=0.5"),
+    "xorsat3-sgd-like": ("xorsat:n=100000,k=3,alpha=0.9", "sgd-like:s=0.8"),
+    "perceptron-metropolis": ("perceptron:n=2000,alpha=1.0", "metropolis:T=0.5"),
+    "perceptron-sgd-like": ("perceptron:n=2000,alpha=1.0", "sgd-like:s=0.8"),
 }
 HORIZON = 1_000_000  # annealing schedule length, so that timed sweeps stay at high beta after warm-up
 

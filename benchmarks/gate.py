@@ -32,6 +32,9 @@ KERNELS = {
     "col5-heat-bath": ("coloring:n=50000,q=5,c=10", "heat-bath:T=1.0"),
     "col5-sgd-like": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5"),
     "col5-sgd-like-term": ("coloring:n=50000,q=5,c=10", "sgd-like:s=0.5,batch=term"),
+    "ksat3-metropolis": ("ksat:n=50000,k=3,alpha=4.2", "metropolis:T=0.5"),
+    "xorsat3-sgd-like": ("xorsat:n=50000,k=3,alpha=0.9", "sgd-like:s=0.8"),
+    "perceptron-metropolis": ("perceptron:n=1000,alpha=1.0", "metropolis:T=0.5"),
 }
 HORIZON = 1_000_000
 SAMPLE_SECONDS = 0.02  # each timing sample runs enough sweeps to last about this long
