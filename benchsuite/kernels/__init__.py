@@ -25,7 +25,8 @@ that runs dynamics (``run``, ``effective_temperatures``, the CLI).  See ``docs/o
 - RNG (xoshiro256**): :func:`next_u64`, :func:`next_uniform`, :func:`next_below`, :func:`seed_state`, and
   :class:`PyXoshiro`, its plain-Python twin for reference implementations.
 - Acceptance: :func:`accept`, :func:`boltzmann_factor`, :func:`metropolis_probability`,
-  :func:`boltzmann_weight`, :func:`fill_boltzmann_table`, :func:`boltzmann_table`, :func:`acceptance_table`, :func:`in_batch`.
+  :func:`boltzmann_weight`, :func:`fill_boltzmann_table`, :func:`boltzmann_table`, :func:`acceptance_table`,
+  :func:`in_batch`.
 - Primitives (dispatched on the model's type): :func:`propose`, :func:`delta`, :func:`apply`,
   :func:`slot_range`, :func:`slot_term`, :func:`slot_delta`, :func:`change_counts`,
   :func:`conditional_energy`, :func:`domain_value`, :func:`fill_cache`; :func:`implements` and

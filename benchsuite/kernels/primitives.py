@@ -1,8 +1,9 @@
 """Family primitives: the few jitted operations every rule is written over, dispatched on the model's type.
 
 A *model* is a per-family ``typing.NamedTuple`` of arrays and scalars: the kernel layout of one problem
-instance, built by :func:`model_for`.  Every model has three scalar fields the rules read:
+instance, built by :func:`model_for`.  Every model has four scalar fields the rules read:
 
+- ``n_values`` (int): the size of the domain (2 for spins, q for q states);
 - ``delta_bound`` (int): the largest |energy change| of one move when energy changes are integers, -1 when
   they are real numbers;
 - ``unit_terms`` (bool): every term changes by 0 or by the same amount +-u under one move, so the SGD-like
@@ -12,9 +13,11 @@ instance, built by :func:`model_for`.  Every model has three scalar fields the r
 A family implements the primitives below with :func:`implements`; numba picks the implementation from the
 model's type when it compiles a rule, so one rule serves every family, and the compiled rule is cached on
 disk per family.  Inside jitted code, call the generic names (``delta(model, x, cache, i, new)``).  Variables
-are indexed ``0 .. n-1``; *slots* ``k`` index the (term, variable) incidences of a variable (for families built
-on a :class:`~benchsuite.problems.Hypergraph`, its ``var_ptr`` ranges); ``x`` is the int8 configuration and
-``cache`` the family's cached fields (shape and dtype are the family's choice).
+are indexed ``0 .. n-1``; *slots* ``k`` index the (term, variable) incidences of a variable and must follow the
+problem's :class:`~benchsuite.problems.Hypergraph` (slot k of variable i is incidence k of ``var_ptr[i]:var_ptr[i+1]``,
+so that batch flags mean the same to every implementation and to the reference twins); ``x`` is the int8
+configuration and ``cache`` the family's cached fields (shape and dtype are the family's choice).  Values
+returned by ``propose`` and ``domain_value`` are plain integers (int64), stored into the int8 ``x``.
 
 Note on numba's cache: a compiled rule is stored with a fingerprint of the model's module (see
 :mod:`.templates`), so editing a family's primitives recompiles the built-in rules.  A rule of your own that

@@ -104,6 +104,19 @@ class Problem:
         """Similarity of ``x`` with the planted assignment (1 for the assignment itself), None without one."""
         return None
 
+    def _spin_overlap(self, x, flip_symmetric: bool) -> float | None:
+        """(1/n) sum x_i p_i with the planted spins p, in absolute value when flipping every spin is a symmetry."""
+        if self.planted is None:
+            return None
+        q = float(np.dot(self.check_configuration(x).astype(np.int64), self.planted) / self.n)
+        return abs(q) if flip_symmetric else q
+
+    def _planted_ground_state(self, method: str) -> dict[str, Reference]:
+        """The reference {"ground_state_energy": 0} of a family whose planted assignment has zero energy."""
+        if self.planted is None:
+            return {}
+        return {"ground_state_energy": Reference(0.0, method, "construction")}
+
     @property
     def references(self) -> dict[str, Reference]:
         """Known values for this instance (e.g. the ground-state energy), keyed by name."""

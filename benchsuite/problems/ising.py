@@ -106,11 +106,7 @@ class IsingProblem(Problem):
 
     def overlap(self, x) -> float | None:
         """(1/N) sum s_i p_i with the reference state p, in absolute value when h = 0; ``None`` without one."""
-        if self.planted is None:
-            return None
-        s = self.check_configuration(x)
-        q = float(np.dot(s.astype(np.int64), self.planted.astype(np.int64)) / self.n)
-        return abs(q) if self.flip_symmetric else q
+        return self._spin_overlap(x, self.flip_symmetric)
 
 
 def ising(

@@ -80,16 +80,11 @@ class KSatProblem(Problem):
 
     def overlap(self, x) -> float | None:
         """(1/n) sum x_i sigma_i with the planted assignment (no symmetry); ``None`` without one."""
-        if self.planted is None:
-            return None
-        s = self.check_configuration(x).astype(np.int64)
-        return float(np.dot(s, self.planted) / self.n)
+        return self._spin_overlap(x, flip_symmetric=False)
 
     @property
     def references(self) -> dict[str, Reference]:
-        if self.planted is None:
-            return {}
-        return {"ground_state_energy": Reference(0.0, "the planted assignment satisfies every clause", "construction")}
+        return self._planted_ground_state("the planted assignment satisfies every clause")
 
 
 def ksat(n: int, alpha: float, k: int = 3, planted: bool = False, seed: int = 0) -> KSatProblem:

@@ -87,16 +87,11 @@ class PerceptronProblem(Problem):
 
     def overlap(self, x) -> float | None:
         """(1/n) sum w_i w*_i with the teacher (no symmetry: the labels fix the sign)."""
-        if self.planted is None:
-            return None
-        s = self.check_configuration(x).astype(np.int64)
-        return float(np.dot(s, self.planted) / self.n)
+        return self._spin_overlap(x, flip_symmetric=False)
 
     @property
     def references(self) -> dict[str, Reference]:
-        if self.planted is None:
-            return {}
-        return {"ground_state_energy": Reference(0.0, "the teacher classifies every pattern", "construction")}
+        return self._planted_ground_state("the teacher classifies every pattern")
 
 
 def perceptron(n: int, alpha: float, patterns: str = "pm1", seed: int = 0) -> PerceptronProblem:

@@ -83,10 +83,7 @@ class XorSatProblem(Problem):
 
     def overlap(self, x) -> float | None:
         """(1/n) sum x_i sigma_i with the planted solution, in absolute value when K is even."""
-        if self.planted is None:
-            return None
-        q = float(np.dot(self.check_configuration(x).astype(np.int64), self.planted) / self.n)
-        return abs(q) if self.flip_symmetric else q
+        return self._spin_overlap(x, self.flip_symmetric)
 
     @cached_property
     def solution_space(self) -> SolutionSpace:
