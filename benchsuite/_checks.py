@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+import sys
 from numbers import Integral, Real
 
 import numpy as np
 
 from .errors import ValidationError
+
+MAX_COUNT = 2**53  # sweeps, horizons, batch persistence: exact in float64, and counts x n stay within int64
 
 
 def integer(field: str, value, *, low: int | None = None, high: int | None = None) -> int:
@@ -34,7 +37,10 @@ def real(
     """Return ``value`` as a finite float in the stated interval."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise ValidationError(field, f"must be a real number, got {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValidationError(field, "is beyond the range of a float (|x| < 1.8e308)") from None
     if not math.isfinite(value):
         raise ValidationError(field, f"must be finite, got {value}")
     if low is not None and (value <= low if low_open else value < low):
@@ -42,6 +48,22 @@ def real(
     if high is not None and (value >= high if high_open else value > high):
         raise ValidationError(field, f"must be {'<' if high_open else '<='} {high}, got {value}")
     return value
+
+
+def count(field: str, value, *, low: int = 0) -> int:
+    """A count of sweeps or steps: an integer in [low, 2^53]."""
+    return integer(field, value, low=low, high=MAX_COUNT)
+
+
+def inverse_temperature(field: str, temperature) -> float:
+    """beta = 1/T for a temperature T > 0 whose inverse is a finite float (T >= 5.6e-309)."""
+    t = real(field, temperature, low=0.0, low_open=True)
+    beta = 1.0 / t
+    if not math.isfinite(beta):
+        raise ValidationError(
+            field, f"{t!r} is too small: 1/T overflows (T must be at least {1 / sys.float_info.max:.3g})"
+        )
+    return beta
 
 
 def array(field: str, value, *, ndim: int, kind: str, shape: tuple | None = None) -> np.ndarray:

@@ -17,7 +17,7 @@ def _value(text: str) -> int | float | bool | str:
     if low in ("true", "false"):
         return low == "true"
     if _INT.match(text):
-        return int(text)
+        return int(text)  # ValueError beyond the 4300 digits Python converts
     try:
         return float(text)
     except ValueError:
@@ -49,7 +49,10 @@ def parse_spec(spec: str, what: str = "spec", known: Callable[[str], bool] = lam
             raise SpecError(what, f"malformed item {item!r} in {spec!r}; expected key=value")
         if key in params:
             raise SpecError(what, f"key {key!r} given twice in {spec!r}")
-        params[key] = _value(val)
+        try:
+            params[key] = _value(val)
+        except ValueError:
+            raise SpecError(key, f"{len(val)}-character number is beyond any usable range") from None
     return name, params
 
 

@@ -115,12 +115,12 @@ class KernelDynamics:
         fill(model, x, cache)
         state = State(problem, model, x, cache, problem.energy(x), seed_state(kernel_ss))
         if horizon is not None:
-            _checks.integer("horizon", horizon, low=0)
+            _checks.count("horizon", horizon)
         self.prepare(state, horizon)
         return state
 
     def step(self, state: State, sweeps: int) -> tuple[State, Info]:
-        sweeps = _checks.integer("sweeps", sweeps, low=0)
+        sweeps = _checks.count("sweeps", sweeps)
         check_state(state)
         accepted, d_energy = self.advance(state, sweeps)
         state.energy += d_energy

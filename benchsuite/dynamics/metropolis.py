@@ -18,6 +18,7 @@ from .base import KernelDynamics, State
 
 ORDERS = ("sequential", "random")
 SCHEDULES = ("linear", "geometric")
+MAX_SCHEDULE = 100_000_000  # sweeps of an annealing schedule (8 bytes each, held in memory)
 
 
 def _order(order: str) -> str:
@@ -33,13 +34,14 @@ class _FixedTemperature(KernelDynamics):
 
     def __init__(self, T: float, order: str = "sequential"):
         self.T = _checks.real("T", T, low=0.0, low_open=True)
+        self.beta = _checks.inverse_temperature("T", self.T)
         self.order = _order(order)
 
     def params(self) -> dict[str, Any]:
         return {"T": self.T, "order": self.order}
 
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        betas = np.full(sweeps, 1.0 / self.T)
+        betas = np.full(sweeps, self.beta)
         return self._rule(state.model, state.x, state.cache, betas, self.order == "random", state.rng)
 
 
@@ -109,6 +111,9 @@ class Annealing(KernelDynamics):
     def prepare(self, state: State, horizon: int | None) -> None:
         if self.betas is None and horizon is None:
             raise ValidationError("horizon", "annealing from beta0 to beta1 needs the run length (horizon, in sweeps)")
+        if self.betas is None and horizon > MAX_SCHEDULE:
+            raise ValidationError("horizon", f"a schedule of {horizon} sweeps would need {8 * horizon / 1e9:.3g} GB; "
+                                             f"annealing runs are limited to {MAX_SCHEDULE} sweeps")  # fmt: skip
         state.extra["betas"] = self.beta_schedule(horizon if self.betas is None else self.betas.size)
 
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:

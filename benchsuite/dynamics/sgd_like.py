@@ -42,7 +42,7 @@ class SGDLike(KernelDynamics):
         if batch not in BATCH_RULES:
             raise ValidationError("batch", f"must be one of {', '.join(BATCH_RULES)}, got {batch!r}")
         self.batch = batch
-        self.persist = _checks.integer("persist", persist, low=1)
+        self.persist = _checks.count("persist", persist, low=1)
         self._tables: dict[int, np.ndarray] = {}
 
     def params(self) -> dict[str, Any]:

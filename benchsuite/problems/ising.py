@@ -19,6 +19,7 @@ from .graph import complete_edges, lattice_edges, random_regular_edges
 from .hypergraph import Hypergraph
 
 MODELS = ("sk", "ea2d", "ea3d", "rrg", "ferro")
+MAX_ENERGY_SCALE = 1e300  # sum |J| + sum |h|: every energy and energy change then stays a finite float
 COUPLINGS = ("pm1", "gauss")
 
 
@@ -41,6 +42,13 @@ class IsingProblem(Problem):
         h = _checks.array("fields", self.fields, ndim=1, kind="f", shape=(self.n,))
         j = np.ascontiguousarray(j, dtype=np.float64)
         h = np.ascontiguousarray(h, dtype=np.float64)
+        with np.errstate(over="ignore"):  # an overflow to inf is what the check below reports
+            scale_j, scale_h = float(np.abs(j).sum()), float(np.abs(h).sum())
+        scale = scale_j + scale_h
+        if not scale <= MAX_ENERGY_SCALE:
+            field = "fields" if scale_h > scale_j else "couplings"
+            raise ValidationError(field, f"the energy scale sum|J| + sum|h| = {scale:.3g} exceeds {MAX_ENERGY_SCALE:g}, "
+                                         "so energies would overflow")  # fmt: skip
         expected = np.concatenate([np.full(j.size, 2), np.ones(np.count_nonzero(h), dtype=np.int64)])
         g = self.hypergraph
         if g.m != expected.size or np.any(g.term_sizes != expected):

@@ -21,6 +21,7 @@ from ..errors import ValidationError
 from ..problems.base import Problem
 
 RECORD_MODES = ("log", "every")
+MAX_RECORDS = 10_000_000  # recorded points per trajectory (energy, overlap, wall time: 24 bytes each)
 ENERGY_TOLERANCE = 1e-7  # relative mismatch between tracked and recomputed energy that counts as stale
 
 
@@ -85,16 +86,22 @@ def record_grid(sweeps: int, record="log", points: int = 60) -> np.ndarray:
     ``record``: ``"every"`` (each sweep), ``"log"`` (about ``points`` log-spaced values) or an explicit
     sequence of sweep counts in [0, sweeps].
     """
-    sweeps = _checks.integer("sweeps", sweeps, low=0)
+    sweeps = _checks.count("sweeps", sweeps)
     if isinstance(record, str):
         if record not in RECORD_MODES:
             raise ValidationError("record", f"must be one of {', '.join(RECORD_MODES)} or an array, got {record!r}")
         if record == "every" or sweeps == 0:
+            if sweeps + 1 > MAX_RECORDS:
+                raise ValidationError("record", f"'every' over {sweeps} sweeps would record {sweeps + 1} points "
+                                                f"({24 * (sweeps + 1) / 1e9:.1f} GB); the limit is {MAX_RECORDS}: "
+                                                "use 'log' or an explicit grid")  # fmt: skip
             grid = np.arange(sweeps + 1)
         else:
             grid = np.rint(np.geomspace(1, sweeps, _checks.integer("points", points, low=2))).astype(np.int64)
     else:
         grid = _checks.array("record", record, ndim=1, kind="i")
+        if grid.size > MAX_RECORDS:
+            raise ValidationError("record", f"{grid.size} points is above the limit of {MAX_RECORDS}")
         if grid.size and (grid.min() < 0 or grid.max() > sweeps):
             raise ValidationError("record", f"sweep counts must lie in [0, {sweeps}]")
     return np.unique(np.concatenate([[0, sweeps], grid]).astype(np.int64))

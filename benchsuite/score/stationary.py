@@ -63,14 +63,15 @@ def mser_burn_in(series: np.ndarray) -> int:
 
 
 def stationary_energy(
-    problem: Problem, dynamics: Dynamics, seed=0, sweeps: int = 1_000, max_sweeps: int = 16_000, x0=None
+    problem: Problem, dynamics: Dynamics, seed=0, sweeps: int = 1_000, max_sweeps: int | None = None, x0=None
 ) -> StationaryEnergy:
     """Run ``dynamics`` recording the energy every sweep; discard the MSER burn-in; accept if the two halves of
     the rest agree within 3 standard errors and it is at least 50 autocorrelation times long; otherwise double
-    the run (up to ``max_sweeps``).  ``stationary=False`` when even the longest run fails the check.
+    the run (up to ``max_sweeps``, by default 16 x ``sweeps``).  ``stationary=False`` when even the longest run
+    fails the check.
     """
-    sweeps = _checks.integer("sweeps", sweeps, low=100)
-    max_sweeps = _checks.integer("max_sweeps", max_sweeps, low=sweeps)
+    sweeps = _checks.count("sweeps", sweeps, low=100)
+    max_sweeps = _checks.count("max_sweeps", 16 * sweeps if max_sweeps is None else max_sweeps, low=sweeps)
     state = dynamics.init(problem, seed, x0=x0, horizon=max_sweeps)
     energies: list[float] = []
     target = sweeps
