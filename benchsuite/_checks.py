@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 from numbers import Integral, Real
 
@@ -50,6 +51,13 @@ def real(
     return value
 
 
+def choice(field: str, value, options: tuple[str, ...]) -> str:
+    """``value`` if it is one of the strings ``options``."""
+    if not isinstance(value, str) or value not in options:
+        raise ValidationError(field, f"must be one of {', '.join(options)}, got {value!r}")
+    return value
+
+
 def count(field: str, value, *, low: int = 0) -> int:
     """A count of sweeps or steps: an integer in [low, 2^53]."""
     return integer(field, value, low=low, high=MAX_COUNT)
@@ -64,6 +72,26 @@ def inverse_temperature(field: str, temperature) -> float:
             field, f"{t!r} is too small: 1/T overflows (T must be at least {1 / sys.float_info.max:.3g})"
         )
     return beta
+
+
+def available_memory() -> int:
+    """Bytes of memory the machine can still give (MemAvailable on Linux, else the physical total)."""
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def affordable(field: str, nbytes: float, what: str) -> None:
+    """Refuse, before allocating, a request whose estimated size exceeds the memory available now."""
+    available = available_memory()
+    if nbytes > available:
+        raise ValidationError(field, f"{what} would need about {nbytes / 1e9:.3g} GB; this machine has "
+                                     f"{available / 1e9:.3g} GB available")  # fmt: skip
 
 
 def array(field: str, value, *, ndim: int, kind: str, shape: tuple | None = None) -> np.ndarray:

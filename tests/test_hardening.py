@@ -5,13 +5,15 @@ kernel or the machine can hold, energies that would overflow.  Each raises a Val
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike, make_dynamics
 from benchsuite.errors import ValidationError
-from benchsuite.problems import coloring, ising, make_problem
-from benchsuite.score import record_grid, run
+from benchsuite.problems import IsingProblem, coloring, ising, make_problem
+from benchsuite.score import record_grid, run, run_many
 from benchsuite.score.stationary import stationary_energy
+from benchsuite.validate import all_energies
 
 HUGE = 10**400  # an int that float() cannot hold
 
@@ -85,3 +87,103 @@ def test_dynamics_spec_with_a_huge_number_names_its_key():
     with pytest.raises(ValidationError) as err:
         make_dynamics("metropolis:T=" + "9" * 5000)
     assert err.value.field == "T"
+
+
+# --- instance files ---
+
+
+def _saved(tmp_path, problem=None):
+    from benchsuite.problems import save_problem
+
+    return save_problem(problem or coloring(n=100, q=5, c=4, seed=1), tmp_path / "inst.npz")
+
+
+def _members(path) -> dict:
+    with np.load(path) as data:
+        return {k: data[k] for k in data.files}
+
+
+def test_editing_the_parameters_in_the_header_is_detected(tmp_path):
+    import json
+
+    from benchsuite.problems import load_problem
+
+    arrays = _members(_saved(tmp_path))
+    header = json.loads(str(arrays["header"]))
+    header["params"]["c"] = 7.0
+    arrays["header"] = np.array(json.dumps(header))
+    np.savez(tmp_path / "edited.npz", **arrays)
+    with pytest.raises(ValidationError) as err:
+        load_problem(tmp_path / "edited.npz")
+    assert err.value.field == "instance_id"
+
+
+def test_unknown_members_and_silly_headers_are_refused_before_reading(tmp_path):
+    import json
+
+    from benchsuite.problems import load_problem
+
+    arrays = _members(_saved(tmp_path))
+    np.savez(tmp_path / "extra.npz", **arrays, padding=np.zeros(10))
+    with pytest.raises(ValidationError, match="padding"):
+        load_problem(tmp_path / "extra.npz")
+    header = json.loads(str(arrays["header"]))
+    header["n"] = 2**31 - 1  # a tiny file claiming two billion variables: refused before allocating
+    np.savez(tmp_path / "huge.npz", **{**arrays, "header": np.array(json.dumps(header))})
+    with pytest.raises(ValidationError) as err:
+        load_problem(tmp_path / "huge.npz")
+    assert err.value.field == "n"
+    nested = "[" * 100_000 + "]" * 100_000
+    np.savez(tmp_path / "nested.npz", **{**arrays, "header": np.array(nested)})
+    with pytest.raises(ValidationError) as err:
+        load_problem(tmp_path / "nested.npz")
+    assert err.value.field == "path"
+
+
+@pytest.mark.parametrize("name", ["coloring", "ksat", "perceptron"])
+def test_corrupted_files_raise_validation_errors_only(tmp_path, name):
+    """300 corruptions of a saved file (seeded): random byte flips and truncations.  Each load either raises a
+    ValidationError or returns the very same instance (a flip in bytes the reader never uses)."""
+    from benchsuite.problems import ksat, load_problem, perceptron
+
+    problem = {"coloring": lambda: coloring(n=100, q=5, c=4, seed=1), "ksat": lambda: ksat(n=60, alpha=4.0, seed=2),
+               "perceptron": lambda: perceptron(n=21, alpha=1.0, seed=3)}[name]()  # fmt: skip
+    raw = _saved(tmp_path, problem).read_bytes()
+    rng = np.random.default_rng(0)
+    outcomes = {"refused": 0, "same": 0}
+    for k in range(300):
+        data = bytearray(raw)
+        if k % 3 == 0:
+            data = data[: rng.integers(0, len(data))]
+        else:
+            for pos in rng.integers(0, len(data), size=1 + k % 4):
+                data[pos] ^= 1 + int(rng.integers(0, 255))
+        path = tmp_path / f"bad{k}.npz"
+        path.write_bytes(bytes(data))
+        try:
+            loaded = load_problem(path)
+        except ValidationError:
+            outcomes["refused"] += 1
+        else:
+            assert loaded.instance_id == problem.instance_id
+            outcomes["same"] += 1
+    assert outcomes["refused"] > 250
+
+
+@pytest.mark.parametrize(
+    "call, field",
+    [
+        (lambda: run_many(coloring(n=50, q=5, c=3), Metropolis(1.0), 5, seeds=5), "seeds"),
+        (lambda: run(coloring(n=50, q=5, c=3), Metropolis(1.0), 5, progress=5), "progress"),
+        (lambda: all_energies(0), "problem"),
+        (lambda: ising(model=np.array([1, 2]), n=10), "model"),
+        (lambda: ising("rrg", n=10, couplings=["pm1"]), "couplings"),
+        (lambda: IsingProblem.from_edges(3, [[0, 1], [1, 2]], couplings=[1e308, 1e308]), "couplings"),
+        (lambda: Metropolis(1.0, order=["random"]), "order"),
+        (lambda: SGDLike(0.5, batch=None), "batch"),
+    ],
+)
+def test_other_public_calls_raise_validation_errors(call, field):
+    with pytest.raises(ValidationError) as err:
+        call()
+    assert err.value.field == field

@@ -22,9 +22,7 @@ MAX_SCHEDULE = 100_000_000  # sweeps of an annealing schedule (8 bytes each, hel
 
 
 def _order(order: str) -> str:
-    if order not in ORDERS:
-        raise ValidationError("order", f"must be one of {', '.join(ORDERS)}, got {order!r}")
-    return order
+    return _checks.choice("order", order, ORDERS)
 
 
 class _FixedTemperature(KernelDynamics):
@@ -91,9 +89,7 @@ class Annealing(KernelDynamics):
             raise ValidationError("beta0", "annealing needs beta0 and beta1 (or an explicit betas array)")
         self.beta0 = _checks.real("beta0", beta0, low=0.0, low_open=True)
         self.beta1 = _checks.real("beta1", beta1, low=0.0, low_open=True)
-        if schedule not in SCHEDULES:
-            raise ValidationError("schedule", f"must be one of {', '.join(SCHEDULES)}, got {schedule!r}")
-        self.schedule = schedule
+        self.schedule = _checks.choice("schedule", schedule, SCHEDULES)
         self.betas = None
 
     def params(self) -> dict[str, Any]:

@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 
 from .. import _checks
-from ..errors import ValidationError
 from ..kernels import acceptance_table, sgd_like_binomial, sgd_like_flags
 from .base import KernelDynamics, State
 
@@ -39,9 +38,7 @@ class SGDLike(KernelDynamics):
 
     def __init__(self, s: float, batch: str = "half-edge", persist: int = 1):
         self.s = _checks.real("s", s, low=0.0, high=1.0, low_open=True)
-        if batch not in BATCH_RULES:
-            raise ValidationError("batch", f"must be one of {', '.join(BATCH_RULES)}, got {batch!r}")
-        self.batch = batch
+        self.batch = _checks.choice("batch", batch, BATCH_RULES)
         self.persist = _checks.count("persist", persist, low=1)
         self._tables: dict[int, np.ndarray] = {}
 

@@ -39,6 +39,7 @@ class Problem:
     seed: int | None = None
 
     family: ClassVar[str] = "problem"
+    content_names: ClassVar[tuple[str, ...]] = ()  # every array name ``_content`` may return (save / load)
     planted: np.ndarray | None = None  # overridden by families that plant an assignment
 
     @property
@@ -66,8 +67,9 @@ class Problem:
 
     @cached_property
     def instance_id(self) -> str:
-        """``family-<16 hex>``: SHA-256 of the family name, ``n`` and every defining array (name, dtype, shape, bytes)."""
-        h = hashlib.sha256(json.dumps([self.family, self.n]).encode())
+        """``family-<16 hex>``: SHA-256 of the family name, ``n``, the generator's parameters and seed, and every
+        defining array (name, dtype, shape, bytes)."""
+        h = hashlib.sha256(json.dumps([self.family, self.n, self.params, self.seed], sort_keys=True).encode())
         for name, a in sorted(self._content().items()):
             h.update(f"{name}:{a.dtype}:{a.shape}".encode())
             h.update(np.ascontiguousarray(a).tobytes())

@@ -31,6 +31,7 @@ class ColoringProblem(Problem):
     planted: np.ndarray | None = None
 
     family = "coloring"
+    content_names = ("edges", "q", "planted")
 
     def __post_init__(self) -> None:
         q = _checks.integer("q", self.q, low=2, high=127)

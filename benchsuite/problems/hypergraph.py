@@ -88,6 +88,10 @@ class Hypergraph:
             raise ValidationError(field, "term pointers must start at 0, increase strictly and end at the entry count")
         if var.size and (var.min() < 0 or var.max() >= n):
             raise ValidationError(field, f"variable index out of range [0, {n})")
+        # the arrays built below and their temporaries: 8 bytes per variable and term pointer, ~60 per entry
+        _checks.affordable(
+            "n", 24.0 * (n + ptr.size) + 60.0 * var.size, f"a problem with n = {n}, {ptr.size - 1} terms"
+        )
         var = np.ascontiguousarray(var, dtype=np.int32)
         m = ptr.size - 1
         sizes = np.diff(ptr)

@@ -1,22 +1,29 @@
 """Save and load instances as ``.npz`` archives of plain arrays plus a JSON header; loading never unpickles.
 
-The arrays are the family's defining content (what ``instance_id`` hashes).  A loaded instance is rebuilt
-through the same validating constructors as a generated one, and its content hash must match the stored
-``instance_id``.
+The arrays are the family's defining content; ``instance_id`` hashes them together with the family, ``n``,
+the generator's parameters and its seed, so that editing any of them is detected.  Loading inspects the
+archive before reading it: every member must be one the family defines, sizes are checked against the
+memory available before anything is decompressed, and anything unreadable is a ValidationError naming the
+path.  A loaded instance is rebuilt through the same validating constructors as a generated one, and its
+hash must match the stored ``instance_id``.
 """
 
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from .. import _checks
 from ..errors import ValidationError
 from .base import Problem
 from .families import PROBLEM_CLASSES
 
 FORMAT = "benchsuite-instance/2"
+MAX_HEADER = 1 << 20  # bytes of the JSON header
 
 
 def save_problem(problem: Problem, path: str | Path) -> Path:
@@ -42,21 +49,59 @@ def save_problem(problem: Problem, path: str | Path) -> Path:
 
 def load_problem(path: str | Path) -> Problem:
     """Read an instance written by :func:`save_problem`; ValidationError on anything malformed."""
+    header, arrays = _read(Path(path))
+    cls = PROBLEM_CLASSES[header["family"]]
     try:
-        with np.load(Path(path), allow_pickle=False) as data:
-            header = json.loads(str(data["header"]))
-            arrays = {k: data[k] for k in data.files if k != "header"}
-    except (OSError, ValueError, KeyError) as exc:
-        raise ValidationError("path", f"not a readable benchsuite instance: {exc}") from exc
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise ValidationError("path", f"unknown format {header.get('format') if isinstance(header, dict) else None!r}")
-    cls = PROBLEM_CLASSES.get(header.get("family"))
-    if cls is None:
-        raise ValidationError("family", f"unknown family {header.get('family')!r}")
-    try:
-        problem = cls._from_content(header["n"], arrays, header.get("params", {}), header.get("seed"))
+        problem = cls._from_content(header["n"], arrays, header["params"], header["seed"])
     except KeyError as exc:
         raise ValidationError(str(exc.args[0]), "missing from the archive") from None
-    if problem.instance_id != header.get("instance_id"):
+    if problem.instance_id != header["instance_id"]:
         raise ValidationError("instance_id", "content does not match the stored hash (file altered or corrupted)")
     return problem
+
+
+def _read(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Header and arrays of an instance file, each member checked before it is decompressed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = {info.filename: info for info in archive.infolist()}
+            if "header.npy" not in members or members["header.npy"].file_size > MAX_HEADER:
+                raise ValidationError("path", f"{path}: no header of at most {MAX_HEADER} bytes")
+            header = _header(np.load(archive.open("header.npy"), allow_pickle=False))
+            cls = PROBLEM_CLASSES[header["family"]]
+            names = {name[:-4] for name in members if name != "header.npy"}
+            unknown = sorted(name for name in names if name not in cls.content_names) + sorted(
+                name for name in members if not name.endswith(".npy")
+            )
+            if unknown:
+                raise ValidationError("path", f"{path}: members {', '.join(unknown)} are not part of a {cls.family} "
+                                              "instance")  # fmt: skip
+            _checks.affordable("path", 2.0 * sum(members[f"{name}.npy"].file_size for name in names),
+                               f"loading {path}")  # fmt: skip
+            arrays = {name: np.load(archive.open(f"{name}.npy"), allow_pickle=False) for name in names}
+    except ValidationError:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- any failure to parse an untrusted file: zip, zlib, npy, JSON
+        raise ValidationError(
+            "path", f"{path}: not a readable benchsuite instance ({type(exc).__name__}: {exc})"
+        ) from None
+    return header, arrays
+
+
+def _header(raw: np.ndarray) -> dict[str, Any]:
+    """The JSON header, with the type of every field checked."""
+    if raw.ndim != 0 or raw.dtype.kind != "U":
+        raise ValidationError("path", "the header must be one JSON string")
+    header = json.loads(str(raw))
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ValidationError("path", f"unknown format {header.get('format') if isinstance(header, dict) else None!r}")
+    if header.get("family") not in PROBLEM_CLASSES:
+        raise ValidationError("family", f"unknown family {header.get('family')!r}")
+    _checks.integer("n", header.get("n"), low=1, high=2**31 - 1)
+    if not isinstance(header.get("params"), dict):
+        raise ValidationError("params", "must be a JSON object")
+    if header.get("seed") is not None:
+        _checks.integer("seed", header["seed"], low=0)
+    if not isinstance(header.get("instance_id"), str):
+        raise ValidationError("instance_id", "must be a string")
+    return header

@@ -36,6 +36,7 @@ class IsingProblem(Problem):
     planted: np.ndarray | None = None
 
     family = "ising"
+    content_names = ("edges", "couplings", "fields", "planted")
 
     def __post_init__(self) -> None:
         j = _checks.array("couplings", self.couplings, ndim=1, kind="f")
@@ -133,10 +134,8 @@ def ising(
     its reference state is all spins up).  ``couplings``: ``pm1`` (+-1 with equal probability) or ``gauss``
     (standard normal); ignored by ``ferro``.  ``h``: uniform field on every spin.
     """
-    if model not in MODELS:
-        raise ValidationError("model", f"must be one of {', '.join(MODELS)}, got {model!r}")
-    if couplings not in COUPLINGS:
-        raise ValidationError("couplings", f"must be one of {', '.join(COUPLINGS)}, got {couplings!r}")
+    _checks.choice("model", model, MODELS)
+    _checks.choice("couplings", couplings, COUPLINGS)
     seed = _checks.integer("seed", seed, low=0)
     h = _checks.real("h", h)
     rng = np.random.default_rng(np.random.SeedSequence(seed))

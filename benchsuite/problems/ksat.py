@@ -35,6 +35,7 @@ class KSatProblem(Problem):
     planted: np.ndarray | None = None
 
     family = "ksat"
+    content_names = ("term_ptr", "term_var", "signs", "planted")
 
     def __post_init__(self) -> None:
         g = self.hypergraph

@@ -32,6 +32,7 @@ class PerceptronProblem(Problem):
     planted: np.ndarray | None = None
 
     family = "perceptron"
+    content_names = ("patterns", "labels", "planted")
 
     def __post_init__(self) -> None:
         xi = _checks.array("patterns", self.patterns, ndim=2, kind="f", shape=(self.m, self.n))
@@ -100,8 +101,7 @@ def perceptron(n: int, alpha: float, patterns: str = "pm1", seed: int = 0) -> Pe
     n = _checks.integer("n", n, low=1, high=2**31 - 1)
     alpha = _checks.real("alpha", alpha, low=0.0, low_open=True)
     seed = _checks.integer("seed", seed, low=0)
-    if patterns not in PATTERNS:
-        raise ValidationError("patterns", f"must be one of {', '.join(PATTERNS)}, got {patterns!r}")
+    _checks.choice("patterns", patterns, PATTERNS)
     n_patterns = max(1, round(alpha * n))
     if n_patterns * n > MAX_ENTRIES:
         raise ValidationError(

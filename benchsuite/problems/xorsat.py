@@ -34,6 +34,7 @@ class XorSatProblem(Problem):
     planted: np.ndarray | None = None
 
     family = "xorsat"
+    content_names = ("term_ptr", "term_var", "parities", "planted")
 
     def __post_init__(self) -> None:
         j = _checks.array("parities", self.parities, ndim=1, kind="i", shape=(self.m,))

@@ -88,8 +88,7 @@ def record_grid(sweeps: int, record="log", points: int = 60) -> np.ndarray:
     """
     sweeps = _checks.count("sweeps", sweeps)
     if isinstance(record, str):
-        if record not in RECORD_MODES:
-            raise ValidationError("record", f"must be one of {', '.join(RECORD_MODES)} or an array, got {record!r}")
+        _checks.choice("record", record, RECORD_MODES)
         if record == "every" or sweeps == 0:
             if sweeps + 1 > MAX_RECORDS:
                 raise ValidationError("record", f"'every' over {sweeps} sweeps would record {sweeps + 1} points "
@@ -122,6 +121,8 @@ def run(
     ``progress(done, total)`` is called after each recorded chunk.
     """
     grid = record_grid(sweeps, record)
+    if progress is not None and not callable(progress):
+        raise ValidationError("progress", f"must be a function progress(done, total) or None, got {progress!r}")
     state, ss = _start(problem, dynamics, grid, seed, x0)
     return _observe(problem, dynamics, state, grid, ss, progress)
 
@@ -224,6 +225,8 @@ def run_many(
     import os
     from concurrent.futures import ThreadPoolExecutor
 
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise ValidationError("seeds", f"must be an iterable of seeds, got {seeds!r}")
     seeds = list(seeds)
     if not seeds:
         raise ValidationError("seeds", "needs at least one seed")

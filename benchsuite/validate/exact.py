@@ -24,6 +24,8 @@ def configurations(problem: Problem, first: int, count: int) -> np.ndarray:
 
 def all_energies(problem: Problem) -> np.ndarray:
     """Total energy of every configuration, in the order of :func:`configurations` (at most 2^22 of them)."""
+    if not isinstance(problem, Problem):
+        raise ValidationError("problem", f"must be a Problem, got {type(problem).__name__}")
     count = problem.domain.size**problem.n
     if count > MAX_CONFIGURATIONS:
         raise ValidationError("problem", f"{count} configurations is too many to enumerate (max {MAX_CONFIGURATIONS})")
