@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import os
 import sys
+import tempfile
 from numbers import Integral, Real
+from pathlib import Path
 
 import numpy as np
 
@@ -72,6 +74,26 @@ def inverse_temperature(field: str, temperature) -> float:
             field, f"{t!r} is too small: 1/T overflows (T must be at least {1 / sys.float_info.max:.3g})"
         )
     return beta
+
+
+def output_directory(field: str, path, *, create: bool) -> Path:
+    """A directory the results can be written into, checked before any work is done by writing a probe: an
+    existing directory, or (with ``create``) one that can be made below its nearest existing parent.  Nothing
+    is left behind."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ValidationError(field, f"{out} exists and is not a directory")
+    if not out.exists() and not create:
+        raise ValidationError(field, f"{out} is not a directory")
+    probe_in = out if out.exists() else next((p for p in out.absolute().parents if p.exists()), Path("/"))
+    try:
+        if out.exists():
+            tempfile.TemporaryFile(dir=probe_in).close()
+        else:
+            os.rmdir(tempfile.mkdtemp(dir=probe_in))
+    except OSError as exc:
+        raise ValidationError(field, f"cannot write into {out} ({exc.strerror or exc})") from None
+    return out
 
 
 def available_memory() -> int:

@@ -206,6 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:  # ValidationError and SpecError included
         print(f"benchsuite: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of stdout went away (``| head``): stop quietly, as SIGPIPE would
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except KeyboardInterrupt:
         print("benchsuite: interrupted", file=sys.stderr)
         return 130

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _checks
 from .dynamics import Metropolis, SGDLike
 from .problems import coloring
 from .score import Trajectory, record_grid, run
@@ -27,9 +28,7 @@ def run_demo(n: int = 10_000, c: float = 30.0, sweeps: int = 1_000, seed: int = 
 
     Runs are independent and go to a thread pool (the kernels release the GIL), one worker per core.
     """
-    out = Path(out)
-    if not out.is_dir():
-        raise ValueError(f"out: {out} is not a directory")
+    out = _checks.output_directory("out", out, create=False)
     problem = coloring(n=n, q=5, c=c, planted=True, seed=seed)
     dynamics = [Metropolis(T) for T in TEMPERATURES] + [SGDLike(s) for s in BATCH_FRACTIONS]
     labels = [f"Metropolis T={T:g}" for T in TEMPERATURES] + [f"SGD-like s={s:g}" for s in BATCH_FRACTIONS]

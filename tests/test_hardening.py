@@ -187,3 +187,24 @@ def test_other_public_calls_raise_validation_errors(call, field):
     with pytest.raises(ValidationError) as err:
         call()
     assert err.value.field == field
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--out", "{file}"],
+        ["report", "--out", "/dev/null"],
+        ["report", "--out", "/proc/no/such/place"],
+        ["report", "--out", "{tmp}/new", "--seed", "-1"],
+        ["demo", "--out", "/proc"],
+        ["demo", "--out", "{file}"],
+    ],
+)
+def test_bad_output_places_are_refused_before_any_work(args, tmp_path):
+    """Exit 2 with one line, within seconds (the report's work takes minutes), and nothing created."""
+    (tmp_path / "file").write_text("")
+    args = [a.format(file=tmp_path / "file", tmp=tmp_path) for a in args]
+    proc = subprocess.run([sys.executable, "-m", "benchsuite.cli", *args], capture_output=True, text=True,
+                          check=False, timeout=60)  # fmt: skip
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert not (tmp_path / "new").exists()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import _checks
 from ..dynamics import SGDLike
 from ..problems import coloring
 from ..score.advisor import advise_batch
@@ -195,8 +196,8 @@ def _summary(rows: list[dict], grid: np.ndarray, advice: list[dict], seed: int) 
 
 def make_report(out: str | Path, seed: int = 1) -> Path:
     """Run every measurement of the report and write its files into ``out``; returns the summary path."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _checks.output_directory("out", out, create=True)
+    seed = _checks.integer("seed", seed, low=0)
     rows: list[dict] = []
     relax, relax_rows = None, None
     for c in TEFF_CASES:
@@ -206,6 +207,7 @@ def make_report(out: str | Path, seed: int = 1) -> Path:
         if c == 10:
             relax, relax_rows = rel, r
     grid, advice = recovery_map(seed)
+    out.mkdir(parents=True, exist_ok=True)
     _plots(out, rows, relax, relax_rows, grid, advice)
     clean = lambda v: None if isinstance(v, float) and math.isinf(v) else v
     results = {"seed": seed, "teff": rows, "recovery_map": {"c": MAP_C, "s": MAP_S, "overlap": grid.tolist()},
