@@ -208,3 +208,22 @@ def test_bad_output_places_are_refused_before_any_work(args, tmp_path):
                           check=False, timeout=60)  # fmt: skip
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
     assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.parametrize(
+    "make, degree",
+    [
+        (lambda: coloring(n=10, q=5, d=8, seed=1), 8),  # the complete 5-partite graph K(2,2,2,2,2)
+        (lambda: coloring(n=300, q=3, d=150, seed=2), 150),
+        (lambda: ising("rrg", n=10, d=9, seed=1), 9),  # the complete graph
+        (lambda: ising("rrg", n=1000, d=999, seed=1), 999),
+        (lambda: ising("rrg", n=200, d=150, seed=3), 150),
+    ],
+)
+def test_dense_regular_graphs_are_generated_not_refused(make, degree):
+    """Dense regular graphs come from the complement of a sparse one (the re-pairing of defects may never end
+    there): every degree is exact, edges are simple, and a planted colouring stays proper."""
+    p = make()
+    assert np.all(p.hypergraph.degrees == degree)
+    if p.family == "coloring":
+        assert p.energy(p.planted) == 0

@@ -44,14 +44,29 @@ def erdos_renyi_edges(n: int, m: int, rng: np.random.Generator, colors: np.ndarr
 
 
 def random_regular_edges(n: int, d: int, rng: np.random.Generator, colors: np.ndarray | None = None) -> np.ndarray:
-    """Random ``d``-regular simple graph, with ``colors`` only between different colours: the k = 2 case of
-    :func:`random_regular_terms`.  Near-uniform for sparse graphs."""
+    """Random ``d``-regular simple graph, with ``colors`` (balanced classes) only between different colours.
+
+    Sparse graphs (d at most half the largest possible degree) are the k = 2 case of
+    :func:`random_regular_terms`, near-uniform.  Denser ones, where re-pairing defects may never end, are the
+    complement, within the allowed pairs, of such a graph of degree (largest possible - d): the allowed graph
+    (complete, or complete multipartite for balanced colours) is regular, so the complement is d-regular.
+    """
     if (n * d) % 2:
         raise ValidationError("d", f"n * d must be even, got n={n}, d={d}")
-    limit = n - 1 if colors is None else n - int(np.bincount(colors).max())
+    sizes = np.bincount(colors) if colors is not None else None
+    limit = n - 1 if colors is None else n - int(sizes.max())
     if not 1 <= d <= limit:
         raise ValidationError("d", f"must be in [1, {limit}] for n={n}, got {d}")
-    return random_regular_terms(n, 2, d, rng, colors)
+    if 2 * d <= limit:
+        return random_regular_terms(n, 2, d, rng, colors)
+    if colors is not None and sizes.min() != sizes.max():
+        raise ValidationError("d", f"a dense regular graph (d = {d} > {limit}/2) needs colour classes of equal size")
+    sparse = random_regular_terms(n, 2, limit - d, rng, colors) if limit > d else np.empty((0, 2), np.int64)
+    allowed = complete_edges(n)
+    if colors is not None:
+        allowed = allowed[colors[allowed[:, 0]] != colors[allowed[:, 1]]]
+    removed = np.isin(allowed[:, 0] * n + allowed[:, 1], sparse.min(axis=1) * n + sparse.max(axis=1))
+    return allowed[~removed]
 
 
 def lattice_edges(length: int, dim: int) -> np.ndarray:
