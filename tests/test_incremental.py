@@ -13,7 +13,7 @@ import pytest
 from families import TWIN_PROBLEMS, UNIT_TERMS
 
 from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike
-from benchsuite.kernels import acceptance_table, kernel_family, model_for, primitives, templates
+from benchsuite.kernels import acceptance_table, model_for, new_cache, primitives, templates
 from benchsuite.kernels.primitives import _DEFAULTS, _IMPLEMENTATIONS
 from benchsuite.problems import coloring, ising, ksat, perceptron, xorsat
 
@@ -80,15 +80,14 @@ CASES = [(name, rule) for name in SMALL_VALUES for rule in ("metropolis", "heat_
 def test_cache_after_every_move(name, rule, monkeypatch):
     problem = TWIN_PROBLEMS[name]()
     model = model_for(problem)
-    family = kernel_family(problem)
     x = problem.random_configuration(np.random.default_rng(0))
-    cache = family.new_cache(model)
+    cache = new_cache(problem)
     templates.fill(model, x, cache)
     e0 = problem.energy(x)
     moves = []
 
     def check(x_now, cache_now):
-        fresh = family.new_cache(model)
+        fresh = new_cache(problem)
         templates.fill(model, x_now, fresh)
         np.testing.assert_allclose(cache_now, fresh, atol=1e-12)
         moves.append(1)
@@ -104,9 +103,8 @@ def test_python_mode_check_fails_on_a_broken_cache_update(monkeypatch):
     """The per-move check catches an ``apply`` that forgets part of the cache update."""
     problem = TWIN_PROBLEMS["ksat-random"]()
     model = model_for(problem)
-    family = kernel_family(problem)
     x = problem.random_configuration(np.random.default_rng(0))
-    cache = family.new_cache(model)
+    cache = new_cache(problem)
     templates.fill(model, x, cache)
     good_apply = _IMPLEMENTATIONS[(primitives.apply, type(model))]
 
@@ -118,7 +116,7 @@ def test_python_mode_check_fails_on_a_broken_cache_update(monkeypatch):
     monkeypatch.setitem(_IMPLEMENTATIONS, (primitives.apply, type(model)), forgetful_apply)
 
     def check(x_now, cache_now):
-        fresh = family.new_cache(model)
+        fresh = new_cache(problem)
         templates.fill(model, x_now, fresh)
         np.testing.assert_array_equal(cache_now, fresh)
 
@@ -148,10 +146,9 @@ def test_python_mode_check_fails_on_a_broken_cache_update(monkeypatch):
 def test_jitted_energy_and_cache_stay_exact(dynamics, make):
     p = make()
     state = dynamics.init(p, 3, horizon=200)
-    family = kernel_family(p)
     for _ in range(4):
         state, _ = dynamics.step(state, 50)
         assert state.energy == pytest.approx(p.energy(state.x), abs=1e-8)
-        fresh = family.new_cache(state.model)
+        fresh = new_cache(p)
         templates.fill(state.model, state.x, fresh)
         np.testing.assert_allclose(state.cache, fresh, atol=1e-10)

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
-from ..kernels import cache_layout, fill, kernel_family, model_for, seed_state
+from ..kernels import cache_layout, fill, model_for, new_cache, seed_state
 from ..problems.base import Problem
 
 
@@ -111,7 +111,7 @@ class KernelDynamics:
             x = problem.random_configuration(np.random.default_rng(init_ss))
         else:
             x = problem.check_configuration(x0, field="x0").copy()
-        cache = kernel_family(problem).new_cache(model)
+        cache = new_cache(problem)
         fill(model, x, cache)
         state = State(problem, model, x, cache, problem.energy(x), seed_state(kernel_ss))
         if horizon is not None:

@@ -24,8 +24,7 @@ that runs dynamics (``run``, ``effective_temperatures``, the CLI).  See ``docs/o
 
 - RNG (xoshiro256**): :func:`next_u64`, :func:`next_uniform`, :func:`next_below`, :func:`seed_state`, and
   :class:`PyXoshiro`, its plain-Python twin for reference implementations.
-- Acceptance: :func:`accept`, :func:`boltzmann_factor`, :func:`metropolis_probability`,
-  :func:`boltzmann_weight`, :func:`fill_boltzmann_table`, :func:`boltzmann_table`, :func:`acceptance_table`,
+- Acceptance: :func:`accept`, :func:`boltzmann_factor`, :func:`boltzmann_weight`, :func:`fill_boltzmann_table`, :func:`boltzmann_table`, :func:`acceptance_table`,
   :func:`in_batch`.
 - Primitives (dispatched on the model's type): :func:`propose`, :func:`delta`, :func:`apply`,
   :func:`slot_range`, :func:`slot_term`, :func:`slot_delta`, :func:`change_counts`,
@@ -43,7 +42,6 @@ from .acceptance import (
     boltzmann_table,
     boltzmann_weight,
     fill_boltzmann_table,
-    metropolis_probability,
 )
 from .primitives import (
     KernelFamily,
@@ -58,6 +56,7 @@ from .primitives import (
     implements,
     kernel_family,
     model_for,
+    new_cache,
     other_state,
     propose,
     register_model,
@@ -95,8 +94,8 @@ __all__ = [
     "in_batch",
     "kernel_family",
     "metropolis",
-    "metropolis_probability",
     "model_for",
+    "new_cache",
     "next_below",
     "next_u64",
     "next_uniform",

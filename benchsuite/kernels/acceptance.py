@@ -66,12 +66,6 @@ def _boltzmann_weight(de, beta, table):
     return real
 
 
-@njit(inline="always", cache=True)
-def metropolis_probability(de, beta, table):
-    """min(1, exp(-beta dE)), from the table for integer ``de`` (see :func:`boltzmann_weight`)."""
-    return 1.0 if de <= 0 else boltzmann_weight(de, beta, table)
-
-
 def acceptance_table(s: float, max_degree: int) -> np.ndarray:
     """``table[a, b]`` = P[Bin(b, s) <= Bin(a, s)] for independent binomials, ``0 <= a, b <= max_degree``.
 

@@ -234,11 +234,6 @@ class KernelFamily:
     build: Callable[[Problem], Any]
     cache_layout: Callable[[Any], tuple[tuple[int, ...], Any]]
 
-    def new_cache(self, model) -> np.ndarray:
-        """Zeros in the model's cache layout, 64-byte aligned (steady SIMD speed of the cache updates)."""
-        shape, dtype = self.cache_layout(model)
-        return aligned_zeros(shape, dtype)
-
 
 def aligned_zeros(shape: tuple[int, ...], dtype=np.float64, alignment: int = 64) -> np.ndarray:
     """Zeros whose data starts on an ``alignment``-byte boundary."""
@@ -289,3 +284,10 @@ def model_for(problem: Problem) -> NamedTuple:
 def cache_layout(problem: Problem) -> tuple[tuple[int, ...], np.dtype]:
     """Shape and dtype of the cache of ``problem``'s model."""
     return _model_and_layout(problem)[1]
+
+
+def new_cache(problem: Problem) -> np.ndarray:
+    """Zeros in the cache layout of ``problem``'s model, 64-byte aligned (steady SIMD speed of the updates);
+    fill it with :data:`~.templates.fill`."""
+    shape, dtype = cache_layout(problem)
+    return aligned_zeros(shape, dtype)

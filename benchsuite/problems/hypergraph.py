@@ -131,9 +131,7 @@ class Hypergraph:
     def from_edges(cls, n: int, edges, *, field: str = "edges") -> Hypergraph:
         """A simple graph: ``(m, 2)`` edges, stored as (min, max) in the given order; no self-loops or repeats."""
         e = _checks.array(field, edges, ndim=2, kind="i", shape=(None, 2))
-        if e.size and (e.min() < 0 or e.max() >= _checks.integer("n", n, low=1, high=2**31 - 1)):
-            raise ValidationError(field, f"vertex index out of range [0, {n})")
-        return cls.from_uniform(n, np.sort(e.astype(np.int64), axis=1), field=field, distinct=True)
+        return cls.from_uniform(n, np.sort(e, axis=1), field=field, distinct=True)  # from_terms checks the range
 
 
 def _check_distinct(sorted_var: np.ndarray, sizes: np.ndarray, ptr: np.ndarray, field: str) -> None:
