@@ -10,6 +10,7 @@ can be run and scored; :class:`KernelDynamics` supplies ``init`` / ``step`` for 
 from __future__ import annotations
 
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
@@ -40,6 +41,7 @@ class State:
     rng: np.ndarray
     sweep: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    _seal: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def energy_per_variable(self) -> float:
@@ -117,22 +119,40 @@ class KernelDynamics:
         if horizon is not None:
             _checks.count("horizon", horizon)
         self.prepare(state, horizon)
+        _seal(state)
         return state
+
+    def check_extra(self, state: State) -> None:
+        """Hook: check the rule-specific arrays ``prepare`` put in ``state.extra`` (a state from another
+        dynamics lacks them) with :func:`check_extra_array`."""
 
     def step(self, state: State, sweeps: int) -> tuple[State, Info]:
         sweeps = _checks.count("sweeps", sweeps)
-        check_state(state)
+        self._ready(state)
         accepted, d_energy = self.advance(state, sweeps)
         state.energy += d_energy
         state.sweep += sweeps
+        _seal(state)
         return state, Info(int(accepted), sweeps * state.problem.n)
 
     def compile(self, state: State) -> float:
         """Compile (or load from numba's cache) this dynamics' kernel for ``state``; returns the seconds taken."""
-        check_state(state)
+        self._ready(state)
         t0 = time.perf_counter()
         self.advance(state, 0)
         return time.perf_counter() - t0
+
+    def _ready(self, state: State) -> None:
+        check_state(state)
+        self.check_extra(state)
+        if not _sealed(state):
+            _rebuild(state)
+
+    def __setattr__(self, name: str, value) -> None:
+        if not name.startswith("_") and name in self.__dict__:
+            cls = type(self).__name__
+            raise AttributeError(f"{cls}.{name} is fixed at construction; make a new {cls}(...) instead")
+        object.__setattr__(self, name, value)
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
@@ -140,8 +160,9 @@ class KernelDynamics:
 
 
 def check_state(state: State) -> None:
-    """Structural check before a state's arrays reach a kernel: the problem's own model, and the shapes and
-    dtypes of the configuration, cache and RNG state (values were validated by ``init``)."""
+    """Structural check before a state's arrays reach a kernel: the problem's own model; shapes, dtypes,
+    contiguity and separate memory of the configuration, cache and RNG state; a sweep count >= 0 and a finite
+    energy.  (Values are checked when the state was changed from outside: see :class:`State`.)"""
     if not isinstance(state, State):
         raise ValidationError("state", f"must be a State from init(), got {type(state).__name__}")
     problem = state.problem
@@ -158,3 +179,79 @@ def check_state(state: State) -> None:
         raise ValidationError("state.cache", f"must be {np.dtype(dtype)} of shape {shape}")
     if not isinstance(state.rng, np.ndarray) or state.rng.shape != (4,) or state.rng.dtype != np.uint64:
         raise ValidationError("state.rng", "must be a uint64 array of length 4")
+    if not isinstance(state.extra, dict):
+        raise ValidationError("state.extra", f"must be a dict, got {type(state.extra).__name__}")
+    arrays = {"state.x": state.x, "state.cache": state.cache, "state.rng": state.rng}
+    for name, arr in arrays.items():
+        if not (arr.flags.c_contiguous and arr.flags.writeable):
+            raise ValidationError(name, "must be a C-contiguous, writable array")
+    arrays.update((f"state.extra[{k!r}]", v) for k, v in state.extra.items() if isinstance(v, np.ndarray))
+    _check_apart(arrays)
+    if isinstance(state.sweep, bool) or not isinstance(state.sweep, int | np.integer) or state.sweep < 0:
+        raise ValidationError("state.sweep", f"must be an integer >= 0 (sweeps done), got {state.sweep!r}")
+    try:
+        finite = np.isfinite(state.energy)
+    except TypeError:
+        finite = False
+    if not isinstance(state.energy, int | float | np.integer | np.floating) or not finite:
+        raise ValidationError("state.energy", f"must be a finite number, got {state.energy!r}")
+
+
+def check_extra_array(
+    state: State, key: str, dtype, size: int | None, maker: str, *, writable: bool = False
+) -> np.ndarray:
+    """``state.extra[key]``, checked to be a C-contiguous 1-D ``dtype`` array (of ``size`` entries when given;
+    writable when the kernel writes it).  ``maker`` names the ``init`` that makes it, for the message when
+    the state came from another dynamics."""
+    arr = state.extra.get(key)
+    field = f"state.extra[{key!r}]"
+    if arr is None:
+        raise ValidationError(field, f"is missing: this state was not made by {maker}; start one with "
+                                     f"{maker}(problem, seed, x0=state.x)")  # fmt: skip
+    if (
+        not isinstance(arr, np.ndarray)
+        or arr.ndim != 1
+        or arr.dtype != dtype
+        or (size is not None and arr.size != size)
+    ):
+        want = f"{np.dtype(dtype)} of shape ({size},)" if size is not None else f"a 1-D {np.dtype(dtype)} array"
+        got = f"{getattr(arr, 'dtype', type(arr).__name__)} {getattr(arr, 'shape', '')}".strip()
+        raise ValidationError(field, f"must be {want}, got {got} (a state made by another dynamics? start one "
+                                     f"with {maker}(problem, seed, x0=state.x))")  # fmt: skip
+    if not arr.flags.c_contiguous or (writable and not arr.flags.writeable):
+        raise ValidationError(field, "must be a C-contiguous" + (", writable" if writable else "") + " array")
+    return arr
+
+
+def _check_apart(arrays: dict[str, np.ndarray]) -> None:
+    """No two of the arrays a kernel sees may overlap (a write to one would corrupt another)."""
+    names = list(arrays)
+    for a, first in enumerate(names):
+        for second in names[a + 1 :]:
+            if np.may_share_memory(arrays[first], arrays[second]):
+                raise ValidationError(second, f"shares memory with {first}")
+
+
+def _checksum(state: State) -> tuple:
+    return (state.sweep, float(state.energy), zlib.crc32(state.x), zlib.crc32(state.cache), state.rng.tobytes())
+
+
+def _seal(state: State) -> None:
+    """Record a checksum of the state as the kernels left it (outside writes then show as a mismatch)."""
+    state._seal = (state.problem, _checksum(state))
+
+
+def _sealed(state: State) -> bool:
+    return state._seal is not None and state._seal[0] is state.problem and state._seal[1] == _checksum(state)
+
+
+def _rebuild(state: State) -> None:
+    """After an outside write: check the values of x and the RNG state, rebuild the cache and the energy."""
+    problem = state.problem
+    problem.check_configuration(state.x, field="state.x")
+    if not state.rng.any():
+        raise ValidationError("state.rng", "is all zero, a fixed point of xoshiro256**; seed it with "
+                                           "benchsuite.kernels.seed_state")  # fmt: skip
+    fill(state.model, state.x, state.cache)
+    state.energy = problem.energy(state.x)
+    _seal(state)

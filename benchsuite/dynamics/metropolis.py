@@ -14,11 +14,12 @@ import numpy as np
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels import Rule, heat_bath, metropolis
-from .base import KernelDynamics, State
+from .base import KernelDynamics, State, check_extra_array
 
 ORDERS = ("sequential", "random")
 SCHEDULES = ("linear", "geometric")
 MAX_SCHEDULE = 100_000_000  # sweeps of an annealing schedule (8 bytes each, held in memory)
+BETA_CHUNK = 65_536  # sweeps per kernel call at a fixed temperature (bounds the beta array of a long step)
 
 
 def _order(order: str) -> str:
@@ -39,8 +40,13 @@ class _FixedTemperature(KernelDynamics):
         return {"T": self.T, "order": self.order}
 
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        betas = np.full(sweeps, self.beta)
-        return self._rule(state.model, state.x, state.cache, betas, self.order == "random", state.rng)
+        betas = np.full(min(sweeps, BETA_CHUNK), self.beta)
+        accepted, d_energy = self._rule(state.model, state.x, state.cache, betas, self.order == "random", state.rng)
+        for done in range(betas.size, sweeps, BETA_CHUNK):
+            chunk = betas[: min(BETA_CHUNK, sweeps - done)]
+            more, d_more = self._rule(state.model, state.x, state.cache, chunk, self.order == "random", state.rng)
+            accepted, d_energy = accepted + more, d_energy + d_more
+        return accepted, d_energy
 
 
 class Metropolis(_FixedTemperature):
@@ -112,9 +118,14 @@ class Annealing(KernelDynamics):
                                              f"annealing runs are limited to {MAX_SCHEDULE} sweeps")  # fmt: skip
         state.extra["betas"] = self.beta_schedule(horizon if self.betas is None else self.betas.size)
 
+    def check_extra(self, state: State) -> None:
+        check_extra_array(state, "betas", np.float64, None, "Annealing(...).init")
+
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
         betas = state.extra["betas"]
         if state.sweep + sweeps > betas.size:
             raise ValidationError("sweeps", f"the schedule has {betas.size} sweeps; {state.sweep} are done")
         chunk = betas[state.sweep : state.sweep + sweeps]
+        if not np.all(chunk > 0) or not np.all(np.isfinite(chunk)):
+            raise ValidationError("state.extra['betas']", "must hold finite inverse temperatures > 0")
         return metropolis(state.model, state.x, state.cache, chunk, self.order == "random", state.rng)

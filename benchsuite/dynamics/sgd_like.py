@@ -26,7 +26,7 @@ import numpy as np
 
 from .. import _checks
 from ..kernels import acceptance_table, sgd_like_binomial, sgd_like_flags
-from .base import KernelDynamics, State
+from .base import KernelDynamics, State, check_extra_array
 
 BATCH_RULES = ("half-edge", "term")
 
@@ -49,12 +49,17 @@ class SGDLike(KernelDynamics):
         """True when the decision can be drawn from the binomial table (see the module notes)."""
         return bool(model.unit_terms) and self.batch == "half-edge" and self.persist == 1
 
-    def prepare(self, state: State, horizon: int | None) -> None:
-        if self.uses_binomial_rule(state.model):
-            return
+    def _n_flags(self, state: State) -> int:
         g = state.problem.hypergraph
-        n_flags = g.nnz if self.batch == "half-edge" else g.m
-        state.extra["batch"] = np.full(n_flags, -2, dtype=np.int64)  # 2 * epoch + flag; -2: never drawn
+        return g.nnz if self.batch == "half-edge" else g.m
+
+    def prepare(self, state: State, horizon: int | None) -> None:
+        if not self.uses_binomial_rule(state.model):  # 2 * epoch + flag; -2: never drawn
+            state.extra["batch"] = np.full(self._n_flags(state), -2, dtype=np.int64)
+
+    def check_extra(self, state: State) -> None:
+        if not self.uses_binomial_rule(state.model):
+            check_extra_array(state, "batch", np.int64, self._n_flags(state), "SGDLike(...).init", writable=True)
 
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
         model = state.model
