@@ -4,6 +4,7 @@ kernel or the machine can hold, energies that would overflow.  Each raises a Val
 
 import subprocess
 import sys
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -227,3 +228,35 @@ def test_dense_regular_graphs_are_generated_not_refused(make, degree):
     assert np.all(p.hypergraph.degrees == degree)
     if p.family == "coloring":
         assert p.energy(p.planted) == 0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: coloring(n=10_000_000, q=5, c=10, seed=1),
+        lambda: coloring(n=10_000_000, q=5, d=10, seed=1),
+        lambda: ising("ea3d", L=220, seed=1),
+        lambda: ising("sk", n=15_000, seed=1),
+        lambda: make_problem("ksat:n=10000000,k=3,alpha=4.2", seed=1),
+        lambda: make_problem("xorsat:n=10000000,k=3,alpha=0.9", seed=1),
+        lambda: make_problem("xorsat:n=10000000,k=3,d=3", seed=1),
+    ],
+)
+def test_instances_too_big_for_the_machine_are_refused_before_generating(make, monkeypatch):
+    """With 1 GB said to be available, instances needing several GB are refused with the size they would need,
+    having allocated next to nothing."""
+    monkeypatch.setattr("benchsuite._checks.available_memory", lambda: 10**9)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError, match=r"would need about [\d.]+ GB; this machine has 1 GB available"):
+            make()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10**6
+
+
+def test_lattices_beyond_the_variable_limit_are_refused_by_their_side():
+    with pytest.raises(ValidationError, match="above the limit") as err:
+        ising("ea3d", L=1300, seed=1)
+    assert err.value.field == "L"

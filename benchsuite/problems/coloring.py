@@ -16,7 +16,7 @@ from ..errors import ValidationError
 from .base import Problem, read_only
 from .domain import Domain, states
 from .graph import erdos_renyi_edges, random_regular_edges
-from .hypergraph import Hypergraph
+from .hypergraph import Hypergraph, reserve
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -126,6 +126,13 @@ def coloring(
         raise ValidationError("c", "give exactly one of c (Erdos-Renyi mean degree) or d (regular degree)")
     if not isinstance(planted, (bool, np.bool_)):
         raise ValidationError("planted", f"must be a boolean, got {planted!r}")
+    if c is not None:
+        c = _checks.real("c", c, low=0.0)
+        params = {"n": n, "q": q, "c": c, "planted": bool(planted)}
+    else:
+        d = _checks.integer("d", d, low=1)
+        params = {"n": n, "q": q, "d": d, "planted": bool(planted)}
+    reserve(n, round(c * n / 2) if c is not None else n * d // 2, 2)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     colors = None
     if planted:
@@ -133,11 +140,7 @@ def coloring(
             raise ValidationError("n", f"must be divisible by q={q} for a balanced planted colouring, got {n}")
         colors = rng.permutation(np.repeat(np.arange(q, dtype=np.int8), n // q))
     if c is not None:
-        c = _checks.real("c", c, low=0.0)
         edges = erdos_renyi_edges(n, round(c * n / 2), rng, colors)
-        params = {"n": n, "q": q, "c": c, "planted": bool(planted)}
     else:
-        d = _checks.integer("d", d, low=1)
         edges = random_regular_edges(n, d, rng, colors)
-        params = {"n": n, "q": q, "d": d, "planted": bool(planted)}
     return ColoringProblem.from_edges(n, edges, q, colors, params, seed)

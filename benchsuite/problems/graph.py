@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ValidationError
+from .hypergraph import reserve
 
 
 def _first_distinct(keys: np.ndarray) -> np.ndarray:
@@ -21,6 +22,7 @@ def erdos_renyi_edges(n: int, m: int, rng: np.random.Generator, colors: np.ndarr
 
     Pairs are drawn i.i.d. and the first ``m`` distinct ones kept, which is a uniform ``m``-subset of the allowed pairs.
     """
+    reserve(n, m, 2)
     if colors is None:
         allowed = n * (n - 1) // 2
     else:
@@ -53,6 +55,7 @@ def random_regular_edges(n: int, d: int, rng: np.random.Generator, colors: np.nd
     """
     if (n * d) % 2:
         raise ValidationError("d", f"n * d must be even, got n={n}, d={d}")
+    reserve(n, n * d // 2, 2)
     sizes = np.bincount(colors) if colors is not None else None
     limit = n - 1 if colors is None else n - int(sizes.max())
     if not 1 <= d <= limit:
@@ -74,6 +77,7 @@ def lattice_edges(length: int, dim: int) -> np.ndarray:
     if length < 3:
         raise ValidationError("L", f"must be >= 3 on a periodic lattice, got {length}")
     n = length**dim
+    reserve(n, n * dim, 2, field="L")
     idx = np.arange(n, dtype=np.int64)
     coords = np.stack(np.unravel_index(idx, (length,) * dim), axis=1)
     blocks = []
@@ -86,6 +90,7 @@ def lattice_edges(length: int, dim: int) -> np.ndarray:
 
 def complete_edges(n: int) -> np.ndarray:
     """All ``n (n - 1) / 2`` pairs ``i < j``."""
+    reserve(n, n * (n - 1) // 2, 2)
     i, j = np.triu_indices(n, 1)
     return np.stack([i, j], axis=1)
 
@@ -95,6 +100,7 @@ def random_uniform_terms(n: int, m: int, k: int, rng: np.random.Generator) -> np
     variables in increasing order); terms are independent, so repeats are possible (as in random K-SAT)."""
     if k > n:
         raise ValidationError("k", f"a term of {k} distinct variables needs n >= {k}, got n={n}")
+    reserve(n, m, k)
     terms = np.empty((m, k), dtype=np.int64)
     todo = np.arange(m)
     while todo.size:
@@ -119,6 +125,7 @@ def random_regular_terms(
         raise ValidationError("d", f"n * d must be divisible by k: n={n}, d={d}, k={k}")
     if k > n:
         raise ValidationError("k", f"a term of {k} distinct variables needs n >= {k}, got n={n}")
+    reserve(n, n * d // k, k)
     stubs = np.repeat(np.arange(n, dtype=np.int64), d)
     rng.shuffle(stubs)
     groups = stubs.reshape(-1, k)

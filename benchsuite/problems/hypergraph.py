@@ -16,6 +16,24 @@ import numpy as np
 from .. import _checks
 from ..errors import ValidationError
 
+MAX_VARIABLES = 2**31 - 1  # variables are indexed with int32 in the kernels
+BYTES_PER_ENTRY = 112  # peak memory of generating, building and running an instance, per (term, variable) entry
+BYTES_PER_ITEM = 32  # ... and per variable and per term
+
+
+def reserve(n: int, m: int, arity: int, field: str = "n") -> None:
+    """Refuse, before anything is generated, an instance of ``n`` variables and ``m`` terms of ``arity``
+    variables each that this machine cannot hold (ValidationError naming ``field``, with the size it would need).
+
+    The estimate is the peak resident memory measured while generating an instance, building its hypergraph and
+    kernel model and running a sweep: 62-102 bytes per entry for colouring, Ising (lattices, random regular,
+    SK), K-SAT and XORSAT at n = 2e6, rounded up to ``BYTES_PER_ENTRY``.
+    """
+    if n > MAX_VARIABLES:
+        raise ValidationError(field, f"gives n = {n} variables, above the limit of {MAX_VARIABLES}")
+    what = f"a problem with n = {n}, {m} terms of {arity} variables"
+    _checks.affordable(field, BYTES_PER_ENTRY * m * arity + BYTES_PER_ITEM * (n + m), what)
+
 
 def _smallest_int(bound: int):
     """The smallest signed integer dtype that holds 0 .. bound."""

@@ -24,7 +24,7 @@ from ..errors import ValidationError
 from .base import Problem, Reference, read_only
 from .domain import SPINS, Domain
 from .graph import random_uniform_terms
-from .hypergraph import Hypergraph
+from .hypergraph import Hypergraph, reserve
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -98,6 +98,7 @@ def ksat(n: int, alpha: float, k: int = 3, planted: bool = False, seed: int = 0)
     if not isinstance(planted, (bool, np.bool_)):
         raise ValidationError("planted", f"must be a boolean, got {planted!r}")
     m = round(alpha * n)
+    reserve(n, m, k)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     sigma = (2 * rng.integers(0, 2, size=n) - 1).astype(np.int8) if planted else None
     variables = np.empty((m, k), dtype=np.int64)
