@@ -16,6 +16,8 @@ from benchsuite.score.sgd_theory import (
     metropolis_acceptance,
     naive_temperature,
     poisson_degrees,
+    sgd_like_acceptance,
+    sgd_like_drift,
     zero_drift_temperature,
 )
 from benchsuite.score.stationary import mser_burn_in, stationary_energy
@@ -35,6 +37,26 @@ def test_metropolis_has_zero_drift_at_its_own_temperature():
     for t in (0.4, 1.0, 3.0):
         assert abs(energy_drift(t, 5, law, metropolis_acceptance(t))) < 1e-12
         assert energy_drift(t, 5, law, metropolis_acceptance(0.8 * t)) < 0  # a colder rule drifts downhill
+
+
+@pytest.mark.parametrize("s", [0.2, 0.5, 0.9])
+@pytest.mark.parametrize("t", [0.3, 1.0, 4.0])
+def test_sgd_like_drift_in_closed_form_equals_the_sum_over_the_acceptance_table(s, t):
+    """The O(degree) exchangeability form (Skellam for Poisson degrees) against the (d+1)^2 table sum."""
+    law = poisson_degrees(6)
+    generic = energy_drift(t, 5, law, sgd_like_acceptance(s, law.size - 1))
+    assert sgd_like_drift(t, s, 5, c=6) == pytest.approx(generic, rel=1e-9, abs=1e-12)
+    regular = np.zeros(8)
+    regular[[3, 7]] = 0.5
+    generic = energy_drift(t, 5, regular, sgd_like_acceptance(s, 7))
+    assert sgd_like_drift(t, s, 5, degrees=regular) == pytest.approx(generic, rel=1e-12, abs=1e-15)
+
+
+def test_zero_drift_temperature_of_dense_graphs_beyond_the_initial_bracket():
+    """c = 1000: T(s) exceeds the initial bracket [0.02, 50] for small s; the search widens it (once slow)."""
+    t = zero_drift_temperature(0.02, 5, c=1000)
+    assert t > 50
+    assert sgd_like_drift(t, 0.02, 5, c=1000) == pytest.approx(0.0, abs=1e-9)
 
 
 def test_theory_temperatures_are_ordered_and_limits_hold():

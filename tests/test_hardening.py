@@ -260,3 +260,15 @@ def test_lattices_beyond_the_variable_limit_are_refused_by_their_side():
     with pytest.raises(ValidationError, match="above the limit") as err:
         ising("ea3d", L=1300, seed=1)
     assert err.value.field == "L"
+
+
+def test_dense_unit_term_models_draw_explicit_flags_instead_of_a_huge_acceptance_table():
+    from benchsuite.kernels import acceptance_table, model_for
+    from benchsuite.kernels.acceptance import MAX_BINOMIAL_DEGREE
+
+    with pytest.raises(ValidationError, match="max_degree"):
+        acceptance_table(0.66, 10_000)
+    dense = ising("rrg", n=1100, d=MAX_BINOMIAL_DEGREE + 1, seed=1)  # +-1 couplings: unit terms
+    sparse = ising("rrg", n=1100, d=MAX_BINOMIAL_DEGREE, seed=1)
+    assert not SGDLike(0.5).uses_binomial_rule(model_for(dense))
+    assert SGDLike(0.5).uses_binomial_rule(model_for(sparse))

@@ -14,8 +14,8 @@ accepted, so ``s = 1`` is a greedy zero-temperature quench.  The true energy is 
 change.  With the half-edge rule and ``persist=1`` on families whose terms change by one unit (colouring,
 +-1 Ising without field, K-SAT, XORSAT, perceptron), the decision is drawn in one uniform from
 P[Bin(n_up, s) <= Bin(n_down, s)], where n_down / n_up count the terms whose energy the move lowers / raises
-(exactly the law of explicit flags, since each incidence is used once per sweep, at Metropolis cost).
-Otherwise flags are drawn explicitly.
+(exactly the law of explicit flags, since each incidence is used once per sweep, at Metropolis cost), up to
+degree ``MAX_BINOMIAL_DEGREE``.  Otherwise flags are drawn explicitly.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import _checks
 from ..kernels import acceptance_table, sgd_like_binomial, sgd_like_flags
+from ..kernels.acceptance import MAX_BINOMIAL_DEGREE
 from .base import KernelDynamics, State, check_extra_array
 
 BATCH_RULES = ("half-edge", "term")
@@ -47,7 +48,8 @@ class SGDLike(KernelDynamics):
 
     def uses_binomial_rule(self, model) -> bool:
         """True when the decision can be drawn from the binomial table (see the module notes)."""
-        return bool(model.unit_terms) and self.batch == "half-edge" and self.persist == 1
+        unit = bool(model.unit_terms) and model.max_degree <= MAX_BINOMIAL_DEGREE
+        return unit and self.batch == "half-edge" and self.persist == 1
 
     def _n_flags(self, state: State) -> int:
         g = state.problem.hypergraph

@@ -12,10 +12,12 @@ import numpy as np
 from numba import njit, types
 from numba.extending import overload
 
+from .. import _checks
 from .rng import next_uniform
 
 HOPELESS = 40.0  # beta * dE beyond which a move is refused without a draw
 MAX_TABLE = 4096  # integer energy changes up to this size read their Boltzmann factor from a table
+MAX_BINOMIAL_DEGREE = 1024  # largest degree of an acceptance_table (8 MB, built in about 0.5 s)
 
 
 @njit(inline="always", cache=True)
@@ -70,9 +72,13 @@ def acceptance_table(s: float, max_degree: int) -> np.ndarray:
     """``table[a, b]`` = P[Bin(b, s) <= Bin(a, s)] for independent binomials, ``0 <= a, b <= max_degree``.
 
     The SGD-like rule with a fresh half-edge batch accepts a move that removes ``a`` unit terms and adds ``b``
-    with this probability (each term's flag is drawn once, in with probability ``s``).
+    with this probability (each term's flag is drawn once, in with probability ``s``).  Building it costs
+    O(max_degree^3); ``max_degree`` is limited to ``MAX_BINOMIAL_DEGREE`` (denser variables draw explicit flags).
     """
     from scipy.stats import binom  # imported here: scipy.stats costs 0.3 s at import time
+
+    s = _checks.real("s", s, low=0.0, high=1.0, low_open=True)
+    max_degree = _checks.integer("max_degree", max_degree, low=0, high=MAX_BINOMIAL_DEGREE)
 
     k = np.arange(max_degree + 1)
     pmf = binom.pmf(k[None, :], k[:, None], s)  # pmf[a, j] = P[Bin(a, s) = j]

@@ -41,9 +41,17 @@ def recovery_sweeps(traj: Trajectory) -> float:
     return float(traj.sweeps[hit[0]]) if hit.size else math.inf
 
 
+S_RANGE = (0.01, 0.999)  # batch fractions the advisor chooses from
+
+
 def batch_for_temperature(t: float, q: int, c: float) -> float:
     """The s whose zero-drift temperature T(s) equals ``t`` (T(s) decreases from large values to 0 at s = 1)."""
-    return float(brentq(lambda s: zero_drift_temperature(s, q, c=c) - t, 0.05, 0.999, xtol=1e-6))
+    lo, hi = S_RANGE
+    t_lo, t_hi = zero_drift_temperature(lo, q, c=c), zero_drift_temperature(hi, q, c=c)
+    if not t_hi <= t <= t_lo:
+        raise ValidationError("problem", f"the best Metropolis temperature {t:.4g} is outside the SGD-like range "
+                                         f"T(s) in [{t_hi:.4g}, {t_lo:.4g}] for s in [{lo}, {hi}]")  # fmt: skip
+    return float(brentq(lambda s: zero_drift_temperature(s, q, c=c) - t, lo, hi, xtol=1e-6))
 
 
 @dataclass(frozen=True)
