@@ -118,7 +118,10 @@ def affordable(field: str, nbytes: float, what: str) -> None:
 
 def array(field: str, value, *, ndim: int, kind: str, shape: tuple | None = None) -> np.ndarray:
     """Check an array's rank, dtype kind ('i' integer, 'f' real) and shape; reject non-finite reals."""
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError, OverflowError) as exc:  # ragged nesting, unconvertible objects
+        raise ValidationError(field, f"must be a rectangular array of numbers ({exc})") from None
     if arr.ndim != ndim:
         raise ValidationError(field, f"must be {ndim}-dimensional, got shape {arr.shape}")
     if kind == "i":

@@ -58,7 +58,7 @@ class ColoringProblem(Problem):
     @property
     def edges(self) -> np.ndarray:
         """``(m, 2)`` int32 edges with ``i < j``; edge ``a`` is term ``a``."""
-        return self.hypergraph.terms()
+        return self.hypergraph.terms(size=2)
 
     def _content(self) -> dict[str, np.ndarray]:
         arrays = {"edges": self.edges, "q": np.array([self.q], dtype=np.int64)}

@@ -83,14 +83,15 @@ class Hypergraph:
         sizes = np.unique(self.term_sizes)
         return int(sizes[0]) if sizes.size == 1 else None
 
-    def terms(self, first: int = 0, last: int | None = None) -> np.ndarray:
-        """Terms ``first .. last-1`` as an (count, k) array; they must all have the same size k."""
+    def terms(self, first: int = 0, last: int | None = None, size: int = 0) -> np.ndarray:
+        """Terms ``first .. last-1`` as a (count, k) array; they must all have the same size k (``size`` when
+        there are none, e.g. 2 for the edges of a graph)."""
         last = self.m if last is None else last
         lo, hi = int(self.term_ptr[first]), int(self.term_ptr[last])
         count = last - first
-        k = (hi - lo) // count if count else 0
+        k = (hi - lo) // count if count else size
         if count and not np.all(np.diff(self.term_ptr[first : last + 1]) == k):
-            raise ValueError("terms of different sizes cannot form a rectangular array")
+            raise ValidationError("terms", "terms of different sizes cannot form a rectangular array")
         return self.term_var[lo:hi].reshape(count, k)
 
     @classmethod

@@ -89,7 +89,7 @@ class IsingProblem(Problem):
     @property
     def edges(self) -> np.ndarray:
         """``(n_edges, 2)`` int32 edges with ``i < j``."""
-        return self.hypergraph.terms(0, self.n_edges)
+        return self.hypergraph.terms(0, self.n_edges, size=2)
 
     @property
     def flip_symmetric(self) -> bool:

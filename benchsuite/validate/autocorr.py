@@ -13,12 +13,12 @@ from .. import _checks
 from ..errors import ValidationError
 
 
-class AutocorrError(ValueError):
-    """The series is too short for a reliable integrated autocorrelation time."""
+class AutocorrError(ValidationError):
+    """The series ``x`` is too short for a reliable integrated autocorrelation time (``tau`` is the estimate)."""
 
     def __init__(self, message: str, tau: float):
         self.tau = tau
-        super().__init__(message)
+        super().__init__("x", message)
 
 
 def autocorrelation(x) -> np.ndarray:
