@@ -108,11 +108,12 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
 
 def _cmd_advise_batch(args: argparse.Namespace) -> int:
     from .problems import make_problem
-    from .score.advisor import advise_batch
+    from .score.advisor import advice_temperatures, advise_batch
 
     problem = make_problem(args.problem, seed=args.seed)
-    print(f"advise-batch: Metropolis below the spinodal, then SGD-like at the advised s ({args.sweeps} sweeps each)",
-          file=sys.stderr, flush=True)  # fmt: skip
+    temperatures = advice_temperatures(problem, args.sweeps)  # refuses before announcing any work
+    print(f"advise-batch: Metropolis at {len(temperatures)} temperatures below the spinodal, then SGD-like at the "
+          f"advised s ({args.sweeps} sweeps each)", file=sys.stderr, flush=True)  # fmt: skip
     advice = advise_batch(problem, sweeps=args.sweeps, seed=args.seed)
     if args.json:
         print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, **advice.to_dict()}))

@@ -151,7 +151,7 @@ def _cli(argv: list[str]) -> str:
     lines = err.getvalue().strip().splitlines()
     assert code in (0, 2), f"exit {code} for {argv}: {err.getvalue()}"
     if code == 2:
-        assert len(lines) == 1 and re.match(r"benchsuite( run)?: error: ", lines[0]), err.getvalue()
+        assert len(lines) == 1 and re.match(r"benchsuite( [a-z-]+)?: error: ", lines[0]), err.getvalue()
     else:
         assert out.getvalue() and not lines, err.getvalue()
         if "--json" in argv:
@@ -162,6 +162,52 @@ def _cli(argv: list[str]) -> str:
 @pytest.mark.parametrize("examples", SIZES)
 def test_fuzz_command_line(examples, warm_kernels):
     fuzz(examples, command_lines(), _cli, "command line (run)")
+
+
+# The other commands run long simulations on valid input; here one of their options is always bad, and the
+# refusal must come before any simulation (within the case time limit) with exit 2 and one line.
+LONG_COMMANDS = {
+    "demo": {"--n": ("10", ["-5", "7", "0", "1e400", "x", "100000000000"]), "--c": ("30", ["-1", "nan", "inf"]),
+             "--sweeps": ("10", ["-1", "2**70", "9223372036854775807"]), "--seed": ("1", ["-1", "x"]),
+             "--out": (".", ["/dev/null", "/proc/nonexistent/dir", "/etc/passwd"])},
+    "equivalence": {"--problem": ("coloring:n=500,q=5,c=10", ["coloring:n=-5", "ising:model=x", "nosuch"]),
+                    "--dynamics": ("sgd-like", ["metropolis:T=0", "sgd-like:s=2", "nosuch:x"]),
+                    "--s": ("0.5", ["2", "nan", "0.5,x", ""]), "--sweeps": ("10", ["-1", "2**70", "0.5"]),
+                    "--relax-sweeps": ("10", ["-3", "1e400"]), "--starts": ("2", ["0", "-1", "9223372036854775807"]),
+                    "--seed": ("0", ["-1", "1e3"])},
+    "advise-batch": {"--problem": ("coloring:n=500,q=5,c=30", ["coloring:n=500,q=5,c=3", "ksat:n=10,alpha=1",
+                                                               "coloring:n=500,q=5,c=30,planted=false"]),
+                     "--sweeps": ("10", ["-1", "5", "2**70"]), "--seed": ("0", ["-1", "x"])},
+    "report": {"--out": ("reports/x", ["/dev/null", "/proc/nonexistent/dir"]), "--seed": ("1", ["-1", "1e400"])},
+}  # fmt: skip
+
+
+@st.composite
+def refused_command_lines(draw) -> list[str]:
+    command = draw(st.sampled_from(sorted(LONG_COMMANDS)))
+    options = LONG_COMMANDS[command]
+    bad = draw(st.sampled_from(sorted(options)))
+    argv = [command]
+    for option in draw(st.permutations(sorted(options))):
+        good, bad_values = options[option]
+        if option == bad:
+            argv += [option, draw(st.sampled_from(bad_values))]
+        elif (
+            draw(st.booleans()) or command in ("equivalence", "advise-batch") and option in ("--problem", "--dynamics")
+        ):
+            argv += [option, good]
+    return argv
+
+
+def _refused(argv: list[str]) -> str:
+    outcome = _cli(argv)
+    assert outcome == "exit 2", f"{argv} was not refused"
+    return outcome
+
+
+@pytest.mark.parametrize("examples", SIZES)
+def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_kernels):
+    fuzz(examples, refused_command_lines(), _refused, "command line (demo, equivalence, advise-batch, report)")
 
 
 # --- public constructors and entry points -------------------------------------------------------------------

@@ -79,18 +79,26 @@ class Advice:
         }
 
 
-def advise_batch(problem: ColoringProblem, sweeps: int = 3_000, seed: int = 0, points: int = 8) -> Advice:
-    """Recommend the SGD-like batch fraction for recovering ``problem``'s planted colouring (see module doc)."""
+def advice_temperatures(problem: ColoringProblem, sweeps: int = 3_000, points: int = 8) -> list[float]:
+    """The Metropolis temperatures the advisor will try (``points`` between 0.4 and 0.95 T_sp), after checking
+    that it can advise on ``problem`` with runs of ``sweeps`` sweeps; no simulation runs."""
     if not isinstance(problem, ColoringProblem) or problem.planted is None:
         raise ValidationError("problem", "the advisor needs a planted colouring")
-    sweeps = _checks.integer("sweeps", sweeps, low=10)
+    _checks.count("sweeps", sweeps, low=10)
     points = _checks.integer("points", points, low=2)
     c = 2 * problem.m / problem.n
     t_sp = spinodal_temperature(c, problem.q)
     if t_sp is None:
         raise ValidationError("c", f"c = {c:.3g} <= (q-1)^2 = {(problem.q - 1) ** 2}: no spinodal, local "
                                    "dynamics does not recover the planted colouring")  # fmt: skip
-    temperatures = [float(t) for t in t_sp * np.linspace(0.4, 0.95, points)]
+    return [float(t) for t in t_sp * np.linspace(0.4, 0.95, points)]
+
+
+def advise_batch(problem: ColoringProblem, sweeps: int = 3_000, seed: int = 0, points: int = 8) -> Advice:
+    """Recommend the SGD-like batch fraction for recovering ``problem``'s planted colouring (see module doc)."""
+    temperatures = advice_temperatures(problem, sweeps, points)
+    c = 2 * problem.m / problem.n
+    t_sp = spinodal_temperature(c, problem.q)
     with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
         trajs = list(pool.map(lambda t: run(problem, Metropolis(t), sweeps, seed=seed), temperatures))
     times = [recovery_sweeps(t) for t in trajs]

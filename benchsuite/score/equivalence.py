@@ -213,6 +213,14 @@ def effective_temperatures(
     progress: Callable[[str], None] | None = None,
 ) -> list[tuple[EffectiveTemperature, RelaxationMatch]]:
     """T_eff and the relaxation match for each dynamics, sharing one Metropolis reference curve."""
+    _checks.integer("seed", seed, low=0)
+    _checks.count("sweeps", sweeps, low=1)  # every argument is checked before the first (long) simulation
+    _checks.count("relax_sweeps", relax_sweeps, low=1)
+    _checks.count("starts", starts, low=1)
+    if not dynamics_list or not all(isinstance(d, Dynamics) for d in dynamics_list):
+        raise ValidationError("dynamics_list", "must be a non-empty list of dynamics")
+    if progress is not None and not callable(progress):
+        raise ValidationError("progress", f"must be a function progress(message) or None, got {progress!r}")
     say = progress or (lambda _msg: None)
     workers = os.cpu_count() or 1
     say(f"stationary energies of {len(dynamics_list)} dynamics")
