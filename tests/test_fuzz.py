@@ -23,7 +23,11 @@ from benchsuite import cli
 from benchsuite.dynamics import Annealing, HeatBath, Metropolis, SGDLike, make_dynamics
 from benchsuite.kernels import acceptance_table
 from benchsuite.problems import (
+    ColoringProblem,
     IsingProblem,
+    KSatProblem,
+    PerceptronProblem,
+    XorSatProblem,
     coloring,
     ising,
     ksat,
@@ -171,7 +175,7 @@ LONG_COMMANDS = {
              "--sweeps": ("10", ["-1", "2**70", "9223372036854775807"]), "--seed": ("1", ["-1", "x"]),
              "--out": (".", ["/dev/null", "/proc/nonexistent/dir", "/etc/passwd"])},
     "equivalence": {"--problem": ("coloring:n=500,q=5,c=10", ["coloring:n=-5", "ising:model=x", "nosuch"]),
-                    "--dynamics": ("sgd-like", ["metropolis:T=0", "sgd-like:s=2", "nosuch:x"]),
+                    "--dynamics": ("sgd-like", ["metropolis:T=0", "sgd-like:batch=x", "nosuch:x"]),
                     "--s": ("0.5", ["2", "nan", "0.5,x", ""]), "--sweeps": ("10", ["-1", "2**70", "0.5"]),
                     "--relax-sweeps": ("10", ["-3", "1e400"]), "--starts": ("2", ["0", "-1", "9223372036854775807"]),
                     "--seed": ("0", ["-1", "1e3"])},
@@ -322,7 +326,9 @@ ARRAYS = st.one_of(
 @st.composite
 def entry_calls(draw):
     which = draw(st.sampled_from(["acceptance_table", "zero_drift", "all_energies", "from_terms", "from_edges",
-                                  "ising_from_edges", "energy", "check_configuration"]))  # fmt: skip
+                                  "ising_from_edges", "coloring_from_edges", "ksat_from_clauses",
+                                  "xorsat_from_equations", "perceptron_from_patterns", "energy",
+                                  "check_configuration"]))  # fmt: skip
     clean = draw(st.booleans())
     if which == "acceptance_table":
         return which, (draw(reals(0, 1).draw_from(clean)), draw(ints(0, 40).draw_from(clean)))
@@ -336,6 +342,11 @@ def entry_calls(draw):
         return which, (draw(Bucket(st.sampled_from(SMALL[1:3]), st.one_of(JUNK, st.integers(0, 30))).draw_from(clean)),)
     if which in ("from_terms", "from_edges", "ising_from_edges"):
         return which, (draw(ints(1, 40).draw_from(clean)), draw(ARRAYS), draw(ARRAYS))
+    if which in ("coloring_from_edges", "ksat_from_clauses", "xorsat_from_equations"):
+        return which, (draw(ints(1, 40).draw_from(clean)), draw(ARRAYS), draw(ARRAYS), draw(ARRAYS),
+                       draw(ints(2, 5).draw_from(clean)))  # fmt: skip
+    if which == "perceptron_from_patterns":
+        return which, (draw(ARRAYS), draw(ARRAYS))
     return which, (draw(st.sampled_from(SMALL)), draw(ARRAYS))
 
 
@@ -353,6 +364,14 @@ def _entry_call(case) -> None:
         Hypergraph.from_terms(args[0], args[1], args[2])
     elif which == "from_edges":
         Hypergraph.from_edges(args[0], args[1])
+    elif which == "coloring_from_edges":
+        ColoringProblem.from_edges(args[0], args[1], args[4])
+    elif which == "ksat_from_clauses":
+        KSatProblem.from_clauses(args[0], args[1], args[2], args[3])
+    elif which == "xorsat_from_equations":
+        XorSatProblem.from_equations(args[0], args[1], args[2], args[3])
+    elif which == "perceptron_from_patterns":
+        PerceptronProblem.from_patterns(args[0], args[1])
     elif which == "ising_from_edges":
         IsingProblem.from_edges(args[0], args[1], args[2])
     elif which == "energy":

@@ -79,7 +79,8 @@ def acceptance_table(s: float, max_degree: int) -> np.ndarray:
 
     s = _checks.real("s", s, low=0.0, high=1.0, low_open=True)
     max_degree = _checks.integer("max_degree", max_degree, low=0, high=MAX_BINOMIAL_DEGREE)
-
+    if s < 2.0**-64:  # 1 - table[a, b] <= b s < 2^-54: every entry rounds to 1 (and scipy's pmf overflows)
+        return np.ones((max_degree + 1, max_degree + 1))
     k = np.arange(max_degree + 1)
     pmf = binom.pmf(k[None, :], k[:, None], s)  # pmf[a, j] = P[Bin(a, s) = j]
     cdf = binom.cdf(k[None, :], k[:, None], s)  # cdf[b, j] = P[Bin(b, s) <= j]

@@ -16,7 +16,7 @@ from ..errors import ValidationError
 from .base import Problem, read_only
 from .domain import SPINS, Domain
 from .graph import complete_edges, lattice_edges, random_regular_edges
-from .hypergraph import Hypergraph
+from .hypergraph import MAX_VARIABLES, Hypergraph
 
 MODELS = ("sk", "ea2d", "ea3d", "rrg", "ferro")
 MAX_ENERGY_SCALE = 1e300  # sum |J| + sum |h|: every energy and energy change then stays a finite float
@@ -67,6 +67,7 @@ class IsingProblem(Problem):
     @classmethod
     def from_edges(cls, n: int, edges, couplings=None, fields=None, planted=None, params=None, seed=None):
         """Ising model on the simple graph ``edges`` ((m, 2), validated); J = 1 and h = 0 unless given."""
+        n = _checks.integer("n", n, low=1, high=MAX_VARIABLES)
         e = _checks.array("edges", edges, ndim=2, kind="i", shape=(None, 2))
         e = np.sort(e.astype(np.int64), axis=1)
         j = _checks.array("couplings", np.ones(e.shape[0]) if couplings is None else couplings, ndim=1, kind="f",

@@ -26,7 +26,7 @@ from ..dynamics.metropolis import Metropolis
 from ..errors import ValidationError
 from ..problems.base import Problem
 from .run import run
-from .stationary import StationaryEnergy, stationary_energy
+from .stationary import MIN_SWEEPS, StationaryEnergy, stationary_energy
 
 Z_95 = 1.959963984540054
 
@@ -214,7 +214,7 @@ def effective_temperatures(
 ) -> list[tuple[EffectiveTemperature, RelaxationMatch]]:
     """T_eff and the relaxation match for each dynamics, sharing one Metropolis reference curve."""
     _checks.integer("seed", seed, low=0)
-    _checks.count("sweeps", sweeps, low=1)  # every argument is checked before the first (long) simulation
+    _checks.count("sweeps", sweeps, low=MIN_SWEEPS)  # every argument is checked before the first (long) simulation
     _checks.count("relax_sweeps", relax_sweeps, low=1)
     _checks.count("starts", starts, low=1)
     if not dynamics_list or not all(isinstance(d, Dynamics) for d in dynamics_list):

@@ -13,6 +13,8 @@ from ..validate.autocorr import AutocorrError, integrated_time
 
 Z_STATIONARY = 3.0  # two-sided, false alarm 0.27% per check
 
+MIN_SWEEPS = 100  # shortest initial run of a stationary-energy estimate
+
 
 @dataclass(frozen=True)
 class StationaryEnergy:
@@ -70,7 +72,7 @@ def stationary_energy(
     the run (up to ``max_sweeps``, by default 16 x ``sweeps``).  ``stationary=False`` when even the longest run
     fails the check.
     """
-    sweeps = _checks.count("sweeps", sweeps, low=100)
+    sweeps = _checks.count("sweeps", sweeps, low=MIN_SWEEPS)
     max_sweeps = _checks.count("max_sweeps", 16 * sweeps if max_sweeps is None else max_sweeps, low=sweeps)
     state = dynamics.init(problem, seed, x0=x0, horizon=max_sweeps)
     energies: list[float] = []
