@@ -78,6 +78,15 @@ def _one_neighbour_term(p: float, u: float, s: float, cdf: Callable[[int], float
     return u * (s * cdf(-1) + (1 - s) * at_zero) - p * (s * cdf(1) + (1 - s) * at_zero)
 
 
+def _skellam_cdf(t: int, plus: float, minus: float) -> float:
+    """P(N+ - N- <= t) for independent Poisson N+, N- of means ``plus``, ``minus`` (either may be 0)."""
+    if plus > 0 and minus > 0:
+        return float(skellam.cdf(t, plus, minus))
+    if minus > 0:
+        return float(poisson.sf(-t - 1, minus))  # N+ = 0: P(N- >= -t)
+    return float(poisson.cdf(t, plus)) if plus > 0 else float(t >= 0)
+
+
 def sgd_like_drift(temperature: float, s: float, q: int, c: float | None = None, degrees=None) -> float:
     """Mean energy change per attempted move of the half-edge SGD-like rule in the paramagnet at ``temperature``,
     for Poisson(``c``) degrees (closed form) or the degree law ``degrees`` (``degrees[d]`` = P(degree = d)).
@@ -86,12 +95,12 @@ def sgd_like_drift(temperature: float, s: float, q: int, c: float | None = None,
     p = x / (q - 1 + x)
     u = (1 - p) / (q - 1)
     if c is not None:
-        rest = skellam(c * s * u, c * s * p)
-        return c * _one_neighbour_term(p, u, s, lambda t: float(rest.cdf(t)))
+        return c * _one_neighbour_term(p, u, s, lambda t: _skellam_cdf(t, c * s * u, c * s * p))
     drift = 0.0
     for d in np.flatnonzero(degrees[1:]) + 1:
         minus = np.arange(d)  # N- = 0 .. d - 1 among the other d - 1 neighbours
-        p_minus = binom.pmf(minus, d - 1, s * p)
+        # P(N- >= 1) <= (d - 1) s p < 2^-54 below 2^-64: N- = 0 to double precision (and scipy's pmf overflows)
+        p_minus = binom.pmf(minus, d - 1, s * p) if s * p >= 2.0**-64 else (minus == 0).astype(np.float64)
         plus_rate = s * u / (1 - s * p)
 
         def cdf(t, d=d, minus=minus, p_minus=p_minus, plus_rate=plus_rate):
