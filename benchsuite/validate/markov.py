@@ -48,6 +48,7 @@ class StateSpace:
         self.problem = problem
         self.q, self.n = problem.domain.size, problem.n
         self.size = self.q**self.n
+        self.place = self.q ** np.arange(self.n - 1, -1, -1, dtype=np.int64)  # index step per unit of digit i
         if self.size > MAX_STATES:
             raise ValidationError("problem", f"{self.size} states is above the exact-analysis limit of {MAX_STATES}")
         self.x = configurations(problem, 0, self.size)
@@ -55,13 +56,9 @@ class StateSpace:
         self.energy = self.terms.sum(axis=1)
         self.digits = (np.arange(self.size)[:, None] // self.place[None, :]) % self.q
 
-    @property
-    def place(self) -> np.ndarray:
-        """q^(n-1-i): how much the index moves per unit of variable i's digit."""
-        return self.q ** np.arange(self.n - 1, -1, -1, dtype=np.int64)
-
-    def moved(self, site: int, digit: int) -> np.ndarray:
-        """Index of every state with variable ``site`` set to the value of digit ``digit``."""
+    def moved(self, site: int, digit) -> np.ndarray:
+        """Index of every state with variable ``site`` set to the value of digit ``digit`` (one digit for all
+        states, or one per state)."""
         return np.arange(self.size) + (digit - self.digits[:, site]) * self.place[site]
 
 
@@ -109,8 +106,7 @@ def site_matrix(problem: Problem | StateSpace, dynamics, site: int) -> sp.csr_ma
     else:
         stay = np.ones(space.size)
         for shift in range(1, space.q):  # the proposal: each other value with probability 1/(q-1)
-            digit = (own + shift) % space.q
-            target = np.arange(space.size) + (digit - own) * space.place[site]
+            target = space.moved(site, (own + shift) % space.q)
             if isinstance(dynamics, Metropolis):
                 d_energy = space.energy[target] - space.energy
                 accept = np.exp(-dynamics.beta * np.maximum(d_energy, 0.0))
