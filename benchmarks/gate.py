@@ -102,6 +102,17 @@ def alternate(best: dict[str, dict[str, float]], trees: dict[str, Path], names: 
                 best[side][k] = min(v, best[side].get(k, math.inf))
 
 
+def compare(trees: dict[str, Path], rounds: int, confirm_rounds: int, threshold: float, tmp: Path):
+    """Fastest time of every kernel on both trees; kernels over ``threshold`` get ``confirm_rounds`` more rounds."""
+    best: dict[str, dict[str, float]] = {"base": {}, "head": {}}
+    alternate(best, trees, list(KERNELS), rounds, tmp)
+    flagged = [k for k in best["head"] if best["head"][k] > threshold * best["base"].get(k, math.inf)]
+    if flagged and confirm_rounds > 0:  # a slow moment of the machine, or a real regression?
+        print(f"re-measuring {', '.join(flagged)} for {confirm_rounds} more rounds")
+        alternate(best, trees, flagged, confirm_rounds, tmp)
+    return best
+
+
 def _git(*args: str, cwd: Path) -> str:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
 
@@ -132,16 +143,13 @@ def main() -> int:
         base = Path(tmp) / "base"
         _git("worktree", "add", "--detach", "--quiet", str(base), base_rev, cwd=head)
         try:
-            best: dict[str, dict[str, float]] = {"base": {}, "head": {}}
             try:
-                alternate(best, {"base": base, "head": head}, list(KERNELS), args.rounds, Path(tmp))
+                best = compare(
+                    {"base": base, "head": head}, args.rounds, args.confirm_rounds, args.threshold, Path(tmp)
+                )
             except BaselineError as exc:
                 print(f"gate skipped: baseline {base_rev[:10]} cannot be measured ({exc})")
                 return 0
-            flagged = [k for k in best["head"] if best["head"][k] > args.threshold * best["base"].get(k, math.inf)]
-            if flagged and args.confirm_rounds > 0:  # a slow moment of the machine, or a real regression?
-                print(f"re-measuring {', '.join(flagged)} for {args.confirm_rounds} more rounds")
-                alternate(best, {"base": base, "head": head}, flagged, args.confirm_rounds, Path(tmp))
         finally:
             _git("worktree", "remove", "--force", str(base), cwd=head)
     return report(best, base_rev, args.threshold)

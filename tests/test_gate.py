@@ -20,3 +20,25 @@ def test_gate_passes_within_threshold_and_fails_beyond(capsys):
 def test_gate_reports_new_kernels_without_failing(capsys):
     assert gate.report({"base": {"a": 1.0}, "head": {"a": 1.0, "new": 5.0}}, "0" * 40, 1.25) == 0
     assert "new" in capsys.readouterr().out
+
+
+def _scripted(times):
+    """A stand-in for one measurement subprocess: the next scripted timings of a side."""
+
+    def measure(tree, cache, names):
+        return {k: v for k, v in times[tree].pop(0).items() if k in names}
+
+    return measure
+
+
+def test_a_slow_round_is_cleared_by_the_confirmation_rounds_and_a_real_slowdown_is_not(monkeypatch, tmp_path):
+    monkeypatch.setattr(gate, "KERNELS", {"a": None, "b": None})
+    glitch = {"base": [{"a": 1.0, "b": 1.0}] + [{"a": 1.0, "b": 1.0}] * 3,
+              "head": [{"a": 1.6, "b": 1.0}] + [{"a": 1.0, "b": 1.0}] * 3}  # fmt: skip
+    monkeypatch.setattr(gate, "_measure_tree", _scripted(glitch))
+    best = gate.compare({"base": "base", "head": "head"}, 1, 3, 1.15, tmp_path)
+    assert best["head"]["a"] == 1.0 and gate.report(best, "0" * 40, 1.15) == 0
+    slower = {"base": [{"a": 1.0, "b": 1.0}] * 4, "head": [{"a": 1.6, "b": 1.0}] * 4}
+    monkeypatch.setattr(gate, "_measure_tree", _scripted(slower))
+    best = gate.compare({"base": "base", "head": "head"}, 1, 3, 1.15, tmp_path)
+    assert gate.report(best, "0" * 40, 1.15) == 1
