@@ -147,3 +147,17 @@ def binomial_not_above(n_new: int, n_old: int, s: float) -> float:
 
     pmf = lambda n, k: comb(n, k) * s**k * (1 - s) ** (n - k)
     return sum(pmf(n_old, a) * sum(pmf(n_new, b) for b in range(min(a, n_new) + 1)) for a in range(n_old + 1))
+
+
+def gth(p: np.ndarray) -> np.ndarray:
+    """GTH elimination written with numpy rank-one updates: the twin of ``steady_state._gth_eliminate``."""
+    p = np.array(p, dtype=np.float64)
+    n = p.shape[0]
+    for k in range(n - 1, 0, -1):
+        p[:k, k] /= p[k, :k].sum()
+        p[:k, :k] += np.outer(p[:k, k], p[k, :k])
+    pi = np.zeros(n)
+    pi[0] = 1.0
+    for k in range(1, n):
+        pi[k] = pi[:k] @ p[:k, k]
+    return pi / pi.sum()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import naive
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from scipy.stats import chi2
 
 from benchsuite.dynamics import HeatBath, Metropolis, SGDLike
 from benchsuite.errors import ValidationError
 from benchsuite.problems import coloring, ising
 from benchsuite.validate.markov import (
+    MAX_DENSE_SPECTRUM,
     StateSpace,
     boltzmann,
     closest_temperature,
@@ -17,10 +20,11 @@ from benchsuite.validate.markov import (
     entropy_production,
     random_scan_matrix,
     site_matrix,
-    stationary_distribution,
+    spectral_gap,
     sweep_matrix,
     total_variation,
 )
+from benchsuite.validate.steady_state import MAX_GTH_STATES, aggregates, stationary_distribution
 
 ROUND_OFF = 1e-12  # sums of at most a few thousand products of probabilities
 
@@ -117,3 +121,79 @@ def test_rules_without_an_exact_local_law_are_refused():
         site_matrix(COLORING, SGDLike(0.5, persist=2), 0)
     with pytest.raises(ValidationError, match="states is above"):
         StateSpace(coloring(n=15, q=3, c=2, seed=1))
+
+
+def _random_stochastic(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    p = rng.random((n, n)) * (rng.random((n, n)) < 0.2) + 1e-3 * rng.random((n, n))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("n", [2, 7, 300])
+def test_gth_kernel_equals_its_numpy_twin(n):
+    p = _random_stochastic(n, seed=n)
+    pi = stationary_distribution(p, method="gth")
+    np.testing.assert_allclose(pi, naive.gth(p), rtol=1e-13, atol=0)
+    np.testing.assert_allclose(pi @ p, pi, rtol=1e-12, atol=0)
+
+
+SK16 = ising("sk", n=16, couplings="gauss", seed=3)  # 65,536 states
+
+
+def test_aggregation_gives_boltzmann_for_metropolis_on_16_spins():
+    """Residual tol = 1e-13 times the relaxation time (second eigenvalue 0.99685 here: ~320 steps) bounds the
+    error at ~3e-11 in total variation."""
+    space = StateSpace(SK16)
+    p = random_scan_matrix(space, Metropolis(1.0))
+    pi = stationary_distribution(p)
+    assert total_variation(pi, boltzmann(space.energy, 1.0)) < 1e-10
+
+
+def test_aggregation_equals_gth_on_a_non_reversible_chain():
+    space = StateSpace(ising("sk", n=10, couplings="gauss", seed=4))  # 1,024 states, SGD-like
+    p = random_scan_matrix(space, SGDLike(0.5))
+    assert spectral_gap(p) > 1e-3  # relaxation time below 1e3 steps: error below 1e-10
+    exact = stationary_distribution(p, method="gth")
+    assert total_variation(stationary_distribution(p, method="aggregation"), exact) < 1e-9
+
+
+def test_aggregation_says_when_it_has_not_converged():
+    space = StateSpace(ising("sk", n=12, couplings="gauss", seed=3))
+    p = random_scan_matrix(space, Metropolis(0.3))
+    with pytest.raises(ValidationError, match="matrix: stationary law not converged in 1 aggregation steps"):
+        stationary_distribution(p, method="aggregation", max_iter=1, tol=1e-300)
+
+
+def test_aggregates_are_the_wells_of_a_two_well_chain():
+    eps = 1e-6  # the only exchange between wells {0, 1} and {2, 3}
+    p = np.array([[0.5, 0.5 - eps, eps, 0.0], [0.6, 0.4, 0.0, 0.0], [0.0, 0.0, 0.3, 0.7], [eps, 0.0, 0.8, 0.2 - eps]])
+    label, count = aggregates(sp.csr_matrix(p))
+    assert count == 2 and label[0] == label[1] != label[2] == label[3]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"method": "gth", "matrix": sp.identity(MAX_GTH_STATES + 1)}, "method: GTH is dense"),
+        ({"method": "power"}, "method"),
+        ({"matrix": [[0.5, 0.6], [0.5, 0.5]]}, "matrix: must be a stochastic matrix"),
+        ({"matrix": [[0.5, 0.5], [0.0, 1.0]]}, "matrix: is reducible"),
+        ({"matrix": [[np.nan, 1.0], [0.5, 0.5]]}, "matrix: must be finite"),
+        ({"matrix": np.ones((2, 3)) / 3}, "matrix: must be a non-empty square matrix"),
+    ],
+)
+def test_stationary_distribution_refuses_bad_input(kwargs, match):
+    kwargs = {"matrix": [[0.5, 0.5], [0.5, 0.5]], **kwargs}
+    with pytest.raises(ValidationError, match=match):
+        stationary_distribution(kwargs.pop("matrix"), **kwargs)
+
+
+def test_spectral_gap_of_a_two_state_chain_and_by_arpack_on_a_large_one():
+    a, b = 0.1, 0.3  # eigenvalues 1 and 1 - a - b
+    assert spectral_gap(np.array([[1 - a, a], [b, 1 - b]])) == pytest.approx(a + b, rel=1e-12)
+    space = StateSpace(ising("sk", n=10, couplings="gauss", seed=3))
+    p = random_scan_matrix(space, SGDLike(0.5))  # non-reversible: complex eigenvalues
+    assert space.size > MAX_DENSE_SPECTRUM  # so spectral_gap asks ARPACK
+    values = np.linalg.eigvals(p.toarray())
+    dense = 1 - np.sort(np.abs(values))[-2]
+    assert spectral_gap(p) == pytest.approx(dense, rel=1e-8)
