@@ -161,3 +161,11 @@ def gth(p: np.ndarray) -> np.ndarray:
     for k in range(1, n):
         pi[k] = pi[:k] @ p[:k, k]
     return pi / pi.sum()
+
+
+def batch_acceptance(change: np.ndarray, s: float) -> np.ndarray:
+    """Every subset of every row's terms enumerated: the twin of ``validate.batch_law.batch_acceptance``."""
+    d = change.shape[1]
+    subsets = ((np.arange(2**d)[:, None] >> np.arange(d)) & 1).astype(np.float64)
+    weight = np.prod(np.where(subsets == 1, s, 1 - s), axis=1)  # P(batch = subset)
+    return (change @ subsets.T <= 0.0) @ weight

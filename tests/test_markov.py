@@ -11,6 +11,7 @@ from scipy.stats import chi2
 from benchsuite.dynamics import HeatBath, Metropolis, SGDLike
 from benchsuite.errors import ValidationError
 from benchsuite.problems import coloring, ising
+from benchsuite.validate.batch_law import batch_acceptance
 from benchsuite.validate.markov import (
     MAX_DENSE_SPECTRUM,
     StateSpace,
@@ -197,3 +198,11 @@ def test_spectral_gap_of_a_two_state_chain_and_by_arpack_on_a_large_one():
     values = np.linalg.eigvals(p.toarray())
     dense = 1 - np.sort(np.abs(values))[-2]
     assert spectral_gap(p) == pytest.approx(dense, rel=1e-8)
+
+
+@pytest.mark.parametrize("d", [1, 2, 5, 11])
+def test_batch_law_equals_the_enumeration_of_every_batch(d):
+    rng = np.random.default_rng(d)
+    change = np.concatenate([rng.normal(size=(40, d)), rng.integers(-2, 3, size=(40, d)).astype(float)])
+    for s in (0.05, 0.5, 0.9):  # integer rows have exact ties at 0: <= must count them
+        np.testing.assert_allclose(batch_acceptance(change, s), naive.batch_acceptance(change, s), rtol=1e-12)

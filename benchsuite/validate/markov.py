@@ -12,7 +12,7 @@ Local move laws, from each rule's definition (T in energy units, beta = 1/T):
 - heat bath: the new value drawn from e^(-beta E(v)) over the domain;
 - SGD-like, half-edge batch drawn afresh at each visit (``persist=1``): accepted when the energy change summed
   over a random subset of the variable's terms (each in with probability s) is <= 0.  For unit changes this is
-  P[Bin(n_up, s) <= Bin(n_down, s)]; otherwise the subsets of the changing terms are enumerated.
+  P[Bin(n_up, s) <= Bin(n_down, s)]; otherwise a sum over the subsets of its terms (:mod:`.batch_law`).
 
 The term rule and ``persist > 1`` keep a batch across visits, so the configuration alone is not a Markov chain:
 its exact analysis would need the batch flags in the state (2^m times more states); it is refused.
@@ -33,12 +33,12 @@ from ..dynamics.sgd_like import SGDLike
 from ..errors import ValidationError
 from ..kernels.acceptance import acceptance_table
 from ..problems.base import Problem
+from .batch_law import MAX_BATCH_TERMS, batch_acceptance
 from .exact import configurations
 
 MAX_STATES = 1 << 16
 MAX_SWEEP_STATES = 1 << 12  # a sweep matrix is dense
 MAX_DENSE_SPECTRUM = 512  # spectral_gap: dense eigenvalues up to here, ARPACK above
-MAX_ENUMERATED_TERMS = 16  # SGD-like with non-unit changes enumerates 2^(changing terms) batches
 
 
 class StateSpace:
@@ -82,13 +82,10 @@ def _sgd_acceptance(space: StateSpace, site: int, target: np.ndarray, s: float) 
     if np.all(np.isin(change, (-1.0, 0.0, 1.0))):
         table = acceptance_table(s, mine.size)
         return table[(change < 0).sum(axis=1), (change > 0).sum(axis=1)]
-    if mine.size > MAX_ENUMERATED_TERMS:
+    if mine.size > MAX_BATCH_TERMS:
         raise ValidationError("problem", f"site {site} has {mine.size} terms with non-unit changes; exact SGD-like "
-                                         f"laws enumerate batches up to {MAX_ENUMERATED_TERMS} terms")  # fmt: skip
-    subsets = ((np.arange(2**mine.size)[:, None] >> np.arange(mine.size)) & 1).astype(np.float64)
-    weight = np.prod(np.where(subsets == 1, s, 1 - s), axis=1)  # P(batch = subset)
-    batch_change = change @ subsets.T  # (states, subsets)
-    return (batch_change <= 0.0) @ weight
+                                         f"laws sum over batches of up to {MAX_BATCH_TERMS} terms")  # fmt: skip
+    return batch_acceptance(np.ascontiguousarray(change), float(s))
 
 
 def site_matrix(problem: Problem | StateSpace, dynamics, site: int) -> sp.csr_matrix:
