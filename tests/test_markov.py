@@ -6,12 +6,12 @@ import naive
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from scipy.stats import chi2
 
 from benchsuite.dynamics import HeatBath, Metropolis, SGDLike
 from benchsuite.errors import ValidationError
 from benchsuite.problems import coloring, ising
 from benchsuite.validate.batch_law import batch_acceptance
+from benchsuite.validate.estimate import estimate_transition_matrix
 from benchsuite.validate.markov import (
     MAX_DENSE_SPECTRUM,
     StateSpace,
@@ -92,29 +92,35 @@ def test_gth_is_accurate_on_a_nearly_decomposable_chain():
 )
 @pytest.mark.parametrize("dynamics", [Metropolis(0.8), HeatBath(0.8), SGDLike(0.6)], ids=repr)
 def test_the_exact_sweep_matrix_matches_the_kernels_sweep_from_every_state(problem, dynamics):
-    """One sweep of the real kernel from every state, 500 times each, against the exact sweep matrix: a
-    Pearson chi-square over all rows (independent seeds throughout), cells expected fewer than 5 times pooled
-    (false-alarm rate 1e-6), and
-    no move the matrix forbids."""
+    """One sweep of the real kernel from every state, 500 times each, against the exact sweep matrix: a pooled
+    Pearson chi-square (independent seeds throughout) at a false-alarm rate of 1e-6, and no forbidden move."""
     space = StateSpace(problem)
-    exact = sweep_matrix(space, dynamics)
-    draws = 500
-    statistic, dof = 0.0, 0
-    for start in range(space.size):
-        counts = np.zeros(space.size)
-        for seed in range(draws):
-            state, _ = dynamics.step(dynamics.init(problem, start * draws + seed, x0=space.x[start]), 1)
-            counts[int(np.flatnonzero((space.x == state.x).all(axis=1))[0])] += 1
-        expected = draws * exact[start]
-        assert counts[expected == 0].sum() == 0, f"a forbidden move from state {start}"
-        # cells expected fewer than 5 times are pooled into one, where the chi-square law holds
-        big = expected >= 5
-        observed = np.append(counts[big], counts[~big].sum())
-        expected = np.append(expected[big], expected[~big].sum())
-        cells = expected > 0
-        statistic += np.sum((observed[cells] - expected[cells]) ** 2 / expected[cells])
-        dof += int(cells.sum()) - 1
-    assert chi2.sf(statistic, dof) > 1e-6, (statistic, dof)
+    estimate = estimate_transition_matrix(space, dynamics, runs=500, seed=1)
+    statistic, dof, p_value = estimate.chi_square(sweep_matrix(space, dynamics))
+    assert p_value > 1e-6, (statistic, dof)
+
+
+@pytest.mark.parametrize("wrong", [Metropolis(0.95), Metropolis(0.8, order="random")], ids=["T", "order"])
+def test_the_chi_square_rejects_a_kernel_against_another_dynamics_matrix(wrong):
+    space = StateSpace(ising("sk", n=4, couplings="gauss", seed=2))
+    estimate = estimate_transition_matrix(space, wrong, runs=500, seed=1)
+    assert estimate.chi_square(sweep_matrix(space, Metropolis(0.8)))[2] < 1e-6
+
+
+def test_estimated_entries_stay_within_the_stated_bound():
+    space = StateSpace(ising("sk", n=4, couplings="gauss", seed=2))
+    estimate = estimate_transition_matrix(space, HeatBath(0.8), runs=400, seed=2)
+    error = np.abs(estimate.matrix.toarray() - sweep_matrix(space, HeatBath(0.8))).max()
+    assert error <= estimate.error_bound(1e-3)  # fails with probability at most 1e-3
+
+
+def test_estimate_refuses_bad_input():
+    with pytest.raises(ValidationError, match="dynamics: must have init"):
+        estimate_transition_matrix(COLORING, object())
+    with pytest.raises(ValidationError, match="runs: 729 states x 100000 runs"):
+        estimate_transition_matrix(COLORING, Metropolis(1.0), runs=100_000)
+    with pytest.raises(ValidationError, match="x: is not a configuration"):
+        StateSpace(COLORING).index(np.array([0, 1, 2, 3, 0, 1], dtype=np.int8))
 
 
 def test_rules_without_an_exact_local_law_are_refused():

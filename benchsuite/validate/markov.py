@@ -58,6 +58,13 @@ class StateSpace:
         self.energy = self.terms.sum(axis=1)
         self.digits = (np.arange(self.size)[:, None] // self.place[None, :]) % self.q
 
+    def index(self, x: np.ndarray) -> int:
+        """The index of configuration ``x`` (domain values)."""
+        digits = np.searchsorted(self.problem.domain.values, x)
+        if x.shape != (self.n,) or np.any(digits >= self.q) or np.any(self.problem.domain.values[digits] != x):
+            raise ValidationError("x", f"is not a configuration of this problem: {x!r}")
+        return int(digits @ self.place)
+
     def moved(self, site: int, digit) -> np.ndarray:
         """Index of every state with variable ``site`` set to the value of digit ``digit`` (one digit for all
         states, or one per state)."""
