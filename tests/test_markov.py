@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from benchsuite.dynamics import HeatBath, Metropolis, SGDLike
 from benchsuite.errors import ValidationError
 from benchsuite.problems import coloring, ising
+from benchsuite.validate.analysis import exact_analysis
 from benchsuite.validate.batch_law import batch_acceptance
 from benchsuite.validate.estimate import estimate_transition_matrix
 from benchsuite.validate.markov import (
@@ -212,3 +213,17 @@ def test_batch_law_equals_the_enumeration_of_every_batch(d):
     change = np.concatenate([rng.normal(size=(40, d)), rng.integers(-2, 3, size=(40, d)).astype(float)])
     for s in (0.05, 0.5, 0.9):  # integer rows have exact ties at 0: <= must count them
         np.testing.assert_allclose(batch_acceptance(change, s), naive.batch_acceptance(change, s), rtol=1e-12)
+
+
+def test_exact_analysis_of_metropolis_finds_its_own_temperature_and_no_flux():
+    a = exact_analysis(COLORING, Metropolis(0.9, order="random"))
+    assert a.states == 729 and a.step == "site"
+    assert a.detailed_balance_violation < ROUND_OFF and a.entropy_production < ROUND_OFF
+    assert a.t_eff == pytest.approx(0.9, rel=1e-6) and a.tv_to_nominal < ROUND_OFF and a.kl < 1e-12
+    assert 0 < a.spectral_gap < 1
+
+
+def test_exact_analysis_of_a_sgd_like_sweep_reports_flux_and_no_nominal_temperature():
+    a = exact_analysis(COLORING, SGDLike(0.6), step="sweep")
+    assert a.step == "sweep" and a.detailed_balance_violation > 1e-4 and a.tv_to_nominal is None
+    assert a.kl > 0 and a.tv_to_boltzmann > 1e-4
