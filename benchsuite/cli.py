@@ -1,6 +1,7 @@
-"""The ``benchsuite`` command: ``demo``, ``run``, ``equivalence``, ``advise-batch`` and ``report``.
+"""The ``benchsuite`` command: ``demo``, ``run``, ``equivalence``, ``advise-batch``, ``validate`` and ``report``.
 
-Bad input prints one line on stderr and exits with status 2; no traceback.
+Bad input prints one line on stderr and exits with status 2; no traceback.  ``validate`` exits 1 when a check
+fails.
 """
 
 from __future__ import annotations
@@ -129,6 +130,31 @@ def _cmd_advise_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .dynamics import make_dynamics
+    from .problems import make_problem
+    from .validate.verdict import validate
+
+    problem = make_problem(args.problem, seed=args.seed)
+    dynamics = make_dynamics(args.dynamics)
+    out = validate(problem, dynamics, temperature=args.temperature, seed=args.seed)
+    if args.json:
+        print(json.dumps({"problem": args.problem, "dynamics": repr(dynamics), "seed": args.seed, **out}))
+    else:
+        print(f"{dynamics!r} on {args.problem} ({out['states']} states), seed {args.seed}")
+        for c in out["checks"]:
+            verdict = "pass" if c["passed"] else "FAIL"
+            print(f"  {verdict}  {c['name']:<22} {c['statistic']:.4g} (threshold {c['threshold']:.4g}): {c['detail']}")
+        if out["t_eff"] is not None:
+            print(
+                f"  exact ({out['detailed_balance_of']}): net flux {out['detailed_balance_violation']:.3g}, "
+                f"entropy production {out['entropy_production']:.3g}/step, T_eff {out['t_eff']:.5g}, "
+                f"TV to Boltzmann(T_eff) {out['tv_to_boltzmann']:.3g}, spectral gap {out['spectral_gap']:.3g}"
+            )
+        print("passed" if out["passed"] else "FAILED")
+    return 0 if out["passed"] else 1
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report.teff_report import make_report
 
@@ -178,6 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="reports/seed1", help="output directory")
     rep.add_argument("--seed", type=int, default=1, help="seed for the instances and every run")
     rep.set_defaults(func=_cmd_report)
+
+    val = sub.add_parser("validate", help="check a dynamics on an enumerable instance (exit 1 if a check fails)")
+    val.add_argument("--problem", required=True, help="an instance with at most 2^16 states, e.g. ising:model=sk,n=10")
+    val.add_argument("--dynamics", required=True, help="NAME:key=value,... or module:attribute[:key=value,...]")
+    val.add_argument("--temperature", type=float, help="target temperature (default: the dynamics' T)")
+    val.add_argument("--seed", type=int, default=0, help="seed for the instance and the chains")
+    val.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    val.set_defaults(func=_cmd_validate)
 
     r = sub.add_parser("run", help="run one dynamics on one problem")
     r.add_argument(

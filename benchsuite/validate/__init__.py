@@ -1,15 +1,35 @@
-"""Exact and statistical checks of dynamics: enumeration, autocorrelation times, Monte-Carlo error bars."""
+"""Exact and statistical checks of dynamics: enumeration, exact transition matrices, a check kit for your own
+rules, autocorrelation times and Monte-Carlo error bars."""
 
+from .analysis import ExactAnalysis, exact_analysis
 from .autocorr import AutocorrError, integrated_time, mean_and_error
+from .checks import CheckResult, stays_at_target
+from .estimate import EstimatedMatrix, estimate_transition_matrix
 from .exact import all_energies, boltzmann_mean_energy
+from .kit import CheckFailed, CheckWarning, check_dynamics, parametrize_with_checks, yield_checks
 from .series import chain_means, energy_series
+from .steady_state import stationary_distribution
+from .verdict import validate
 
 __all__ = [
     "AutocorrError",
+    "CheckFailed",
+    "CheckResult",
+    "CheckWarning",
+    "EstimatedMatrix",
+    "ExactAnalysis",
     "all_energies",
     "boltzmann_mean_energy",
     "chain_means",
+    "check_dynamics",
     "energy_series",
+    "estimate_transition_matrix",
+    "exact_analysis",
     "integrated_time",
     "mean_and_error",
+    "parametrize_with_checks",
+    "stationary_distribution",
+    "stays_at_target",
+    "validate",
+    "yield_checks",
 ]

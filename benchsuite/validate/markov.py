@@ -71,6 +71,15 @@ class StateSpace:
         return np.arange(self.size) + (digit - self.digits[:, site]) * self.place[site]
 
 
+def has_exact_law(dynamics) -> bool:
+    """Whether :func:`site_matrix` knows the exact local law of ``dynamics``."""
+    try:
+        _check_dynamics(dynamics)
+    except ValidationError:
+        return False
+    return True
+
+
 def _check_dynamics(dynamics) -> None:
     if isinstance(dynamics, SGDLike):
         if dynamics.batch != "half-edge" or dynamics.persist != 1:

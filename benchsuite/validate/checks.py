@@ -1,0 +1,84 @@
+"""Statistical checks of a dynamics on small instances, each with a stated false-alarm rate.
+
+``stays_at_target``: draw exact Boltzmann samples of an enumerable instance, advance each by ``sweeps`` sweeps as
+an independent chain, and test that the law has not moved (Pearson chi-square on the configuration histogram,
+cells expected fewer than 5 times pooled), together with checks that the chains moved at all (a dynamics that
+never moves keeps every law) and that every variable did (one that skips a variable keeps Boltzmann too).  Any object with ``init(problem, seed, x0)`` and ``step(state, sweeps)`` can be
+checked, and it needs no temperature of its own: the target temperature is given.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from scipy.stats import chi2
+
+from .. import _checks
+from ..errors import ValidationError
+from ..problems.base import Problem
+from .markov import StateSpace, boltzmann
+
+MIN_EXPECTED = 5.0  # cells expected fewer times than this are pooled, where the chi-square law holds
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check's verdict: ``passed`` when ``statistic`` is on the right side of ``threshold`` (see ``detail``)."""
+
+    name: str
+    passed: bool
+    statistic: float
+    threshold: float
+    detail: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def pooled_chi_square(observed: np.ndarray, expected: np.ndarray) -> tuple[float, int]:
+    """Pearson statistic and degrees of freedom, cells expected fewer than ``MIN_EXPECTED`` times merged."""
+    big = expected >= MIN_EXPECTED
+    obs = np.append(observed[big], observed[~big].sum())
+    exp = np.append(expected[big], expected[~big].sum())
+    keep = exp > 0
+    return float(np.sum((obs[keep] - exp[keep]) ** 2 / exp[keep])), int(keep.sum()) - 1
+
+
+def stays_at_target(problem: Problem | StateSpace, dynamics, temperature: float, *, chains: int = 4000,
+                    sweeps: int = 5, seed: int = 0, false_alarm: float = 1e-3) -> list[CheckResult]:  # fmt: skip
+    """Start ``chains`` chains at exact Boltzmann(``temperature``) samples, advance them ``sweeps`` sweeps, and
+    test that their configurations still follow Boltzmann (false-alarm rate ``false_alarm``, up to the
+    chi-square approximation), that some chain moved, and that every variable changed in some chain (a rule
+    that skips a variable still keeps Boltzmann, but it is not ergodic).  Returns the three verdicts."""
+    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    t = _checks.real("temperature", temperature, low=0.0, low_open=True)
+    chains = _checks.integer("chains", chains, low=2, high=10**7)
+    sweeps = _checks.integer("sweeps", sweeps, low=1, high=10**6)
+    seed = _checks.integer("seed", seed, low=0)
+    false_alarm = _checks.real("false_alarm", false_alarm, low=0.0, high=1.0, low_open=True, high_open=True)
+    if not callable(getattr(dynamics, "init", None)) or not callable(getattr(dynamics, "step", None)):
+        raise ValidationError("dynamics", f"must have init(problem, seed, x0) and step(state, sweeps), got "
+                                          f"{type(dynamics).__name__}")  # fmt: skip
+    target = boltzmann(space.energy, t)
+    starts = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))).choice(space.size, chains, p=target)
+    ends = np.empty(chains, dtype=np.int64)
+    for c, start in enumerate(starts):
+        state = dynamics.init(space.problem, np.random.SeedSequence(seed, spawn_key=(1, c)), x0=space.x[start].copy())
+        state, _ = dynamics.step(state, sweeps)
+        ends[c] = space.index(state.x)
+    statistic, dof = pooled_chi_square(np.bincount(ends, minlength=space.size), chains * target)
+    threshold = float(chi2.isf(false_alarm, dof)) if dof > 0 else math.inf
+    moved = float(np.mean(ends != starts))
+    changed = space.digits[ends] != space.digits[starts]  # (chains, n)
+    still = np.flatnonzero(~changed.any(axis=0))
+    return [
+        CheckResult("stays_at_target", statistic <= threshold, statistic, threshold,
+                    f"chi-square of {chains} chains after {sweeps} sweeps from Boltzmann(T={t:g}) over {space.size} "
+                    f"states ({dof} degrees of freedom, false-alarm rate {false_alarm:g})"),
+        CheckResult("chains_move", moved > 0.0, moved, 0.0,
+                    f"fraction of {chains} chains whose configuration changed in {sweeps} sweeps"),
+        CheckResult("every_variable_moves", still.size == 0, float(still.size), 0.0,
+                    f"variables that no chain changed: {still.tolist()}" if still.size else "every variable changed"),
+    ]  # fmt: skip

@@ -1,0 +1,139 @@
+"""A check kit for dynamics, to run in your own test suite (after scikit-learn's ``check_estimator``).
+
+    from benchsuite.validate import check_dynamics, parametrize_with_checks
+
+    check_dynamics(MyRule(T=0.8))                      # raises CheckFailed naming every failed check
+
+    @parametrize_with_checks([MyRule(T=0.8), MyRule(T=1.5)])
+    def test_my_rule(dynamics, check):                 # one pytest case per (dynamics, check)
+        check(dynamics)
+
+Which checks run follows the dynamics' tags (:func:`dynamics_tags`): ``target="boltzmann"`` (it claims to sample
+e^(-E/T) at its ``T``) selects ``stays_at_target`` on each small instance of :data:`INSTANCES`; every
+stochastic dynamics gets ``chains_move`` and ``every_variable_moves`` with it.  A class can declare tags with a
+``tags`` attribute (a dict); the built-in rules have theirs.  False-alarm rate of one ``stays_at_target`` at the
+defaults: ``FALSE_ALARM`` per instance (chi-square approximation; measured in the tests).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from ..errors import ValidationError
+from ..problems import coloring, ising
+from ..problems.base import Problem
+from .checks import CheckResult, stays_at_target
+
+FALSE_ALARM = 1e-3
+CHAINS = 4000
+SWEEPS = 5
+ON_FAIL = ("raise", "warn", None)
+
+
+@cache
+def instances() -> dict[str, Problem]:
+    """The small instances the checks run on: a +-1 spin glass with Gaussian couplings (64 states) and a
+    3-colouring of a sparse random graph (243 states)."""
+    return {
+        "sk-gauss-n6": ising("sk", n=6, couplings="gauss", seed=5),
+        "coloring-q3-n5": coloring(n=5, q=3, c=2, planted=False, seed=1),
+    }
+
+
+class CheckFailed(AssertionError):
+    """Raised by ``check_dynamics`` (``on_fail="raise"``) with the failed checks in ``results``."""
+
+    def __init__(self, results: list[CheckResult]):
+        self.results = results
+        super().__init__("; ".join(f"{r.name}: {r.detail} (statistic {r.statistic:.4g}, threshold "
+                                   f"{r.threshold:.4g})" for r in results))  # fmt: skip
+
+
+class CheckWarning(UserWarning):
+    """Issued by ``check_dynamics`` (``on_fail="warn"``) for each failed check."""
+
+
+def dynamics_tags(dynamics) -> dict:
+    """What a dynamics claims: ``target`` ("boltzmann" or None), ``stochastic``.  From its ``tags`` attribute
+    when it has one, else ``target="boltzmann"`` when it has a temperature ``T``."""
+    tags = {"target": "boltzmann" if hasattr(dynamics, "T") else None, "stochastic": True}
+    tags.update(getattr(dynamics, "tags", None) or {})
+    return tags
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of the kit, bound to an instance: ``check(dynamics)`` returns its results or raises."""
+
+    name: str
+    instance: str
+    temperature: float | None = None
+    seed: int = 0
+
+    def results(self, dynamics) -> list[CheckResult]:
+        t = self.temperature if self.temperature is not None else getattr(dynamics, "T", None)
+        if t is None:
+            raise ValidationError("temperature", f"{type(dynamics).__name__} has no T; give the target temperature")
+        results = stays_at_target(instances()[self.instance], dynamics, t, chains=CHAINS, sweeps=SWEEPS,
+                                  seed=self.seed, false_alarm=FALSE_ALARM)  # fmt: skip
+        return [CheckResult(f"{r.name}[{self.instance}]", r.passed, r.statistic, r.threshold, r.detail)
+                for r in results]  # fmt: skip
+
+    def __call__(self, dynamics) -> list[CheckResult]:
+        results = self.results(dynamics)
+        failed = [r for r in results if not r.passed]
+        if failed:
+            raise CheckFailed(failed)
+        return results
+
+    def __repr__(self) -> str:
+        return f"{self.name}[{self.instance}]"
+
+
+def yield_checks(dynamics, *, temperature: float | None = None, seed: int = 0) -> Iterator[Check]:
+    """The checks that apply to ``dynamics`` by its tags."""
+    tags = dynamics_tags(dynamics)
+    if tags.get("target") == "boltzmann" or temperature is not None:
+        for name in instances():
+            yield Check("stays_at_target", name, temperature, seed)
+
+
+def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str | None = "raise",
+                   expected_failed_checks: dict[str, str] | None = None, seed: int = 0) -> list[CheckResult]:  # fmt: skip
+    """Run every check that applies to ``dynamics``; one :class:`CheckResult` per verdict.
+
+    ``on_fail``: ``"raise"`` a :class:`CheckFailed` listing the failures, ``"warn"`` one :class:`CheckWarning` per
+    failure, or ``None`` to only return the results.  ``expected_failed_checks`` maps a check name (as in the
+    results, e.g. ``"stays_at_target[sk-gauss-n6]"``) to the reason it is expected to fail: it still runs and
+    is reported, but does not raise or warn.  ``temperature`` is the target for a dynamics without ``T``.
+    """
+    if on_fail not in ON_FAIL:
+        raise ValidationError("on_fail", f"must be 'raise', 'warn' or None, got {on_fail!r}")
+    expected = dict(expected_failed_checks or {})
+    results = [
+        r for check in yield_checks(dynamics, temperature=temperature, seed=seed) for r in check.results(dynamics)
+    ]
+    if not results:
+        raise ValidationError("dynamics", f"no check applies to {type(dynamics).__name__}: give a temperature or "
+                                          "tags={'target': 'boltzmann'}")  # fmt: skip
+    unknown = set(expected) - {r.name for r in results}
+    if unknown:
+        raise ValidationError("expected_failed_checks", f"no such checks: {sorted(unknown)}")
+    failed = [r for r in results if not r.passed and r.name not in expected]
+    if failed and on_fail == "raise":
+        raise CheckFailed(failed)
+    if on_fail == "warn":
+        for r in failed:
+            warnings.warn(f"{r.name}: {r.detail}", CheckWarning, stacklevel=2)
+    return results
+
+
+def parametrize_with_checks(dynamics_list: list, *, temperature: float | None = None) -> Callable:
+    """A ``pytest.mark.parametrize("dynamics, check", ...)`` over every (dynamics, applicable check) pair."""
+    import pytest
+
+    pairs = [(d, c) for d in dynamics_list for c in yield_checks(d, temperature=temperature)]
+    return pytest.mark.parametrize("dynamics, check", pairs, ids=[f"{d!r}-{c!r}" for d, c in pairs])

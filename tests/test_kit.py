@@ -1,0 +1,91 @@
+"""The check kit on correct dynamics (they pass) and on a zoo of realistic bugs (each is caught)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from broken_dynamics import BUGS, SHARED_STREAM, UserMetropolis
+from scipy.stats import binom
+
+from benchsuite.dynamics import HeatBath, Metropolis, SGDLike
+from benchsuite.errors import ValidationError
+from benchsuite.validate.checks import stays_at_target
+from benchsuite.validate.kit import (
+    CheckFailed,
+    CheckWarning,
+    check_dynamics,
+    instances,
+    parametrize_with_checks,
+)
+
+
+@parametrize_with_checks([Metropolis(0.8), HeatBath(0.8), UserMetropolis(0.8)])
+def test_correct_dynamics_pass_every_check(dynamics, check):
+    assert all(r.passed for r in check(dynamics))
+
+
+@pytest.mark.parametrize("bug", [*BUGS, SHARED_STREAM])
+def test_every_bug_of_the_zoo_is_caught(bug):
+    with pytest.raises(CheckFailed) as failure:
+        check_dynamics(UserMetropolis(0.8, bug))
+    assert failure.value.results and all(not r.passed for r in failure.value.results)
+
+
+def test_on_fail_warn_none_and_expected_failures():
+    broken = UserMetropolis(0.8, "half-exponent")
+    with pytest.warns(CheckWarning, match="stays_at_target"):
+        check_dynamics(broken, on_fail="warn")
+    results = check_dynamics(broken, on_fail=None)
+    failed = {r.name for r in results if not r.passed}
+    assert failed == {f"stays_at_target[{name}]" for name in instances()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_dynamics(broken, on_fail="warn", expected_failed_checks=dict.fromkeys(failed, "known: T doubled"))
+
+
+def test_kit_refuses_what_it_cannot_check():
+    with pytest.raises(ValidationError, match="no check applies to SGDLike"):
+        check_dynamics(SGDLike(0.5))
+    with pytest.raises(ValidationError, match="expected_failed_checks: no such checks"):
+        check_dynamics(Metropolis(0.8), expected_failed_checks={"no-such-check": "?"})
+    with pytest.raises(ValidationError, match="on_fail"):
+        check_dynamics(Metropolis(0.8), on_fail="ignore")
+
+
+@pytest.mark.slow
+def test_false_alarm_rate_of_stays_at_target_is_as_stated():
+    """100 seeds of correct Metropolis at a nominal rate of 0.1: the number of false alarms must be a plausible
+    Binomial(100, 0.1) draw (two-sided, 1e-4)."""
+    problem = instances()["sk-gauss-n6"]
+    alarms = sum(not stays_at_target(problem, Metropolis(0.8), 0.8, seed=seed, false_alarm=0.1)[0].passed
+                 for seed in range(100))  # fmt: skip
+    low, high = binom.ppf(5e-5, 100, 0.1), binom.isf(5e-5, 100, 0.1)
+    assert low <= alarms <= high, alarms
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "benchsuite.cli", "validate", *args], capture_output=True, text=True,
+                          cwd=Path(__file__).parent, check=False)  # fmt: skip
+
+
+def test_cli_validate_passes_metropolis_with_the_exact_figures():
+    proc = _cli("--dynamics", "metropolis:T=1.5", "--problem", "ising:model=sk,n=8", "--seed", "1", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["passed"] and {c["name"] for c in out["checks"]} >= {"stays_at_target", "exact_stationary"}
+    assert set(out["checks"][0]) >= {"name", "passed", "statistic", "threshold"}
+    assert out["detailed_balance_violation"] < 1e-12 and out["t_eff"] == pytest.approx(1.5, rel=1e-6)
+
+
+def test_cli_validate_fails_a_broken_user_dynamics_and_refuses_big_instances():
+    proc = _cli("--dynamics", "broken_dynamics:UserMetropolis:T=0.8,bug=half-exponent", "--problem",
+                "ising:model=sk,n=6,couplings=gauss")  # fmt: skip
+    assert proc.returncode == 1 and "FAIL  stays_at_target" in proc.stdout, proc.stderr
+    assert proc.stdout.rstrip().endswith("FAILED")
+    proc = _cli("--dynamics", "metropolis:T=1", "--problem", "ising:model=sk,n=17")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "above the exact-analysis limit" in proc.stderr
