@@ -7,6 +7,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from broken_dynamics import BUGS, SHARED_STREAM, UserMetropolis
@@ -16,15 +17,25 @@ from benchsuite.dynamics import HeatBath, Metropolis, SGDLike
 from benchsuite.errors import ValidationError
 from benchsuite.validate.checks import stays_at_target
 from benchsuite.validate.kit import (
+    TARGET_INSTANCES,
     CheckFailed,
     CheckWarning,
     check_dynamics,
     instances,
     parametrize_with_checks,
+    yield_checks,
 )
 
 
-@parametrize_with_checks([Metropolis(0.8), HeatBath(0.8), UserMetropolis(0.8)])
+@parametrize_with_checks(
+    [
+        Metropolis(0.8),
+        HeatBath(0.8),
+        UserMetropolis(0.8),
+        Metropolis(0.8, order="random"),
+        HeatBath(0.8, order="random"),
+    ]
+)
 def test_correct_dynamics_pass_every_check(dynamics, check):
     assert all(r.passed for r in check(dynamics))
 
@@ -36,13 +47,31 @@ def test_every_bug_of_the_zoo_is_caught(bug):
     assert failure.value.results and all(not r.passed for r in failure.value.results)
 
 
+class ClaimsReversible(Metropolis):
+    """A sequential sweep declared reversible: each site update is, the sweep is not."""
+
+    tags: ClassVar[dict] = {"reversible": True}
+
+
+def test_a_sequential_sweep_claimed_reversible_fails_detailed_balance():
+    with pytest.raises(CheckFailed, match="detailed_balance"):
+        check_dynamics(ClaimsReversible(0.8))
+
+
+def test_tags_choose_the_checks():
+    names = [repr(c) for c in yield_checks(Metropolis(0.8, order="random"))]
+    assert names == ["stays_at_target[sk-gauss-n6]", "stays_at_target[coloring-q3-n5]", "detailed_balance[sk-gauss-n4]"]
+    assert "detailed_balance" not in " ".join(repr(c) for c in yield_checks(Metropolis(0.8)))
+    assert list(yield_checks(SGDLike(0.5))) == []
+
+
 def test_on_fail_warn_none_and_expected_failures():
     broken = UserMetropolis(0.8, "half-exponent")
     with pytest.warns(CheckWarning, match="stays_at_target"):
         check_dynamics(broken, on_fail="warn")
     results = check_dynamics(broken, on_fail=None)
     failed = {r.name for r in results if not r.passed}
-    assert failed == {f"stays_at_target[{name}]" for name in instances()}
+    assert failed == {f"stays_at_target[{name}]" for name in TARGET_INSTANCES}
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         check_dynamics(broken, on_fail="warn", expected_failed_checks=dict.fromkeys(failed, "known: T doubled"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-INSTANCE_NAMES = ("sk-gauss-n6", "coloring-q3-n5")  # the keys of benchsuite.validate.kit.instances()
+INSTANCE_NAMES = ("sk-gauss-n6", "coloring-q3-n5", "sk-gauss-n4")  # the keys of benchsuite.validate.kit.instances()
 
 
 @pytest.fixture(params=INSTANCE_NAMES)

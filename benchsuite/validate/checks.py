@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy.stats import chi2
+from scipy.stats import chi2, norm
 
 from .. import _checks
 from ..errors import ValidationError
@@ -82,3 +82,38 @@ def stays_at_target(problem: Problem | StateSpace, dynamics, temperature: float,
         CheckResult("every_variable_moves", still.size == 0, float(still.size), 0.0,
                     f"variables that no chain changed: {still.tolist()}" if still.size else "every variable changed"),
     ]  # fmt: skip
+
+
+def detailed_balance(problem: Problem | StateSpace, dynamics, temperature: float, *, runs: int = 1000,
+                     seed: int = 0, false_alarm: float = 1e-3) -> CheckResult:  # fmt: skip
+    """Test pi_i P_ij = pi_j P_ji for one step of ``dynamics`` with pi = Boltzmann(``temperature``), from its
+    transition matrix estimated by ``runs`` one-sweep runs from every state (:mod:`.estimate`).
+
+    For each pair of states whose flux is expected at least 5 times in both directions, z = (pi_i P^_ij -
+    pi_j P^_ji) / its standard error under the null (the flux pooled over both directions); the check fails when
+    max |z| exceeds the two-sided normal quantile at ``false_alarm`` / pairs (Bonferroni: valid whatever the
+    dependence between entries of one row).  A sweep of a rule reversible at each site is reversible when its
+    sites are visited in random order, not in a fixed order.
+    """
+    from .estimate import estimate_transition_matrix
+
+    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    t = _checks.real("temperature", temperature, low=0.0, low_open=True)
+    false_alarm = _checks.real("false_alarm", false_alarm, low=0.0, high=1.0, low_open=True, high_open=True)
+    estimate = estimate_transition_matrix(space, dynamics, runs=runs, seed=seed)
+    p = estimate.matrix.toarray()
+    pi = boltzmann(space.energy, t)
+    i, j = np.triu_indices(space.size, k=1)
+    flux = (pi[i] * p[i, j] + pi[j] * p[j, i]) / 2  # the common flux if detailed balance holds
+    p_ij, p_ji = flux / pi[i], flux / pi[j]
+    keep = (runs * p_ij >= MIN_EXPECTED) & (runs * p_ji >= MIN_EXPECTED) & (p_ij < 1) & (p_ji < 1)
+    if not np.any(keep):
+        raise ValidationError("runs", f"no pair of states is exchanged at least {MIN_EXPECTED:g} times in {runs} "
+                                      "runs: more runs, or a higher temperature")  # fmt: skip
+    i, j, p_ij, p_ji = i[keep], j[keep], p_ij[keep], p_ji[keep]
+    error = np.sqrt(pi[i] ** 2 * p_ij * (1 - p_ij) / runs + pi[j] ** 2 * p_ji * (1 - p_ji) / runs)
+    z = np.abs(pi[i] * p[i, j] - pi[j] * p[j, i]) / error
+    threshold = float(norm.isf(false_alarm / (2 * keep.sum())))
+    return CheckResult("detailed_balance", bool(z.max() <= threshold), float(z.max()), threshold,
+                       f"largest |z| of the net flux over {int(keep.sum())} pairs of states, one step estimated from "
+                       f"{runs} runs per state, at Boltzmann(T={t:g}) (false-alarm rate {false_alarm:g})")  # fmt: skip

@@ -9,9 +9,9 @@
         check(dynamics)
 
 Which checks run follows the dynamics' tags (:func:`dynamics_tags`): ``target="boltzmann"`` (it claims to sample
-e^(-E/T) at its ``T``) selects ``stays_at_target`` on each small instance of :data:`INSTANCES`; every
-stochastic dynamics gets ``chains_move`` and ``every_variable_moves`` with it.  A class can declare tags with a
-``tags`` attribute (a dict); the built-in rules have theirs.  False-alarm rate of one ``stays_at_target`` at the
+e^(-E/T) at its ``T``) selects ``stays_at_target`` (with ``chains_move`` and ``every_variable_moves``) on each of
+``TARGET_INSTANCES``; ``reversible=True`` (by default: random site order) adds ``detailed_balance`` on a
+16-state spin glass.  A class can declare tags with a ``tags`` attribute (a dict).  False-alarm rate of one ``stays_at_target`` at the
 defaults: ``FALSE_ALARM`` per instance (chi-square approximation; measured in the tests).
 """
 
@@ -25,22 +25,28 @@ from functools import cache
 from ..errors import ValidationError
 from ..problems import coloring, ising
 from ..problems.base import Problem
-from .checks import CheckResult, stays_at_target
+from .checks import CheckResult, detailed_balance, stays_at_target
 
 FALSE_ALARM = 1e-3
 CHAINS = 4000
 SWEEPS = 5
+RUNS = 1000  # detailed_balance: one-sweep runs from each state
 ON_FAIL = ("raise", "warn", None)
 
 
 @cache
 def instances() -> dict[str, Problem]:
-    """The small instances the checks run on: a +-1 spin glass with Gaussian couplings (64 states) and a
-    3-colouring of a sparse random graph (243 states)."""
+    """The small instances the checks run on: spin glasses with Gaussian couplings (64 states; 16 for
+    ``detailed_balance``, which runs from every state) and a 3-colouring of a sparse random graph (243 states)."""
     return {
         "sk-gauss-n6": ising("sk", n=6, couplings="gauss", seed=5),
         "coloring-q3-n5": coloring(n=5, q=3, c=2, planted=False, seed=1),
+        "sk-gauss-n4": ising("sk", n=4, couplings="gauss", seed=2),
     }
+
+
+TARGET_INSTANCES = ("sk-gauss-n6", "coloring-q3-n5")
+REVERSIBILITY_INSTANCE = "sk-gauss-n4"
 
 
 class CheckFailed(AssertionError):
@@ -57,9 +63,14 @@ class CheckWarning(UserWarning):
 
 
 def dynamics_tags(dynamics) -> dict:
-    """What a dynamics claims: ``target`` ("boltzmann" or None), ``stochastic``.  From its ``tags`` attribute
-    when it has one, else ``target="boltzmann"`` when it has a temperature ``T``."""
-    tags = {"target": "boltzmann" if hasattr(dynamics, "T") else None, "stochastic": True}
+    """What a dynamics claims: ``target`` ("boltzmann" or None), ``sweep`` ("sequential", "random" or None),
+    ``reversible`` (one step satisfies detailed balance with the target), ``stochastic``.  From its ``tags``
+    attribute when it has one, else: ``target="boltzmann"`` when it has a temperature ``T``, ``sweep`` from an
+    ``order`` attribute, and reversible when it targets Boltzmann with sites visited in random order."""
+    target = "boltzmann" if hasattr(dynamics, "T") else None
+    sweep = getattr(dynamics, "order", None)
+    tags = {"target": target, "sweep": sweep, "reversible": target == "boltzmann" and sweep == "random",
+            "stochastic": True}  # fmt: skip
     tags.update(getattr(dynamics, "tags", None) or {})
     return tags
 
@@ -77,8 +88,12 @@ class Check:
         t = self.temperature if self.temperature is not None else getattr(dynamics, "T", None)
         if t is None:
             raise ValidationError("temperature", f"{type(dynamics).__name__} has no T; give the target temperature")
-        results = stays_at_target(instances()[self.instance], dynamics, t, chains=CHAINS, sweeps=SWEEPS,
-                                  seed=self.seed, false_alarm=FALSE_ALARM)  # fmt: skip
+        problem = instances()[self.instance]
+        if self.name == "detailed_balance":
+            results = [detailed_balance(problem, dynamics, t, runs=RUNS, seed=self.seed, false_alarm=FALSE_ALARM)]
+        else:
+            results = stays_at_target(problem, dynamics, t, chains=CHAINS, sweeps=SWEEPS, seed=self.seed,
+                                      false_alarm=FALSE_ALARM)  # fmt: skip
         return [CheckResult(f"{r.name}[{self.instance}]", r.passed, r.statistic, r.threshold, r.detail)
                 for r in results]  # fmt: skip
 
@@ -97,8 +112,10 @@ def yield_checks(dynamics, *, temperature: float | None = None, seed: int = 0) -
     """The checks that apply to ``dynamics`` by its tags."""
     tags = dynamics_tags(dynamics)
     if tags.get("target") == "boltzmann" or temperature is not None:
-        for name in instances():
+        for name in TARGET_INSTANCES:
             yield Check("stays_at_target", name, temperature, seed)
+        if tags.get("reversible"):
+            yield Check("detailed_balance", REVERSIBILITY_INSTANCE, temperature, seed)
 
 
 def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str | None = "raise",
