@@ -15,7 +15,9 @@ from scipy.stats import binom
 
 from benchsuite.dynamics import HeatBath, Metropolis, SGDLike
 from benchsuite.errors import ValidationError
+from benchsuite.problems import coloring, ising
 from benchsuite.validate.checks import stays_at_target
+from benchsuite.validate.exact import boltzmann_mean_energy
 from benchsuite.validate.kit import (
     TARGET_INSTANCES,
     CheckFailed,
@@ -25,6 +27,7 @@ from benchsuite.validate.kit import (
     parametrize_with_checks,
     yield_checks,
 )
+from benchsuite.validate.long_chains import chains_agree, mean_energy_matches, same_energy_law
 
 
 @parametrize_with_checks(
@@ -118,3 +121,39 @@ def test_cli_validate_fails_a_broken_user_dynamics_and_refuses_big_instances():
     assert proc.stdout.rstrip().endswith("FAILED")
     proc = _cli("--dynamics", "metropolis:T=1", "--problem", "ising:model=sk,n=17")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "above the exact-analysis limit" in proc.stderr
+
+
+SK10 = ising("sk", n=10, couplings="gauss", seed=4)  # 1,024 states: the exact mean energy is at hand
+
+
+def test_mean_energy_check_passes_metropolis_and_fails_a_doubled_temperature():
+    reference = boltzmann_mean_energy(SK10, 1.5)
+    assert mean_energy_matches(SK10, Metropolis(1.5), reference).passed
+    assert not mean_energy_matches(SK10, UserMetropolis(1.5, "half-exponent"), reference).passed
+
+
+def test_chains_agree_when_they_mix_and_not_when_they_freeze():
+    assert all(r.passed for r in chains_agree(SK10, Metropolis(1.5)))
+    frozen = chains_agree(SK10, Metropolis(0.05))  # chains stay in the minima they fall into
+    assert not all(r.passed for r in frozen)
+
+
+def test_same_energy_law_of_equal_and_of_different_temperatures():
+    problem = coloring(n=300, q=5, c=6, seed=1)
+    assert same_energy_law(problem, Metropolis(0.5), Metropolis(0.5, order="random")).passed
+    assert not same_energy_law(problem, Metropolis(0.5), Metropolis(0.55)).passed
+
+
+@pytest.mark.slow
+def test_false_alarm_rates_of_the_mean_energy_and_two_sample_tests_are_as_stated():
+    """100 seeds each at a nominal rate of 0.1; alarms must be a plausible Binomial(100, 0.1) draw (two-sided
+    1e-4).  The two-sample test compares two correct rules with the same law (sequential and random order)."""
+    low, high = binom.ppf(5e-5, 100, 0.1), binom.isf(5e-5, 100, 0.1)
+    reference = boltzmann_mean_energy(SK10, 1.5)
+    alarms = sum(not mean_energy_matches(SK10, Metropolis(1.5), reference, seed=s, false_alarm=0.1).passed
+                 for s in range(100))  # fmt: skip
+    assert low <= alarms <= high, alarms
+    problem = coloring(n=60, q=5, c=4, seed=2)
+    alarms = sum(not same_energy_law(problem, Metropolis(0.6), Metropolis(0.6, order="random"), samples=300,
+                                     burn_in=100, seed=s, false_alarm=0.1).passed for s in range(100))  # fmt: skip
+    assert low <= alarms <= high, alarms

@@ -7,6 +7,7 @@ from .checks import CheckResult, stays_at_target
 from .estimate import EstimatedMatrix, estimate_transition_matrix
 from .exact import all_energies, boltzmann_mean_energy
 from .kit import CheckFailed, CheckWarning, check_dynamics, parametrize_with_checks, yield_checks
+from .long_chains import chains_agree, mean_energy_matches, same_energy_law
 from .series import chain_means, energy_series
 from .steady_state import stationary_distribution
 from .verdict import validate
@@ -21,13 +22,16 @@ __all__ = [
     "all_energies",
     "boltzmann_mean_energy",
     "chain_means",
+    "chains_agree",
     "check_dynamics",
     "energy_series",
     "estimate_transition_matrix",
     "exact_analysis",
     "integrated_time",
     "mean_and_error",
+    "mean_energy_matches",
     "parametrize_with_checks",
+    "same_energy_law",
     "stationary_distribution",
     "stays_at_target",
     "validate",
