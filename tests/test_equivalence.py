@@ -10,7 +10,12 @@ from benchsuite import cli
 from benchsuite.dynamics import Metropolis, SGDLike
 from benchsuite.errors import ValidationError
 from benchsuite.problems import coloring
-from benchsuite.score.equivalence import ReferenceCurve, effective_temperature_from_energy, effective_temperatures
+from benchsuite.score.equivalence import (
+    ReferenceCurve,
+    effective_temperature_from_energy,
+    effective_temperatures,
+    relaxation_match,
+)
 from benchsuite.score.sgd_theory import (
     energy_drift,
     metropolis_acceptance,
@@ -150,7 +155,7 @@ def test_sgd_like_t_eff_decreases_with_s_and_matches_zero_drift_theory(small):
         theory = zero_drift_temperature(s, 5, c=2 * small.m / small.n)
         assert abs(eff.t_eff - theory) < 5 * _sigma(eff), (s, eff.t_eff, theory)
     for _, rel in results:
-        assert rel.energy_dynamics.shape == rel.energy_metropolis.shape and rel.band_max > 0
+        assert rel.energy_dynamics.shape == rel.energy_metropolis.shape and np.all(rel.band[rel.sweeps > 0] > 0)
 
 
 def test_cli_equivalence_json_and_errors(capsys):
@@ -161,8 +166,8 @@ def test_cli_equivalence_json_and_errors(capsys):
     assert code == 0
     out = json.loads(capsys.readouterr().out)
     row = out["rows"][0]
-    for key in ("s", "t_eff", "t_eff_low", "t_eff_high", "t_theory", "t_naive", "e_stationary", "curve_distance",
-                "noise_band"):  # fmt: skip
+    for key in ("s", "t_eff", "t_eff_low", "t_eff_high", "t_theory", "t_naive", "e_stationary", "time_scale",
+                "relaxation_agrees", "late_difference", "t_nominal"):  # fmt: skip
         assert key in row
     problem = coloring(n=2000, q=5, c=10, seed=2)
     ((eff, rel),) = effective_temperatures(problem, [SGDLike(0.8)], seed=2, relax_sweeps=20, starts=2)
@@ -171,7 +176,7 @@ def test_cli_equivalence_json_and_errors(capsys):
         eff.low,
         eff.high,
     )  # same numbers as the API
-    assert row["curve_distance"] == rel.distance_max and out["instance_id"] == problem.instance_id
+    assert row["time_scale"] == rel.time_scale and out["instance_id"] == problem.instance_id
     assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "metropolis:T=1",
                      "--s", "0.5"]) == 2  # fmt: skip
     assert cli.main(["equivalence", "--problem", "coloring:n=2000,q=5,c=10", "--dynamics", "sgd-like",
@@ -196,3 +201,27 @@ def test_spinodal_formula_and_advisor_on_a_small_instance():
         advise_batch(coloring(n=2000, q=5, c=12, seed=1), sweeps=100)
     with pytest.raises(ValidationError, match="problem"):
         advise_batch(coloring(n=2000, q=5, c=30, planted=False, seed=1), sweeps=100)
+
+
+def test_each_t_eff_depends_on_its_own_dynamics_only(small):
+    """Measured alone or next to other dynamics, the same dynamics and seed give the same T_eff."""
+    alone = effective_temperatures(small, [SGDLike(0.8)], seed=7, relax_sweeps=10, starts=2)[0][0]
+    together = effective_temperatures(small, [SGDLike(0.5), SGDLike(0.8), SGDLike(0.95)], seed=7, relax_sweeps=10,
+                                      starts=2)[1][0]  # fmt: skip
+    assert (alone.t_eff, alone.low, alone.high) == (together.t_eff, together.low, together.high)
+
+
+def test_a_wrong_nominal_temperature_is_reported(small):
+    """A rule whose acceptance uses exp(-dE / 2T) samples at 2T: its nominal T disagrees with T_eff."""
+    from broken_dynamics import UserMetropolis
+
+    (right, _), (wrong, _) = effective_temperatures(small, [UserMetropolis(0.6), UserMetropolis(0.6, "half-exponent")],
+                                                    seed=7, relax_sweeps=10, starts=2)  # fmt: skip
+    assert right.nominal == 0.6 and right.agrees_with_nominal
+    assert wrong.agrees_with_nominal is False and abs(wrong.t_eff - 1.2) <= 3.29 * _sigma(wrong)  # it samples at 2T
+
+
+def test_relaxation_of_metropolis_against_itself_agrees_and_has_time_scale_one(small):
+    rel = relaxation_match(small, Metropolis(0.6), 0.6, sweeps=50, starts=16, seed=3)
+    assert rel.agrees and rel.time_scale_low <= 1.0 <= rel.time_scale_high
+    assert abs(rel.late_difference) <= 3.29 * rel.late_error

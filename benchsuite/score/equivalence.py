@@ -3,9 +3,9 @@
 ``effective_temperature`` measures the dynamics' stationary energy, then the Metropolis reference E_eq(T) on the
 same instance at temperatures chosen adaptively around it (each point with its own burn-in and stationarity
 check), and inverts E_eq with a weighted straight line through the measured temperatures within 3.5% of the crossing.
-The interval propagates both error bars (the target's and the line's).  ``relaxation_match`` compares the dynamics with Metropolis at T_eff
-out of equilibrium, from the same random initial configurations, against the seed-to-seed noise of Metropolis
-itself.  Temperatures are T (k_B = 1); energies are per variable.
+The interval propagates both error bars (the target's and the line's).  ``relaxation_match`` compares the
+dynamics with Metropolis at T_eff out of equilibrium, from the same random initial configurations: the mean
+energy difference against time with a pointwise band, a family-wise verdict, and the time rescaling between them.  Temperatures are T (k_B = 1); energies are per variable.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import brentq
+from scipy.optimize import brentq, minimize_scalar
+from scipy.stats import t as student_t
 
 from .. import _checks
 from ..dynamics.base import Dynamics
@@ -29,6 +30,7 @@ from .run import run
 from .stationary import MIN_SWEEPS, StationaryEnergy, stationary_energy
 
 Z_95 = 1.959963984540054
+NOMINAL_Z = 3.290526731491926  # two-sided normal quantile at 1e-3
 
 
 @dataclass(frozen=True)
@@ -41,25 +43,50 @@ class EffectiveTemperature:
     target: StationaryEnergy
     reference: dict[float, StationaryEnergy]
     t_paramagnetic: float | None  # the exact paramagnetic formula inverted at the same energy (cross-check)
+    nominal: float | None = None  # the temperature the dynamics claims (its T), when it has one
+
+    @property
+    def nominal_z(self) -> float | None:
+        """(T_eff - nominal) / standard error of T_eff; None without a nominal temperature."""
+        if self.nominal is None:
+            return None
+        return (self.t_eff - self.nominal) / ((self.high - self.low) / (2 * Z_95))
+
+    @property
+    def agrees_with_nominal(self) -> bool | None:
+        """False when T_eff and the nominal T differ by more than ``NOMINAL_Z`` standard errors (two-sided
+        false-alarm rate 1e-3 when the dynamics does sample at its nominal T); None without a nominal T."""
+        return None if self.nominal is None else abs(self.nominal_z) <= NOMINAL_Z
 
 
 class ReferenceCurve:
-    """Metropolis stationary energies on one instance, measured on demand and kept (T -> StationaryEnergy)."""
+    """Metropolis stationary energies on one instance at the temperatures this curve asked for (T ->
+    StationaryEnergy).  Each point depends on (instance, seed, sweeps, T) only, so curves made by :meth:`view`
+    share measurements without sharing points: a T_eff found on one view does not depend on what other views
+    asked for."""
 
-    def __init__(self, problem: Problem, seed=0, sweeps: int = 1_000, workers: int | None = None):
+    def __init__(self, problem: Problem, seed=0, sweeps: int = 1_000, workers: int | None = None,
+                 _measured: dict[float, StationaryEnergy] | None = None):  # fmt: skip
         self.problem = problem
         self.seed = seed
         self.sweeps = sweeps
         self.workers = workers or os.cpu_count() or 1
         self.points: dict[float, StationaryEnergy] = {}
+        self._measured = {} if _measured is None else _measured  # shared by views
+
+    def view(self) -> ReferenceCurve:
+        """A curve with no points of its own that reuses this curve's measurements."""
+        return ReferenceCurve(self.problem, self.seed, self.sweeps, self.workers, _measured=self._measured)
 
     def measure(self, temperatures) -> None:
-        todo = sorted({float(t) for t in temperatures} - set(self.points))
+        wanted = {float(t) for t in temperatures}
+        todo = sorted(wanted - set(self._measured))
         with ThreadPoolExecutor(self.workers) as pool:
             results = pool.map(
                 lambda t: stationary_energy(self.problem, Metropolis(t), self.seed, sweeps=self.sweeps), todo
             )
-            self.points.update(zip(todo, results))
+            self._measured.update(zip(todo, results))
+        self.points.update({t: self._measured[t] for t in wanted})
 
     def bracket(self, energy: float) -> tuple[float, float] | None:
         """Adjacent measured temperatures whose energies enclose ``energy`` (the first such pair), if any."""
@@ -97,7 +124,7 @@ def _fit_inverse(curve: ReferenceCurve, target: StationaryEnergy, centre: float,
 
 
 def effective_temperature_from_energy(
-    curve: ReferenceCurve, target: StationaryEnergy, guess: float | None = None
+    curve: ReferenceCurve, target: StationaryEnergy, guess: float | None = None, nominal: float | None = None
 ) -> EffectiveTemperature:
     """T_eff for a measured stationary energy.
 
@@ -105,7 +132,8 @@ def effective_temperature_from_energy(
     missing); then measure at T_mid (1 +- 1%) and T_mid (1 +- 3%) around the interpolated crossing T_mid and fit
     a weighted line through every point within 3.5% of it (curvature of E_eq over that window shifts T by
     about 1e-4 relative on the paramagnetic curve).  The guess defaults to the inverted paramagnetic formula
-    where the family has one, else T = 1.
+    where the family has one, else T = 1.  With a ``nominal`` temperature (what the dynamics claims), the
+    result says whether T_eff agrees with it (``agrees_with_nominal``).
     """
     t_para = paramagnetic_temperature(curve.problem, target.mean)
     t = guess or t_para or 1.0
@@ -128,31 +156,70 @@ def effective_temperature_from_energy(
     curve.measure([t_mid * f for f in (0.97, 0.99, 1.01, 1.03)])
     t_eff, sigma, used = _fit_inverse(curve, target, t_mid, 0.035)
     reference = {float(t): curve.points[t] for t in used}
-    return EffectiveTemperature(t_eff, t_eff - Z_95 * sigma, t_eff + Z_95 * sigma, target, reference, t_para)
+    nominal = None if nominal is None else _checks.real("nominal", nominal, low=0.0, low_open=True)
+    return EffectiveTemperature(t_eff, t_eff - Z_95 * sigma, t_eff + Z_95 * sigma, target, reference, t_para, nominal)
 
 
 @dataclass(frozen=True)
 class RelaxationMatch:
-    """Out-of-equilibrium distance between a dynamics and Metropolis at T_eff (energy per variable).
+    """Out of equilibrium: the dynamics against Metropolis at T_eff from the same random starts (energy per
+    variable, time in sweeps).
 
-    ``distance_max`` / ``distance_mean``: max and time-averaged |e_D(t) - e_M(t)| over the record grid, averaged
-    over initial configurations; ``band_max`` / ``band_mean``: the largest such distance between two Metropolis
-    runs from the same initial configuration.  ``good`` iff both distances lie within the band.
+    From each of ``starts`` random configurations both run once, with independent seeds.  ``difference[t]`` is the
+    mean over starts of e_D(t) - e_M(t), ``band[t]`` the half-width of its pointwise 95% interval (Student t,
+    starts - 1 degrees of freedom).  ``z_max`` is the largest |difference| / standard error over the recorded
+    sweeps and ``threshold`` the Student quantile at 0.05 / (2 x recorded sweeps): ``agrees`` (z_max <= threshold)
+    errs with probability at most 5% (Bonferroni) when the two relax alike.  ``time_scale`` is the a that best
+    fits e_D(t) ~ e_M(a t) (a > 1: the dynamics relaxes faster than Metropolis), with a 95% interval from
+    resampling the starts; ``late_difference`` and ``late_error`` are the mean difference over the second half of
+    the run and its standard error.
     """
 
     sweeps: np.ndarray
-    energy_dynamics: np.ndarray  # [seed, time]
+    energy_dynamics: np.ndarray  # [start, time]
     energy_metropolis: np.ndarray
     overlap_dynamics: np.ndarray | None
     overlap_metropolis: np.ndarray | None
-    distance_max: float
-    distance_mean: float
-    band_max: float
-    band_mean: float
+    difference: np.ndarray
+    band: np.ndarray
+    z_max: float
+    threshold: float
+    time_scale: float
+    time_scale_low: float
+    time_scale_high: float
+    late_difference: float
+    late_error: float
 
     @property
-    def good(self) -> bool:
-        return self.distance_max <= self.band_max and self.distance_mean <= self.band_mean
+    def agrees(self) -> bool:
+        return self.z_max <= self.threshold
+
+    def fields(self) -> dict:
+        """The scalar results, as JSON fields."""
+        return {
+            "relaxation_agrees": self.agrees, "relaxation_z_max": self.z_max, "relaxation_threshold": self.threshold,
+            "time_scale": self.time_scale, "time_scale_low": self.time_scale_low,
+            "time_scale_high": self.time_scale_high, "late_difference": self.late_difference,
+            "late_error": self.late_error,
+        }  # fmt: skip
+
+
+TIME_SCALE_RANGE = (0.1, 10.0)
+BOOTSTRAP = 200
+
+
+def _time_scale(sweeps: np.ndarray, e_dynamics: np.ndarray, e_metropolis: np.ndarray) -> float:
+    """The a minimising the mean square of e_D(t) - e_M(a t) over the recorded t > 0 with a t in range."""
+    t = sweeps.astype(float)
+    positive = t > 0
+
+    def loss(log_a: float) -> float:
+        at = math.exp(log_a) * t
+        use = positive & (at <= t[-1])
+        return float(np.mean((e_dynamics[use] - np.interp(at[use], t, e_metropolis)) ** 2))
+
+    bounds = (math.log(TIME_SCALE_RANGE[0]), math.log(TIME_SCALE_RANGE[1]))
+    return math.exp(minimize_scalar(loss, bounds=bounds, method="bounded", options={"xatol": 1e-4}).x)
 
 
 def relaxation_match(
@@ -160,45 +227,50 @@ def relaxation_match(
     dynamics: Dynamics,
     t_eff: float,
     sweeps: int = 200,
-    starts: int = 3,
+    starts: int = 16,
     seed: int = 0,
     workers: int | None = None,
 ) -> RelaxationMatch:
-    """Run ``dynamics`` and two Metropolis chains at ``t_eff`` from each of ``starts`` random configurations."""
+    """Run ``dynamics`` and Metropolis at ``t_eff`` once from each of ``starts`` random configurations."""
     sweeps = _checks.integer("sweeps", sweeps, low=1)
-    starts = _checks.integer("starts", starts, low=1)
+    starts = _checks.integer("starts", starts, low=2)
     root = np.random.SeedSequence(_checks.integer("seed", seed, low=0))
     jobs = []
     for k, child in enumerate(root.spawn(starts)):
-        x0_ss, d_ss, m1_ss, m2_ss = child.spawn(4)
+        x0_ss, d_ss, m_ss = child.spawn(3)
         x0 = problem.random_configuration(np.random.default_rng(x0_ss))
-        jobs += [
-            (k, "D", dynamics, d_ss, x0),
-            (k, "M1", Metropolis(t_eff), m1_ss, x0),
-            (k, "M2", Metropolis(t_eff), m2_ss, x0),
-        ]
+        jobs += [(k, "D", dynamics, d_ss, x0), (k, "M", Metropolis(t_eff), m_ss, x0)]
     with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
         trajs = dict(zip([(k, r) for k, r, *_ in jobs],
                          pool.map(lambda j: run(problem, j[2], sweeps, seed=j[3], x0=j[4]), jobs)))  # fmt: skip
-
-    def dist(a, b) -> tuple[float, float]:
-        diff = np.abs(trajs[a].energy - trajs[b].energy)
-        return float(diff.max()), float(diff.mean())
-
-    d = np.array([dist((k, "D"), (k, "M1")) for k in range(starts)])
-    band = np.array([dist((k, "M1"), (k, "M2")) for k in range(starts)])
-    planted = trajs[(0, "D")].overlap is not None
     stack = lambda role, attr: np.array([getattr(trajs[(k, role)], attr) for k in range(starts)])
+    e_d, e_m = stack("D", "energy"), stack("M", "energy")
+    grid = trajs[(0, "D")].sweeps
+    diff = e_d - e_m
+    difference, error = diff.mean(axis=0), diff.std(axis=0, ddof=1) / math.sqrt(starts)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(error > 0, np.abs(difference) / error, np.where(difference == 0, 0.0, np.inf))
+    late = grid >= grid[-1] / 2
+    late_each = diff[:, late].mean(axis=1)
+    rng = np.random.default_rng(root.spawn(1)[0])
+    resampled = [_time_scale(grid, e_d[pick].mean(axis=0), e_m[pick].mean(axis=0))
+                 for pick in rng.integers(0, starts, size=(BOOTSTRAP, starts))]  # fmt: skip
+    planted = trajs[(0, "D")].overlap is not None
     return RelaxationMatch(
-        sweeps=trajs[(0, "D")].sweeps,
-        energy_dynamics=stack("D", "energy"),
-        energy_metropolis=stack("M1", "energy"),
+        sweeps=grid,
+        energy_dynamics=e_d,
+        energy_metropolis=e_m,
         overlap_dynamics=stack("D", "overlap") if planted else None,
-        overlap_metropolis=stack("M1", "overlap") if planted else None,
-        distance_max=float(d[:, 0].mean()),
-        distance_mean=float(d[:, 1].mean()),
-        band_max=float(band[:, 0].max()),
-        band_mean=float(band[:, 1].max()),
+        overlap_metropolis=stack("M", "overlap") if planted else None,
+        difference=difference,
+        band=student_t.isf(0.025, starts - 1) * error,
+        z_max=float(z.max()),
+        threshold=float(student_t.isf(0.05 / (2 * grid.size), starts - 1)),
+        time_scale=_time_scale(grid, e_d.mean(axis=0), e_m.mean(axis=0)),
+        time_scale_low=float(np.quantile(resampled, 0.025)),
+        time_scale_high=float(np.quantile(resampled, 0.975)),
+        late_difference=float(late_each.mean()),
+        late_error=float(late_each.std(ddof=1) / math.sqrt(starts)),
     )
 
 
@@ -208,11 +280,12 @@ def effective_temperatures(
     seed: int = 0,
     sweeps: int = 1_000,
     relax_sweeps: int = 200,
-    starts: int = 3,
+    starts: int = 16,
     guesses: list[float | None] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[tuple[EffectiveTemperature, RelaxationMatch]]:
-    """T_eff and the relaxation match for each dynamics, sharing one Metropolis reference curve."""
+    """T_eff and the relaxation match for each dynamics.  The Metropolis reference measurements are shared, but
+    each dynamics' result depends on its own dynamics and the seed only (not on the others in the list)."""
     _checks.integer("seed", seed, low=0)
     _checks.count("sweeps", sweeps, low=MIN_SWEEPS)  # every argument is checked before the first (long) simulation
     _checks.count("relax_sweeps", relax_sweeps, low=1)
@@ -231,7 +304,7 @@ def effective_temperatures(
     out = []
     for dyn, target, guess in zip(dynamics_list, targets, guesses):
         say(f"{dyn!r}: e = {target.mean:.5f}; Metropolis reference around it")
-        eff = effective_temperature_from_energy(curve, target, guess)
+        eff = effective_temperature_from_energy(curve.view(), target, guess, nominal=getattr(dyn, "T", None))
         say(f"{dyn!r}: T_eff = {eff.t_eff:.4f}; relaxation from {starts} random starts")
         out.append((eff, relaxation_match(problem, dyn, eff.t_eff, relax_sweeps, starts, seed)))
     return out
