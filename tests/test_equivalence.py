@@ -225,3 +225,20 @@ def test_relaxation_of_metropolis_against_itself_agrees_and_has_time_scale_one(s
     rel = relaxation_match(small, Metropolis(0.6), 0.6, sweeps=50, starts=16, seed=3)
     assert rel.agrees and rel.time_scale_low <= 1.0 <= rel.time_scale_high
     assert abs(rel.late_difference) <= 3.29 * rel.late_error
+
+
+@pytest.mark.slow
+def test_coverage_of_the_t_eff_interval_and_relaxation_false_alarms_on_metropolis(small):
+    """Metropolis at known T, 40 seeds x 2 temperatures: the 95% interval must contain T a Binomial(80, 0.95)-
+    plausible number of times, and the relaxation verdict (family-wise rate <= 5%) must not alarm more often than
+    Binomial(80, 0.05) allows (both two-sided / one-sided at 1e-4).  Measured once: 75/80 covered, 2/80 alarms."""
+    from scipy.stats import binom
+
+    covered = alarms = 0
+    for seed in range(40):
+        for t in (0.5, 0.8):
+            ((eff, rel),) = effective_temperatures(small, [Metropolis(t)], seed=seed, relax_sweeps=50, starts=16)
+            covered += eff.low <= t <= eff.high
+            alarms += not rel.agrees
+    assert binom.ppf(5e-5, 80, 0.95) <= covered <= binom.isf(5e-5, 80, 0.95), covered
+    assert alarms <= binom.isf(1e-4, 80, 0.05), alarms
