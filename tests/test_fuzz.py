@@ -183,6 +183,9 @@ LONG_COMMANDS = {
                                                                "coloring:n=500,q=5,c=30,planted=false"]),
                      "--sweeps": ("10", ["-1", "5", "2**70"]), "--seed": ("0", ["-1", "x"])},
     "report": {"--out": ("reports/x", ["/dev/null", "/proc/nonexistent/dir"]), "--seed": ("1", ["-1", "1e400"])},
+    "validate": {"--problem": ("ising:model=sk,n=6", ["ising:model=sk,n=17", "coloring:n=-5", "nosuch"]),
+                 "--dynamics": ("metropolis:T=1", ["metropolis:T=0", "sgd-like:batch=x", "nosuch:x"]),
+                 "--temperature": ("1.0", ["0", "-1", "nan", "inf", "x", "1e400"]), "--seed": ("0", ["-1", "x"])},
 }  # fmt: skip
 
 
@@ -197,7 +200,9 @@ def refused_command_lines(draw) -> list[str]:
         if option == bad:
             argv += [option, draw(st.sampled_from(bad_values))]
         elif (
-            draw(st.booleans()) or command in ("equivalence", "advise-batch") and option in ("--problem", "--dynamics")
+            draw(st.booleans())
+            or command in ("equivalence", "advise-batch", "validate")
+            and option in ("--problem", "--dynamics")
         ):
             argv += [option, good]
     return argv
@@ -211,7 +216,9 @@ def _refused(argv: list[str]) -> str:
 
 @pytest.mark.parametrize("examples", SIZES)
 def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_kernels):
-    fuzz(examples, refused_command_lines(), _refused, "command line (demo, equivalence, advise-batch, report)")
+    fuzz(
+        examples, refused_command_lines(), _refused, "command line (demo, equivalence, advise-batch, report, validate)"
+    )
 
 
 # --- public constructors and entry points -------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import _checks
 from ..errors import ValidationError
 from ..problems.base import Problem
 from .analysis import exact_analysis
@@ -22,6 +23,9 @@ def validate(problem: Problem, dynamics, *, temperature: float | None = None, se
     production of one update of a uniformly random site at the stationary law, T_eff and what separates the
     law from Boltzmann(T_eff), the spectral gap.
     """
+    if temperature is not None:  # checked before any work
+        temperature = _checks.real("temperature", temperature, low=0.0, low_open=True)
+    seed = _checks.integer("seed", seed, low=0)
     space = StateSpace(problem)
     exact = exact_analysis(space, dynamics) if has_exact_law(dynamics) else None
     t = temperature if temperature is not None else getattr(dynamics, "T", None)
