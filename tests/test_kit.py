@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 import warnings
@@ -28,6 +29,7 @@ from benchsuite.validate.kit import (
     yield_checks,
 )
 from benchsuite.validate.long_chains import chains_agree, mean_energy_matches, same_energy_law
+from benchsuite.validate.verdict import validate
 
 
 @parametrize_with_checks(
@@ -112,6 +114,19 @@ def test_cli_validate_passes_metropolis_with_the_exact_figures():
     assert out["passed"] and {c["name"] for c in out["checks"]} >= {"stays_at_target", "exact_stationary"}
     assert set(out["checks"][0]) >= {"name", "passed", "statistic", "threshold"}
     assert out["detailed_balance_violation"] < 1e-12 and out["t_eff"] == pytest.approx(1.5, rel=1e-6)
+
+
+def test_cli_validate_estimates_the_matrix_of_a_black_box_rule():
+    """A user's rule has no exact law: with --runs its one-sweep matrix is estimated; the command gives what the
+    API gives, and the entry bound is Hoeffding's with a union over the 16^2 entries at 1e-3."""
+    proc = _cli("--dynamics", "broken_dynamics:UserMetropolis:T=0.8", "--problem", "ising:model=sk,n=4,couplings=gauss",
+                "--runs", "400", "--json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["detailed_balance_of"] == "one sweep (estimated from 400 runs per state)"
+    assert out["matrix_error"] == pytest.approx(math.sqrt(math.log(2 * 16**2 / 1e-3) / (2 * 400)), rel=1e-12)
+    api = validate(ising("sk", n=4, couplings="gauss", seed=0), UserMetropolis(0.8), runs=400)
+    assert {k: out[k] for k in api} == json.loads(json.dumps(api))
 
 
 def test_cli_validate_fails_a_broken_user_dynamics_and_refuses_big_instances():

@@ -54,9 +54,14 @@ def exact_analysis(problem: Problem | StateSpace, dynamics, *, step: str = "site
     step = _checks.choice("step", step, STEPS)
     space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
     matrix = random_scan_matrix(space, dynamics) if step == "site" else sweep_matrix(space, dynamics)
+    return matrix_analysis(space, matrix, step, getattr(dynamics, "T", None))
+
+
+def matrix_analysis(space: StateSpace, matrix, step: str, nominal: float | None = None) -> ExactAnalysis:
+    """Analyse a transition matrix over the states of ``space`` (exact, or estimated by
+    :func:`~.estimate.estimate_transition_matrix`); ``step`` says what one step of it is."""
     pi = stationary_distribution(matrix)
     t_eff, kl = closest_temperature(pi, space.energy)
-    nominal = getattr(dynamics, "T", None)
     return ExactAnalysis(
         states=space.size,
         step=step,

@@ -5,49 +5,62 @@ from __future__ import annotations
 from .. import _checks
 from ..errors import ValidationError
 from ..problems.base import Problem
-from .analysis import exact_analysis
+from .analysis import exact_analysis, matrix_analysis
 from .checks import CheckResult, stays_at_target
+from .estimate import MAX_RUNS, estimate_transition_matrix
 from .kit import CHAINS, FALSE_ALARM, SWEEPS
 from .markov import StateSpace, has_exact_law
 
 EXACT_TOLERANCE = 1e-9  # built-in rules' exact stationary law against Boltzmann at their own T (round-off)
 
 
-def validate(problem: Problem, dynamics, *, temperature: float | None = None, seed: int = 0) -> dict:
+def validate(problem: Problem, dynamics, *, temperature: float | None = None, seed: int = 0, runs: int = 0) -> dict:
     """Checks and exact figures of ``dynamics`` on ``problem`` (at most 2^16 states).
 
     Checks: ``stays_at_target`` / ``chains_move`` / ``every_variable_moves`` at ``temperature`` (default: the
-    dynamics' ``T``, else its exact T_eff when it has an exact law), and for a built-in rule with an exact local law and a
+    dynamics' ``T``, else its T_eff from the matrix below), and for a built-in rule with an exact local law and a
     ``T``, ``exact_stationary``: its exact stationary law is Boltzmann at ``T`` (total variation at most
-    ``EXACT_TOLERANCE``).  Exact figures (``None`` for a rule without an exact law): the net flux and entropy
-    production of one update of a uniformly random site at the stationary law, T_eff and what separates the
-    law from Boltzmann(T_eff), the spectral gap.
+    ``EXACT_TOLERANCE``).  Figures: for a built-in rule, from the exact matrix of one update of a uniformly random
+    site; for any other rule with ``runs`` > 0, from its one-sweep matrix estimated from ``runs`` runs per state
+    (``matrix_error``: a bound on every entry's error, exceeded with probability at most 1e-3); else ``None``.
+    They are the net flux and entropy production at the stationary law, T_eff and what separates the law from
+    Boltzmann(T_eff), the spectral gap.
     """
     if temperature is not None:  # checked before any work
         temperature = _checks.real("temperature", temperature, low=0.0, low_open=True)
     seed = _checks.integer("seed", seed, low=0)
+    runs = _checks.integer("runs", runs, low=0, high=MAX_RUNS)
     space = StateSpace(problem)
-    exact = exact_analysis(space, dynamics) if has_exact_law(dynamics) else None
+    exact = has_exact_law(dynamics)
+    if temperature is None and getattr(dynamics, "T", None) is None and not exact and runs == 0:
+        raise ValidationError("temperature", f"{type(dynamics).__name__} has no T and no exact law: give the target "
+                                             "temperature, or runs to estimate its matrix")  # fmt: skip
+    analysis, of, error = None, None, None
+    if exact:
+        analysis, of = exact_analysis(space, dynamics), "one update of a uniformly random site (exact)"
+    elif runs:
+        estimate = estimate_transition_matrix(space, dynamics, runs=runs, seed=seed)
+        try:
+            analysis = matrix_analysis(space, estimate.matrix, "sweep", getattr(dynamics, "T", None))
+        except ValidationError as exc:
+            raise ValidationError("runs", f"the matrix estimated from {runs} runs per state {exc.args[0]}") from None
+        of, error = f"one sweep (estimated from {runs} runs per state)", estimate.error_bound(1e-3)
     t = temperature if temperature is not None else getattr(dynamics, "T", None)
-    if t is None and exact is not None:
-        t = exact.t_eff  # a rule without a temperature of its own is checked against its closest Boltzmann law
-    checks: list[CheckResult] = []
-    if t is not None:
-        checks += stays_at_target(space, dynamics, t, chains=CHAINS, sweeps=SWEEPS, seed=seed, false_alarm=FALSE_ALARM)
-    if exact is not None and exact.tv_to_nominal is not None:
-        checks.append(CheckResult("exact_stationary", exact.tv_to_nominal <= EXACT_TOLERANCE, exact.tv_to_nominal,
-                                  EXACT_TOLERANCE, "total variation between the exact stationary law and Boltzmann "
-                                  "at the dynamics' T"))  # fmt: skip
     if t is None:
-        raise ValidationError("temperature", f"{type(dynamics).__name__} has no T and no exact law: give the "
-                                             "target temperature")  # fmt: skip
-    figures = exact.as_dict() if exact is not None else {}
+        t = analysis.t_eff  # a rule without a temperature of its own is checked against its closest Boltzmann law
+    checks = stays_at_target(space, dynamics, t, chains=CHAINS, sweeps=SWEEPS, seed=seed, false_alarm=FALSE_ALARM)
+    if exact and analysis.tv_to_nominal is not None:
+        checks.append(CheckResult("exact_stationary", analysis.tv_to_nominal <= EXACT_TOLERANCE,
+                                  analysis.tv_to_nominal, EXACT_TOLERANCE, "total variation between the exact "
+                                  "stationary law and Boltzmann at the dynamics' T"))  # fmt: skip
+    figures = analysis.as_dict() if analysis is not None else {}
     return {
         "states": space.size,
         "temperature": t,
         "checks": [c.as_dict() for c in checks],
         "detailed_balance_violation": figures.get("detailed_balance_violation"),
-        "detailed_balance_of": "one update of a uniformly random site" if exact is not None else None,
+        "detailed_balance_of": of,
+        "matrix_error": error,
         "entropy_production": figures.get("entropy_production"),
         "t_eff": figures.get("t_eff"),
         "kl_to_boltzmann": figures.get("kl"),
