@@ -15,6 +15,7 @@ from .markov import (
     entropy_production,
     random_scan_matrix,
     spectral_gap,
+    state_space,
     sweep_matrix,
     total_variation,
 )
@@ -52,7 +53,7 @@ def exact_analysis(problem: Problem | StateSpace, dynamics, *, step: str = "site
     """Build the exact ``step`` matrix of a built-in single-site dynamics on every state of ``problem`` and
     analyse it (see :class:`ExactAnalysis`)."""
     step = _checks.choice("step", step, STEPS)
-    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    space = state_space(problem)
     matrix = random_scan_matrix(space, dynamics) if step == "site" else sweep_matrix(space, dynamics)
     return matrix_analysis(space, matrix, step, getattr(dynamics, "T", None))
 

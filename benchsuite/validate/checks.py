@@ -3,8 +3,10 @@
 ``stays_at_target``: draw exact Boltzmann samples of an enumerable instance, advance each by ``sweeps`` sweeps as
 an independent chain, and test that the law has not moved (Pearson chi-square on the configuration histogram,
 cells expected fewer than 5 times pooled), together with checks that the chains moved at all (a dynamics that
-never moves keeps every law) and that every variable did (one that skips a variable keeps Boltzmann too).  Any object with ``init(problem, seed, x0)`` and ``step(state, sweeps)`` can be
-checked, and it needs no temperature of its own: the target temperature is given.
+never moves keeps every law) and that every variable did (one that skips a variable keeps Boltzmann too).
+``detailed_balance``: the net flux of an estimated one-step matrix at Boltzmann.  Any object with
+``init(problem, seed, x0)`` and ``step(state, sweeps)`` can be checked, and it needs no temperature of its own:
+the target temperature is given.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from scipy.stats import chi2, norm
 from .. import _checks
 from ..errors import ValidationError
 from ..problems.base import Problem
-from .markov import StateSpace, boltzmann
-
-MIN_EXPECTED = 5.0  # cells expected fewer times than this are pooled, where the chi-square law holds
+from .estimate import MIN_EXPECTED, end_state, estimate_transition_matrix, pooled_chi_square, require_runnable
+from .markov import StateSpace, boltzmann, state_space
 
 
 @dataclass(frozen=True)
@@ -37,37 +38,23 @@ class CheckResult:
         return asdict(self)
 
 
-def pooled_chi_square(observed: np.ndarray, expected: np.ndarray) -> tuple[float, int]:
-    """Pearson statistic and degrees of freedom, cells expected fewer than ``MIN_EXPECTED`` times merged."""
-    big = expected >= MIN_EXPECTED
-    obs = np.append(observed[big], observed[~big].sum())
-    exp = np.append(expected[big], expected[~big].sum())
-    keep = exp > 0
-    return float(np.sum((obs[keep] - exp[keep]) ** 2 / exp[keep])), int(keep.sum()) - 1
-
-
 def stays_at_target(problem: Problem | StateSpace, dynamics, temperature: float, *, chains: int = 4000,
                     sweeps: int = 5, seed: int = 0, false_alarm: float = 1e-3) -> list[CheckResult]:  # fmt: skip
     """Start ``chains`` chains at exact Boltzmann(``temperature``) samples, advance them ``sweeps`` sweeps, and
     test that their configurations still follow Boltzmann (false-alarm rate ``false_alarm``, up to the
     chi-square approximation), that some chain moved, and that every variable changed in some chain (a rule
     that skips a variable still keeps Boltzmann, but it is not ergodic).  Returns the three verdicts."""
-    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    space = state_space(problem)
     t = _checks.real("temperature", temperature, low=0.0, low_open=True)
     chains = _checks.integer("chains", chains, low=2, high=10**7)
     sweeps = _checks.integer("sweeps", sweeps, low=1, high=10**6)
     seed = _checks.integer("seed", seed, low=0)
     false_alarm = _checks.real("false_alarm", false_alarm, low=0.0, high=1.0, low_open=True, high_open=True)
-    if not callable(getattr(dynamics, "init", None)) or not callable(getattr(dynamics, "step", None)):
-        raise ValidationError("dynamics", f"must have init(problem, seed, x0) and step(state, sweeps), got "
-                                          f"{type(dynamics).__name__}")  # fmt: skip
+    require_runnable(dynamics)
     target = boltzmann(space.energy, t)
     starts = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))).choice(space.size, chains, p=target)
-    ends = np.empty(chains, dtype=np.int64)
-    for c, start in enumerate(starts):
-        state = dynamics.init(space.problem, np.random.SeedSequence(seed, spawn_key=(1, c)), x0=space.x[start].copy())
-        state, _ = dynamics.step(state, sweeps)
-        ends[c] = space.index(state.x)
+    ends = np.array([end_state(space, dynamics, start, np.random.SeedSequence(seed, spawn_key=(1, c)), sweeps)
+                     for c, start in enumerate(starts)])  # fmt: skip
     statistic, dof = pooled_chi_square(np.bincount(ends, minlength=space.size), chains * target)
     threshold = float(chi2.isf(false_alarm, dof)) if dof > 0 else math.inf
     moved = float(np.mean(ends != starts))
@@ -95,9 +82,7 @@ def detailed_balance(problem: Problem | StateSpace, dynamics, temperature: float
     dependence between entries of one row).  A sweep of a rule reversible at each site is reversible when its
     sites are visited in random order, not in a fixed order.
     """
-    from .estimate import estimate_transition_matrix
-
-    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    space = state_space(problem)
     t = _checks.real("temperature", temperature, low=0.0, low_open=True)
     false_alarm = _checks.real("false_alarm", false_alarm, low=0.0, high=1.0, low_open=True, high_open=True)
     estimate = estimate_transition_matrix(space, dynamics, runs=runs, seed=seed)

@@ -19,9 +19,32 @@ from scipy.stats import chi2
 from .. import _checks
 from ..errors import ValidationError
 from ..problems.base import Problem
-from .markov import StateSpace
+from .markov import StateSpace, state_space
 
 MAX_RUNS = 10**7  # total init + step calls one estimate may make
+MIN_EXPECTED = 5.0  # chi-square cells expected fewer times than this are pooled, where the chi-square law holds
+
+
+def pooled_chi_square(observed: np.ndarray, expected: np.ndarray) -> tuple[float, int]:
+    """Pearson statistic and degrees of freedom, cells expected fewer than ``MIN_EXPECTED`` times merged."""
+    big = expected >= MIN_EXPECTED
+    obs = np.append(observed[big], observed[~big].sum())
+    exp = np.append(expected[big], expected[~big].sum())
+    keep = exp > 0
+    return float(np.sum((obs[keep] - exp[keep]) ** 2 / exp[keep])), int(keep.sum()) - 1
+
+
+def require_runnable(dynamics) -> None:
+    """Refuse an object without ``init`` and ``step``."""
+    if not callable(getattr(dynamics, "init", None)) or not callable(getattr(dynamics, "step", None)):
+        raise ValidationError("dynamics", f"must have init(problem, seed, x0) and step(state, sweeps), got "
+                                          f"{type(dynamics).__name__}")  # fmt: skip
+
+
+def end_state(space: StateSpace, dynamics, start: int, seed: np.random.SeedSequence, sweeps: int) -> int:
+    """Index of the state one chain started at state ``start`` with ``seed`` reaches after ``sweeps`` sweeps."""
+    state, _ = dynamics.step(dynamics.init(space.problem, seed, x0=space.x[start].copy()), sweeps)
+    return space.index(state.x)
 
 
 @dataclass(frozen=True)
@@ -54,36 +77,24 @@ class EstimatedMatrix:
         expected = self.runs * exact
         if np.any(counts[expected == 0] > 0):
             return math.inf, 0, 0.0
-        statistic, dof = 0.0, 0
-        for observed_row, expected_row in zip(counts, expected):
-            big = expected_row >= 5
-            observed = np.append(observed_row[big], observed_row[~big].sum())
-            wanted = np.append(expected_row[big], expected_row[~big].sum())
-            cells = wanted > 0
-            statistic += float(np.sum((observed[cells] - wanted[cells]) ** 2 / wanted[cells]))
-            dof += int(cells.sum()) - 1
+        rows = [pooled_chi_square(observed, wanted) for observed, wanted in zip(counts, expected)]
+        statistic, dof = sum(r[0] for r in rows), sum(r[1] for r in rows)
         return statistic, dof, float(chi2.sf(statistic, dof)) if dof > 0 else 1.0
 
 
 def estimate_transition_matrix(problem: Problem | StateSpace, dynamics, *, runs: int = 1000, seed: int = 0,
                                sweeps: int = 1) -> EstimatedMatrix:  # fmt: skip
     """Estimate the ``sweeps``-sweep transition matrix of ``dynamics`` on every state of ``problem``."""
-    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    space = state_space(problem)
     runs = _checks.integer("runs", runs, low=1)
     seed = _checks.integer("seed", seed, low=0)
     sweeps = _checks.integer("sweeps", sweeps, low=1)
-    if not callable(getattr(dynamics, "init", None)) or not callable(getattr(dynamics, "step", None)):
-        raise ValidationError("dynamics", f"must have init(problem, seed, x0) and step(state, sweeps), got "
-                                          f"{type(dynamics).__name__}")  # fmt: skip
+    require_runnable(dynamics)
     if space.size * runs > MAX_RUNS:
         raise ValidationError("runs", f"{space.size} states x {runs} runs is above {MAX_RUNS} runs")
-    rows, cols = [], []
-    for start in range(space.size):
-        for run in range(runs):
-            child = np.random.SeedSequence(seed, spawn_key=(start, run))
-            state = dynamics.init(space.problem, child, x0=space.x[start].copy())
-            state, _ = dynamics.step(state, sweeps)
-            rows.append(start), cols.append(space.index(state.x))
-    counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(space.size, space.size))
+    rows = np.repeat(np.arange(space.size), runs)
+    cols = [end_state(space, dynamics, start, np.random.SeedSequence(seed, spawn_key=(start, run)), sweeps)
+            for start in range(space.size) for run in range(runs)]  # fmt: skip
+    counts = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(space.size, space.size))
     counts.sum_duplicates()
     return EstimatedMatrix(counts, runs)

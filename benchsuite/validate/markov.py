@@ -71,6 +71,11 @@ class StateSpace:
         return np.arange(self.size) + (digit - self.digits[:, site]) * self.place[site]
 
 
+def state_space(problem: Problem | StateSpace) -> StateSpace:
+    """``problem``'s states (built once and passed around: enumeration is the costly part)."""
+    return problem if isinstance(problem, StateSpace) else StateSpace(problem)
+
+
 def has_exact_law(dynamics) -> bool:
     """Whether :func:`site_matrix` knows the exact local law of ``dynamics``."""
     try:
@@ -106,18 +111,19 @@ def _sgd_acceptance(space: StateSpace, site: int, target: np.ndarray, s: float) 
 
 def site_matrix(problem: Problem | StateSpace, dynamics, site: int) -> sp.csr_matrix:
     """Transition matrix of one update of variable ``site`` (rows sum to 1)."""
-    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    space = state_space(problem)
     _check_dynamics(dynamics)
     site = _checks.integer("site", site, low=0, high=space.n - 1)
     rows, cols, probs = [], [], []
     states = np.arange(space.size)
     own = space.digits[:, site]
     if isinstance(dynamics, HeatBath):
-        levels = np.stack([space.energy[space.moved(site, d)] for d in range(space.q)], axis=1)
+        targets = [space.moved(site, d) for d in range(space.q)]
+        levels = np.stack([space.energy[t] for t in targets], axis=1)
         weights = np.exp(-dynamics.beta * (levels - levels.min(axis=1, keepdims=True)))
         weights /= weights.sum(axis=1, keepdims=True)
-        for d in range(space.q):
-            rows.append(states), cols.append(space.moved(site, d)), probs.append(weights[:, d])
+        for d, target in enumerate(targets):
+            rows.append(states), cols.append(target), probs.append(weights[:, d])
     else:
         stay = np.ones(space.size)
         for shift in range(1, space.q):  # the proposal: each other value with probability 1/(q-1)
@@ -140,13 +146,13 @@ def site_matrix(problem: Problem | StateSpace, dynamics, site: int) -> sp.csr_ma
 
 def random_scan_matrix(problem: Problem | StateSpace, dynamics) -> sp.csr_matrix:
     """One attempted update of a uniformly chosen site: (1/n) sum_i P_i."""
-    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    space = state_space(problem)
     return sum(site_matrix(space, dynamics, i) for i in range(space.n)) / space.n
 
 
 def sweep_matrix(problem: Problem | StateSpace, dynamics) -> np.ndarray:
     """One sequential sweep, sites 0..n-1: P_0 P_1 ... P_(n-1) (dense)."""
-    space = problem if isinstance(problem, StateSpace) else StateSpace(problem)
+    space = state_space(problem)
     if space.size > MAX_SWEEP_STATES:
         raise ValidationError("problem", f"a sweep matrix is dense: {space.size} states is above {MAX_SWEEP_STATES}")
     out = np.eye(space.size)
