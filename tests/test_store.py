@@ -106,8 +106,9 @@ from benchsuite.experiment import CellKey, Store
 path, total = sys.argv[1], int(sys.argv[2])
 keys = [CellKey("inst", "algo", "1", {"k": i % 7}, i, 100) for i in range(total)]
 with Store(path) as store:
+    todo = store.missing(keys)
     print("ready", flush=True)
-    for k in store.missing(keys):
+    for k in todo:
         store.put(k, {"value": k.seed * 0.5, "tag": "x" * (k.seed % 50)})
 """
 
