@@ -5,6 +5,10 @@ The twins know nothing of any family's kernel layout: they use only the problem'
 the PyXoshiro stream in the order ``benchsuite.kernels.templates`` documents, so for a given RNG state the
 twin and the kernel must produce the same configuration, the same accepted-move count and the same final
 RNG state.  Every energy is recomputed from all terms (O(m) per attempt): small instances only.
+
+Each twin returns ``(x, accepted, energy change, trace)``; the trace lists ``(sweep, energy change so far)``
+after every accepted move (sweeps counted from 1), from which :func:`track` derives the best energy and the
+first sweep at a target that the kernels keep in ``state.track``.
 """
 
 from __future__ import annotations
@@ -48,18 +52,32 @@ def _terms_of(problem, i: int) -> np.ndarray:
     return g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]].astype(np.int64)
 
 
+def track(trace, start: float, target: float):
+    """Best energy (``start`` + the lowest change), the first sweep at which it was reached (0: the start), every
+    sweep at which the trace is within 1e-9 of it (with real energies the kernels' running sums may place a
+    revisit of the same configuration a rounding error lower), and the first sweep at or below ``target``
+    (0: the start; None: never)."""
+    best = min([start] + [start + de for _, de in trace])
+    at_best = ({0} if start <= best + 1e-9 else set()) | {sweep for sweep, de in trace if start + de <= best + 1e-9}
+    first = 0 if start == best else next(sweep for sweep, de in trace if start + de == best)
+    hit = 0 if start <= target else next((sweep for sweep, de in trace if start + de <= target), None)
+    return best, first, at_best, hit
+
+
 def metropolis(problem, x, betas, random_order, rng: PyXoshiro):
-    """Metropolis with energy differences from full recomputation.  Returns (x, accepted, energy change)."""
+    """Metropolis with energy differences from full recomputation."""
     x = x.copy()
     energy = start = problem.energy(x)
     accepted = 0
-    for beta in betas:
+    trace = []
+    for sweep, beta in enumerate(betas, start=1):
         for i in _sites(problem.n, random_order, rng):
             y = _with(x, i, propose(problem, x, i, rng))
             de = problem.energy(y) - energy
             if accept(1.0 if de <= 0 else boltzmann_factor(beta * de), rng):
                 x, energy, accepted = y, energy + de, accepted + 1
-    return x, accepted, energy - start
+                trace.append((sweep, energy - start))
+    return x, accepted, energy - start, trace
 
 
 def heat_bath(problem, x, betas, random_order, rng: PyXoshiro):
@@ -68,8 +86,9 @@ def heat_bath(problem, x, betas, random_order, rng: PyXoshiro):
     x = x.copy()
     start = problem.energy(x)
     accepted = 0
+    trace = []
     values = problem.domain.values
-    for beta in betas:
+    for sweep, beta in enumerate(betas, start=1):
         for i in _sites(problem.n, random_order, rng):
             energies = [problem.energy(_with(x, i, v)) for v in values]
             least = min(energies)
@@ -84,7 +103,8 @@ def heat_bath(problem, x, betas, random_order, rng: PyXoshiro):
             if values[chosen] != x[i]:
                 x = _with(x, i, values[chosen])
                 accepted += 1
-    return x, accepted, problem.energy(x) - start
+                trace.append((sweep, energies[chosen] - start))
+    return x, accepted, problem.energy(x) - start, trace
 
 
 def _term_changes(problem, x, i, new) -> np.ndarray:
@@ -100,14 +120,16 @@ def sgd_like_binomial(problem, x, s, sweeps, rng: PyXoshiro):
     x = x.copy()
     start = problem.energy(x)
     accepted = 0
-    for _ in range(sweeps):
+    trace = []
+    for sweep in range(1, sweeps + 1):
         for i in range(problem.n):
             new = propose(problem, x, i, rng)
             change = _term_changes(problem, x, i, new)
             if accept(table[np.count_nonzero(change < 0), np.count_nonzero(change > 0)], rng):
                 x = _with(x, i, new)
                 accepted += 1
-    return x, accepted, problem.energy(x) - start
+                trace.append((sweep, problem.energy(x) - start))
+    return x, accepted, problem.energy(x) - start, trace
 
 
 def sgd_like_flags(problem, x, s, batch, persist, first_sweep, sweeps, rng: PyXoshiro):
@@ -118,6 +140,7 @@ def sgd_like_flags(problem, x, s, batch, persist, first_sweep, sweeps, rng: PyXo
     x = x.copy()
     start = problem.energy(x)
     accepted = 0
+    trace = []
     flags: dict = {}
 
     def in_batch(key, epoch):
@@ -138,7 +161,8 @@ def sgd_like_flags(problem, x, s, batch, persist, first_sweep, sweeps, rng: PyXo
             if batch_de <= 0:
                 x = _with(x, i, new)
                 accepted += 1
-    return x, accepted, problem.energy(x) - start
+                trace.append((sweep - first_sweep + 1, problem.energy(x) - start))
+    return x, accepted, problem.energy(x) - start, trace
 
 
 def binomial_not_above(n_new: int, n_old: int, s: float) -> float:

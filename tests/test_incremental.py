@@ -57,15 +57,16 @@ def _python_mode(monkeypatch, model, on_apply):
 
 def _run_rule(rule, model, x, cache, problem, rng):
     betas = np.full(3, 0.9)
+    track = np.array([problem.energy(x), 0.0, problem.energy(x), 0.0, -np.inf, -1.0])
     if rule == "metropolis":
-        return templates._metropolis("python")(model, x, cache, betas, True, rng)
+        return templates._metropolis("python")(model, x, cache, betas, True, rng, track)
     if rule == "heat_bath":
-        return templates._heat_bath("python")(model, x, cache, betas, False, rng)
+        return templates._heat_bath("python")(model, x, cache, betas, False, rng, track)
     if rule == "sgd_like_binomial":
         table = acceptance_table(0.6, model.max_degree)
-        return templates._sgd_like_binomial("python")(model, x, cache, table, 3, rng)
+        return templates._sgd_like_binomial("python")(model, x, cache, table, 3, rng, track)
     batch = np.full(problem.m, -2, np.int64)
-    return templates._sgd_like_flags("python")(model, x, cache, batch, True, 0.6, 0, 3, 2, rng)
+    return templates._sgd_like_flags("python")(model, x, cache, batch, True, 0.6, 0, 3, 2, rng, track)
 
 
 SMALL_VALUES = ["coloring-er", "ising-rrg-pm1", "ising-ea2d-gauss-field", "ising-sk-gauss", "ksat-random",

@@ -25,18 +25,28 @@ def test_instances_cover_every_layout():
 
 
 def _compare(problem, dynamics, sweeps, twin, seed=7):
-    """Run the kernel through init/step and the twin from the same start and RNG state; compare everything."""
+    """Run the kernel through init/step and the twin from the same start and RNG state; compare everything,
+    the best energy so far and the first sweep at a target included (a target between two levels the twin
+    went through below the start, so that it is hit during the run)."""
     state = dynamics.init(problem, seed, horizon=sweeps)
     x0, rng0 = state.x.copy(), state.rng.copy()
     e0 = state.energy
-    state, info = dynamics.step(state, sweeps)
     py_rng = PyXoshiro(rng0)
-    x_twin, accepted_twin, de_twin = twin(problem, x0, py_rng)
+    x_twin, accepted_twin, de_twin, trace = twin(problem, x0, py_rng)
+    below = sorted({round(e0 + de, 9) for _, de in trace if e0 + de < e0 - 1e-9})
+    target = (below[len(below) // 2 - 1] + below[len(below) // 2]) / 2 if len(below) >= 2 else e0 - 0.5
+    state.watch(target)
+    state, info = dynamics.step(state, sweeps)
     np.testing.assert_array_equal(state.x, x_twin)
     assert info.accepted == accepted_twin
     assert state.energy - e0 == pytest.approx(de_twin, abs=1e-9)
     np.testing.assert_array_equal(state.rng, py_rng.state())
     assert 0 < info.accepted < info.attempted  # the comparison exercised both branches
+    best, first, at_best, hit = naive.track(trace, e0, target)
+    assert state.best_energy == pytest.approx(best, abs=1e-9)
+    integral = float(e0).is_integer() and all(float(de).is_integer() for _, de in trace)
+    assert state.best_sweep == first if integral else state.best_sweep in at_best
+    assert state.hit_sweep == hit
 
 
 @pytest.mark.parametrize("name", TWIN_PROBLEMS)
@@ -132,7 +142,7 @@ def test_sgd_like_persist_continues_across_steps():
     x0, rng0 = state.x.copy(), state.rng.copy()
     for _ in range(3):
         state, _ = dyn.step(state, 3)
-    x_twin, _, _ = naive.sgd_like_flags(problem, x0, 0.5, "half-edge", 4, 0, 9, PyXoshiro(rng0))
+    x_twin, *_ = naive.sgd_like_flags(problem, x0, 0.5, "half-edge", 4, 0, 9, PyXoshiro(rng0))
     np.testing.assert_array_equal(state.x, x_twin)
 
 

@@ -5,6 +5,11 @@ state in place (kernels write into its arrays) and returns it with an :class:`In
 advance ``state.sweep`` by ``sweeps`` and keep ``state.energy`` (total) equal to the energy of ``state.x``
 (``run`` checks both).  Any object with ``name``, ``params``, ``init`` and ``step`` (see :class:`Dynamics`)
 can be run and scored; :class:`KernelDynamics` supplies ``init`` / ``step`` for a jitted kernel.
+
+A :class:`State` made by :class:`KernelDynamics` also keeps the best energy so far and the first sweep at
+which a target energy was reached (``state.watch(target)`` before the first step): exact when the kernel
+calls :func:`benchsuite.kernels.observe` after each energy-lowering move, as every built-in rule does, and
+checked at the end of every ``step`` otherwise.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import numpy as np
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels import cache_layout, fill, model_for, new_cache, seed_state
+from ..kernels.templates import BEST_ENERGY, BEST_SWEEP, HIT_SWEEP, START_ENERGY, START_SWEEP, TARGET, TRACK_SIZE
 from ..problems.base import Problem
 
 
@@ -30,7 +36,8 @@ class State:
     family's cached fields in the layout its registration gives (colouring: neighbour colour counts
     ``(n, q)``; Ising: local fields ``(n,)``; K-SAT: true literals per clause; XORSAT: violated flag per
     equation; perceptron: pre-activation per pattern).  Rule-specific arrays (batch flags, annealing
-    schedule) live in ``extra``.
+    schedule) live in ``extra``.  ``track`` holds the best energy so far and the first sweep at a target
+    (see :mod:`benchsuite.kernels.templates`; read it through ``best_energy``, ``best_sweep``, ``hit_sweep``).
     """
 
     problem: Problem
@@ -41,11 +48,52 @@ class State:
     rng: np.ndarray
     sweep: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    track: np.ndarray | None = None
     _seal: tuple | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.track is None:
+            self.track = np.array([self.energy, self.sweep, self.energy, self.sweep, -np.inf, -1.0])
 
     @property
     def energy_per_variable(self) -> float:
         return self.energy / self.problem.n
+
+    @property
+    def best_energy(self) -> float:
+        """The lowest total energy this chain has had (its start included)."""
+        return float(self.track[BEST_ENERGY])
+
+    @property
+    def best_sweep(self) -> int:
+        """Sweeps done when ``best_energy`` was first reached (the k-th sweep reached it; 0: the start)."""
+        return int(self.track[BEST_SWEEP])
+
+    @property
+    def target(self) -> float | None:
+        """The energy given to :meth:`watch`, or None."""
+        return None if self.track[TARGET] == -np.inf else float(self.track[TARGET])
+
+    @property
+    def hit_sweep(self) -> int | None:
+        """The first sweep during which the energy was at or below the target (0: at the start), or None."""
+        return None if self.track[HIT_SWEEP] < 0 else int(self.track[HIT_SWEEP])
+
+    def watch(self, target: float) -> None:
+        """Record the first sweep at which the total energy reaches ``target``; call before the first step."""
+        target = _checks.real("target", target)
+        if self.sweep != 0:
+            raise ValidationError("target", f"must be set before the first step (this state is at sweep {self.sweep})")
+        self.track[TARGET] = target
+        self.track[HIT_SWEEP] = 0.0 if self.track[BEST_ENERGY] <= target else -1.0
+
+    def _observe(self) -> None:
+        """The track seen at the end of a step (exact for kernels that observe every move, see the module notes)."""
+        if self.energy < self.track[BEST_ENERGY]:
+            self.track[BEST_ENERGY] = self.energy
+            self.track[BEST_SWEEP] = self.sweep
+        if self.track[HIT_SWEEP] < 0 and self.energy <= self.track[TARGET]:
+            self.track[HIT_SWEEP] = self.sweep
 
 
 @dataclass(frozen=True)
@@ -91,9 +139,14 @@ class KernelDynamics:
 
     The initial configuration is uniformly random from the first child of ``SeedSequence(seed)`` (so it
     depends on the seed only, not on the dynamics); the kernel's stream comes from the second child.
+
+    Set ``observes_every_move = True`` when the kernel passes ``state.track`` to
+    :func:`benchsuite.kernels.observe` after every move that lowers the energy (the best energy and the
+    sweep of a target are then exact; otherwise ``step`` sees them at its end only).
     """
 
     name = "dynamics"
+    observes_every_move = False
 
     def params(self) -> dict[str, Any]:
         raise NotImplementedError
@@ -129,9 +182,11 @@ class KernelDynamics:
     def step(self, state: State, sweeps: int) -> tuple[State, Info]:
         sweeps = _checks.count("sweeps", sweeps)
         self._ready(state)
+        state.track[START_ENERGY], state.track[START_SWEEP] = state.energy, state.sweep
         accepted, d_energy = self.advance(state, sweeps)
         state.energy += d_energy
         state.sweep += sweeps
+        state._observe()
         _seal(state)
         return state, Info(int(accepted), sweeps * state.problem.n)
 
@@ -179,9 +234,11 @@ def check_state(state: State) -> None:
         raise ValidationError("state.cache", f"must be {np.dtype(dtype)} of shape {shape}")
     if not isinstance(state.rng, np.ndarray) or state.rng.shape != (4,) or state.rng.dtype != np.uint64:
         raise ValidationError("state.rng", "must be a uint64 array of length 4")
+    if not isinstance(state.track, np.ndarray) or state.track.shape != (TRACK_SIZE,) or state.track.dtype != np.float64:
+        raise ValidationError("state.track", f"must be a float64 array of length {TRACK_SIZE}")
     if not isinstance(state.extra, dict):
         raise ValidationError("state.extra", f"must be a dict, got {type(state.extra).__name__}")
-    arrays = {"state.x": state.x, "state.cache": state.cache, "state.rng": state.rng}
+    arrays = {"state.x": state.x, "state.cache": state.cache, "state.rng": state.rng, "state.track": state.track}
     for name, arr in arrays.items():
         if not (arr.flags.c_contiguous and arr.flags.writeable):
             raise ValidationError(name, "must be a C-contiguous, writable array")
@@ -254,4 +311,5 @@ def _rebuild(state: State) -> None:
                                            "benchsuite.kernels.seed_state")  # fmt: skip
     fill(state.model, state.x, state.cache)
     state.energy = problem.energy(state.x)
+    state._observe()  # an outside edit is a state the chain has been in
     _seal(state)

@@ -14,6 +14,7 @@ import numpy as np
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels import Rule, heat_bath, metropolis
+from ..kernels.templates import START_ENERGY, START_SWEEP
 from .base import KernelDynamics, State, check_extra_array
 
 ORDERS = ("sequential", "random")
@@ -30,6 +31,7 @@ class _FixedTemperature(KernelDynamics):
     """A single-site rule at a fixed temperature ``T``."""
 
     _rule: Rule
+    observes_every_move = True
 
     def __init__(self, T: float, order: str = "sequential"):
         self.T = _checks.real("T", T, low=0.0, low_open=True)
@@ -41,10 +43,13 @@ class _FixedTemperature(KernelDynamics):
 
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
         betas = np.full(min(sweeps, BETA_CHUNK), self.beta)
-        accepted, d_energy = self._rule(state.model, state.x, state.cache, betas, self.order == "random", state.rng)
+        random_order = self.order == "random"
+        track = state.track
+        accepted, d_energy = self._rule(state.model, state.x, state.cache, betas, random_order, state.rng, track)
         for done in range(betas.size, sweeps, BETA_CHUNK):
             chunk = betas[: min(BETA_CHUNK, sweeps - done)]
-            more, d_more = self._rule(state.model, state.x, state.cache, chunk, self.order == "random", state.rng)
+            track[START_ENERGY], track[START_SWEEP] = state.energy + d_energy, state.sweep + done
+            more, d_more = self._rule(state.model, state.x, state.cache, chunk, random_order, state.rng, track)
             accepted, d_energy = accepted + more, d_energy + d_more
         return accepted, d_energy
 
@@ -71,6 +76,7 @@ class Annealing(KernelDynamics):
     """
 
     name = "anneal"
+    observes_every_move = True
 
     def __init__(
         self,
@@ -128,4 +134,4 @@ class Annealing(KernelDynamics):
         chunk = betas[state.sweep : state.sweep + sweeps]
         if not np.all(chunk > 0) or not np.all(np.isfinite(chunk)):
             raise ValidationError("state.extra['betas']", "must hold finite inverse temperatures > 0")
-        return metropolis(state.model, state.x, state.cache, chunk, self.order == "random", state.rng)
+        return metropolis(state.model, state.x, state.cache, chunk, self.order == "random", state.rng, state.track)

@@ -36,6 +36,7 @@ class SGDLike(KernelDynamics):
     """SGD-like rule with batch fraction ``s`` in (0, 1], batch rule ``batch``, batch kept ``persist`` sweeps."""
 
     name = "sgd-like"
+    observes_every_move = True
 
     def __init__(self, s: float, batch: str = "half-edge", persist: int = 1):
         self.s = _checks.real("s", s, low=0.0, high=1.0, low_open=True)
@@ -69,6 +70,6 @@ class SGDLike(KernelDynamics):
             d = model.max_degree
             if d not in self._tables:
                 self._tables[d] = acceptance_table(self.s, d)
-            return sgd_like_binomial(model, state.x, state.cache, self._tables[d], sweeps, state.rng)
+            return sgd_like_binomial(model, state.x, state.cache, self._tables[d], sweeps, state.rng, state.track)
         return sgd_like_flags(model, state.x, state.cache, state.extra["batch"], self.batch == "term", self.s,
-                              state.sweep, sweeps, self.persist, state.rng)  # fmt: skip
+                              state.sweep, sweeps, self.persist, state.rng, state.track)  # fmt: skip

@@ -30,7 +30,8 @@ that runs dynamics (``run``, ``effective_temperatures``, the CLI).  See ``docs/o
   :func:`slot_range`, :func:`slot_term`, :func:`slot_delta`, :func:`change_counts`,
   :func:`conditional_energy`, :func:`domain_value`, :func:`fill_cache`; :func:`implements` and
   :func:`register_model` add a family.
-- Rules: :data:`metropolis`, :data:`heat_bath`, :data:`sgd_like_binomial`, :data:`sgd_like_flags`, :data:`fill`.
+- Rules: :data:`metropolis`, :data:`heat_bath`, :data:`sgd_like_binomial`, :data:`sgd_like_flags`, :data:`fill`;
+  each keeps ``state.track`` up to date with :func:`observe` (best energy so far, first sweep at a target).
 """
 
 from . import families  # noqa: F401 -- registers the built-in families' layouts and primitives
@@ -67,7 +68,7 @@ from .primitives import (
     state_value,
 )
 from .rng import PyXoshiro, next_below, next_u64, next_uniform, seed_state
-from .templates import Rule, fill, heat_bath, in_batch, metropolis, sgd_like_binomial, sgd_like_flags
+from .templates import Rule, fill, heat_bath, in_batch, metropolis, observe, sgd_like_binomial, sgd_like_flags
 
 __all__ = [
     "HOPELESS",
@@ -99,6 +100,7 @@ __all__ = [
     "next_below",
     "next_u64",
     "next_uniform",
+    "observe",
     "other_state",
     "propose",
     "register_model",

@@ -4,6 +4,13 @@
 use and then loaded from numba's on-disk cache); ``rule(model, ...)`` calls it.  Every rule mutates ``x``,
 ``cache`` and the RNG state in place and returns ``(accepted moves, total energy change)``.
 
+Every rule also keeps the *track* (:func:`observe`): a float64 array of ``TRACK_SIZE`` entries holding the
+energy and sweep count at the start of the call (written by the caller), the best energy so far and the
+sweep count at which it was first reached, a target energy and the first sweep count at which the energy
+was at or below it (-1: not yet).  So the best energy and the time to a target are exact, whatever grid a
+runner records on.  A sweep count ``k`` means "during the k-th sweep": a run of budget ``t`` has reached
+the target iff ``hit <= t``.
+
 Random numbers, in the order a rule draws them (the naive twins in ``tests/naive.py`` repeat this order):
 the site (random order only), the family's proposal (none for a spin flip, one for q states), then
 Metropolis: one uniform only when 0 < p < 1 (:func:`~.acceptance.accept`); heat bath: one uniform per visit;
@@ -77,6 +84,24 @@ class Rule:
         return self.for_model(model)(model, *args)
 
 
+START_ENERGY, START_SWEEP, BEST_ENERGY, BEST_SWEEP, TARGET, HIT_SWEEP = range(6)
+TRACK_SIZE = 6
+
+
+@njit(inline="always", cache=True)
+def observe(track, d_energy, sweeps_done):
+    """After an accepted move that lowered the energy: record a new best energy (``d_energy`` is the change
+    since the call began) reached during sweep ``sweeps_done`` of this call (1-based), and the first sweep at
+    which the energy reached the target."""
+    energy = track[START_ENERGY] + d_energy
+    if energy < track[BEST_ENERGY]:
+        sweep = track[START_SWEEP] + sweeps_done
+        track[BEST_ENERGY] = energy
+        track[BEST_SWEEP] = sweep
+        if track[HIT_SWEEP] < 0 and energy <= track[TARGET]:
+            track[HIT_SWEEP] = sweep
+
+
 @njit(inline="always", cache=True)
 def in_batch(batch, f, epoch, s, rng):
     """Flag ``f`` of the current epoch, drawn (in with probability ``s``) at its first use in the epoch.
@@ -92,14 +117,15 @@ def in_batch(batch, f, epoch, s, rng):
 
 
 def _metropolis(fingerprint: str):
-    def metropolis(model, x, cache, betas, random_order, rng):
+    def metropolis(model, x, cache, betas, random_order, rng, track):
         """One sweep per entry of ``betas`` (inverse temperatures): propose, accept with min(1, e^(-beta dE))."""
         fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
         n = x.size
         table = boltzmann_table(model.delta_bound)
         accepted = 0
         d_energy = 0
-        for beta in betas:
+        for b in range(betas.size):
+            beta = betas[b]
             fill_boltzmann_table(beta, table)
             for t in range(n):
                 i = next_below(rng, n) if random_order else t
@@ -109,13 +135,15 @@ def _metropolis(fingerprint: str):
                     apply(model, x, cache, i, new)
                     accepted += 1
                     d_energy += de
+                    if de < 0:
+                        observe(track, d_energy, b + 1)
         return accepted, d_energy
 
     return metropolis
 
 
 def _heat_bath(fingerprint: str):
-    def heat_bath(model, x, cache, betas, random_order, rng):
+    def heat_bath(model, x, cache, betas, random_order, rng, track):
         """One sweep per entry of ``betas``: redraw x_i from its conditional Boltzmann law (one uniform).
 
         Weights are taken relative to the lowest conditional energy, so that no temperature underflows all
@@ -128,7 +156,8 @@ def _heat_bath(fingerprint: str):
         table = boltzmann_table(model.delta_bound)
         accepted = 0
         d_energy = 0
-        for beta in betas:
+        for b in range(betas.size):
+            beta = betas[b]
             fill_boltzmann_table(beta, table)
             for t in range(n):
                 i = next_below(rng, n) if random_order else t
@@ -148,16 +177,19 @@ def _heat_bath(fingerprint: str):
                         break
                 new = domain_value(model, chosen)
                 if new != x[i]:
-                    d_energy += delta(model, x, cache, i, new)
+                    de = delta(model, x, cache, i, new)
+                    d_energy += de
                     apply(model, x, cache, i, new)
                     accepted += 1
+                    if de < 0:
+                        observe(track, d_energy, b + 1)
         return accepted, d_energy
 
     return heat_bath
 
 
 def _sgd_like_binomial(fingerprint: str):
-    def sgd_like_binomial(model, x, cache, accept_prob, sweeps, rng):
+    def sgd_like_binomial(model, x, cache, accept_prob, sweeps, rng, track):
         """SGD-like sweeps in sequential order, half-edge batch drawn afresh every sweep, for ``unit_terms`` models.
 
         Each slot is used once per sweep, so the batch energy change is u (Bin(n_up, s) - Bin(n_down, s)) and the
@@ -168,21 +200,24 @@ def _sgd_like_binomial(fingerprint: str):
         n = x.size
         accepted = 0
         d_energy = 0
-        for _ in range(sweeps):
+        for sweep in range(sweeps):
             for i in range(n):
                 new = propose(model, x, i, rng)
                 n_down, n_up = change_counts(model, x, cache, i, new)
                 if accept(accept_prob[n_down, n_up], rng):
-                    d_energy += delta(model, x, cache, i, new)
+                    de = delta(model, x, cache, i, new)
+                    d_energy += de
                     apply(model, x, cache, i, new)
                     accepted += 1
+                    if de < 0:
+                        observe(track, d_energy, sweep + 1)
         return accepted, d_energy
 
     return sgd_like_binomial
 
 
 def _sgd_like_flags(fingerprint: str):
-    def sgd_like_flags(model, x, cache, batch, term_rule, s, first_sweep, sweeps, persist, rng):
+    def sgd_like_flags(model, x, cache, batch, term_rule, s, first_sweep, sweeps, persist, rng, track):
         """SGD-like sweeps in sequential order with explicit batch flags: accept iff the energy change summed over
         the batch terms is <= 0 (ties accepted).
 
@@ -205,9 +240,12 @@ def _sgd_like_flags(fingerprint: str):
                     if d != 0 and in_batch(batch, slot_term(model, k) if term_rule else k, epoch, s, rng):
                         batch_de += d
                 if batch_de <= 0:
-                    d_energy += delta(model, x, cache, i, new)
+                    de = delta(model, x, cache, i, new)
+                    d_energy += de
                     apply(model, x, cache, i, new)
                     accepted += 1
+                    if de < 0:
+                        observe(track, d_energy, sweep - first_sweep + 1)
         return accepted, d_energy
 
     return sgd_like_flags

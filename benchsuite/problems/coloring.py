@@ -77,6 +77,10 @@ class ColoringProblem(Problem):
         x = np.asarray(x)
         return (x[..., e[:, 0]] == x[..., e[:, 1]]).astype(np.int8)
 
+    @property
+    def references(self):
+        return self._planted_ground_state("the planted colouring has no monochromatic edge")
+
     def overlap(self, x) -> float | None:
         """Agreement with the planted colouring maximised over colour permutations, ``(q a - 1) / (q - 1)``.
 
