@@ -1,7 +1,8 @@
-"""The ``benchsuite`` command: ``demo``, ``run``, ``equivalence``, ``advise-batch``, ``validate`` and ``report``.
+"""The ``benchsuite`` command: ``score``, ``suites``, ``demo``, ``run``, ``equivalence``, ``advise-batch``, ``validate``
+and ``report``.
 
 Bad input prints one line on stderr and exits with status 2; no traceback.  ``validate`` exits 1 when a check
-fails.
+fails, ``advise-batch`` when SGD-like at the advised batch fraction does not recover the planted colouring.
 """
 
 from __future__ import annotations
@@ -124,17 +125,21 @@ def _cmd_advise_batch(args: argparse.Namespace) -> int:
           f"advised s ({args.sweeps} sweeps each)", file=sys.stderr, flush=True)  # fmt: skip
     advice = advise_batch(problem, sweeps=args.sweeps, seed=args.seed)
     if args.json:
-        print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, **advice.to_dict()}))
-        return 0
+        print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, **advice.to_dict()}, allow_nan=False))
+        return 0 if advice.check_passed else 1
     fmt = lambda v: "not within the run" if v == float("inf") else f"{v:.0f} sweeps"
     print(f"problem {args.problem} ({problem.instance_id}); spinodal T_sp = {advice.t_spinodal:.4f}")
     print("Metropolis: temperature -> sweeps to overlap > 0.9")
     for t, v in zip(advice.temperatures, advice.metropolis_recovery):
         print(f"  T = {t:.4f}  {fmt(v)}")
     print(f"fastest at T = {advice.t_best:.4f} -> advised s = {advice.s:.4f} (zero-drift theory T(s))")
-    print(f"check: SGD-like s = {advice.s:.4f} reaches overlap {advice.check_overlap:.3f}, "
-          f"recovery in {fmt(advice.check_recovery)}")  # fmt: skip
-    return 0
+    if advice.check_passed:
+        print(f"check passed: SGD-like s = {advice.s:.4f} reaches overlap {advice.check_overlap:.3f}, recovery "
+              f"(overlap > 0.9) in {fmt(advice.check_recovery)}")  # fmt: skip
+        return 0
+    print(f"check FAILED: SGD-like s = {advice.s:.4f} reaches overlap {advice.check_overlap:.3f} and does not recover "
+          f"(overlap > 0.9) within {args.sweeps} sweeps")  # fmt: skip
+    return 1
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -163,6 +168,105 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0 if out["passed"] else 1
 
 
+def _budgets(text: str | None, suite) -> list[int]:
+    """``--budget``: the suite's budgets (default), those up to one largest budget, or a comma-separated list."""
+    if text is None:
+        return list(suite.budgets)
+    try:
+        values = [int(v) for v in text.split(",")]
+    except ValueError:
+        raise ValueError(f"budget: expected sweeps or a comma-separated list of sweeps, got {text!r}") from None
+    if any(v < 1 for v in values) or values != sorted(set(values)):
+        raise ValueError(f"budget: sweeps must be >= 1 and strictly increasing, got {text!r}")
+    if len(values) == 1:
+        return [b for b in suite.budgets if b < values[0]] + values
+    return values
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .experiment.grid import compute_grid, plan_cells
+    from .experiment.store import Store, check_store_path
+    from .experiment.suites import get_suite
+    from .score.scorecard import compare, metrics
+
+    check_store_path(args.store)
+    suite = get_suite(args.suite)
+    budgets = _budgets(args.budget, suite)
+    seeds = suite.seeds if args.seeds is None else args.seeds
+    if seeds < 1:
+        raise ValueError(f"seeds: must be >= 1, got {seeds}")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"workers: must be >= 1, got {args.workers}")
+    if args.scheduler is not None and args.executor != "dask":
+        raise ValueError("scheduler: --scheduler is the address of a Dask scheduler; it needs --executor dask")
+    families = {entry.build().family for entry in suite.instances}
+    baselines = list(dict.fromkeys(b for family in sorted(families) for b in suite.baselines_for(family)))
+    algorithms = list(dict.fromkeys([args.algorithm, *baselines]))
+    cells = plan_cells(suite.instances, suite.algorithms_for(args.algorithm), seeds, budgets)
+    labels = {entry.spec: entry.label for entry in suite.instances}
+    with Store(args.store) as store:
+        print(f"score: {len(cells)} cells ({len(suite.instances)} instances of suite {suite.name!r}, "
+              f"{len(algorithms)} algorithms, {seeds} seeds, budgets {budgets}) -> {args.store}",
+              file=sys.stderr, flush=True)  # fmt: skip
+        done = compute_grid(cells, store, workers=args.workers, progress=None if not args.json else False,
+                            executor=args.executor, scheduler=args.scheduler)  # fmt: skip
+        results = metrics(cells, store, labels)
+    card = compare(results, args.algorithm, baselines)
+    if args.json:
+        print(json.dumps({"suite": suite.name, "suite_version": suite.version, "algorithm": args.algorithm,
+                          "budgets": budgets, "seeds": seeds, "cells": done.cells, "computed": done.computed,
+                          "reused": done.reused, "scorecard": card, "results": [m.to_dict() for m in results]},
+                         allow_nan=False))  # fmt: skip
+        return 0
+    print(f"suite {suite.name} v{suite.version}: {done.cells} cells, {done.computed} computed, {done.reused} reused "
+          f"from {args.store}")  # fmt: skip
+    _print_results(results, budgets, algorithms, labels)
+    return 0
+
+
+def _print_results(results, budgets, algorithms, labels) -> None:
+    index = {(m.instance, m.algorithm, m.metric): m for m in results}
+    fmt = lambda v, p=4: "-" if v is None else f"{v:.{p}g}"
+    top = f"success@{budgets[-1]}"
+    print(f"{'instance':<22}{'algorithm':<34}{top:>22}{'TTS99 (sweeps)':>30}{'residual e':>12}{'overlap':>9}")
+    for label in labels.values():
+        for algorithm in algorithms:
+            success = index.get((label, algorithm, top))
+            if success is None:
+                continue
+            tts = index.get((label, algorithm, "tts99_sweeps"))
+            residual = index[(label, algorithm, "residual_energy")]
+            overlap = index.get((label, algorithm, "overlap"))
+            p = f"{success.value:.2f} [{success.low:.2f}, {success.high:.2f}]"
+            t = "-" if tts is None else ("censored" if tts.value is None else
+                                         f"{fmt(tts.value)} [{fmt(tts.low)}, {fmt(tts.high)}]")  # fmt: skip
+            edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
+            print(f"{label:<22}{algorithm:<34}{p:>22}{t + edge:>30}{residual.value:>12.4f}"
+                  f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
+    print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "
+          "residual e = (best - reference) / n")  # fmt: skip
+
+
+def _cmd_suites(args: argparse.Namespace) -> int:
+    from .experiment.suites import SUITES, get_suite
+
+    if args.action == "show" and not args.name:
+        raise ValueError("suite: 'suites show' needs a suite name; known: " + ", ".join(SUITES))
+    chosen = [get_suite(args.name)] if args.name else list(SUITES.values())
+    if args.json:
+        print(json.dumps([suite.to_dict() for suite in chosen], allow_nan=False))
+        return 0
+    for suite in chosen:
+        print(f"{suite.name} v{suite.version}: {suite.description}")
+        print(f"  budgets {list(suite.budgets)} sweeps, {suite.seeds} seeds per cell")
+        for entry in suite.instances:
+            ref = entry.reference()
+            print(f"  {entry.label:<22} {entry.spec:<48} reference {ref.value:g} ({ref.method}; {ref.source})")
+        for family, specs in suite.baselines.items():
+            print(f"  baselines for {family}: {', '.join(specs)}")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report.teff_report import make_report
 
@@ -181,6 +285,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="benchsuite", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"benchsuite {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sc = sub.add_parser("score", help="score an algorithm against the baselines on a suite of instances")
+    sc.add_argument("algorithm", help="a dynamics spec, e.g. sgd-like:s=0.8 or my_module:MyRule:k=3")
+    sc.add_argument("--suite", default="quick", help="suite name (benchsuite suites list); default quick")
+    sc.add_argument("--seeds", type=int, help="runs per (instance, algorithm, budget); default: the suite's")
+    sc.add_argument("--budget", help="largest budget in sweeps, or a comma-separated list; default: the suite's")
+    sc.add_argument("--store", default="benchsuite-scores.sqlite", help="results store (reused cells are not rerun)")
+    sc.add_argument("--workers", type=int, help="worker processes (default: every core; 1: in this process)")
+    sc.add_argument("--executor", choices=["local", "dask"], default="local",
+                    help="local process pool, or Dask distributed (a LocalCluster unless --scheduler is given)")
+    sc.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    sc.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    sc.set_defaults(func=_cmd_score)
+
+    su = sub.add_parser("suites", help="list the named suites, or show one")
+    su.add_argument("action", choices=["list", "show"], help="list every suite, or show one")
+    su.add_argument("name", nargs="?", help="the suite to show")
+    su.add_argument("--json", action="store_true", help="print JSON on stdout")
+    su.set_defaults(func=_cmd_suites)
 
     demo = sub.add_parser("demo", help="Metropolis and SGD-like relaxation on a planted 5-colouring")
     demo.add_argument("--out", default=".", help="directory for demo.png (default: current directory)")

@@ -12,6 +12,7 @@ import inspect
 import io
 import json
 import re
+import tempfile
 import zipfile
 
 import numpy as np
@@ -183,6 +184,10 @@ LONG_COMMANDS = {
                                                                "coloring:n=500,q=5,c=30,planted=false"]),
                      "--sweeps": ("10", ["-1", "5", "2**70"]), "--seed": ("0", ["-1", "x"])},
     "report": {"--out": ("reports/x", ["/dev/null", "/proc/nonexistent/dir"]), "--seed": ("1", ["-1", "1e400"])},
+    "score": {"": ("sgd-like:s=0.8", ["sgd-like:s=2", "nosuch:x", "metropolis:T=0", "math:pi"]),
+              "--suite": ("quick", ["nope", ""]), "--seeds": ("2", ["0", "-1", "x", "2**70"]),
+              "--budget": ("20", ["0", "100,10", "x", "-5", "1e400", "10,10"]), "--workers": ("1", ["0", "-1", "x"]),
+              "--store": ("{tmp}/s.sqlite", ["/proc/nonexistent/dir/s.sqlite", "/etc", "/dev/null"])},
     "validate": {"--problem": ("ising:model=sk,n=6", ["ising:model=sk,n=17", "coloring:n=-5", "nosuch"]),
                  "--dynamics": ("metropolis:T=1", ["metropolis:T=0", "sgd-like:batch=x", "nosuch:x"]),
                  "--temperature": ("1.0", ["0", "-1", "nan", "inf", "x", "1e400"]), "--seed": ("0", ["-1", "x"])},
@@ -197,14 +202,16 @@ def refused_command_lines(draw) -> list[str]:
     argv = [command]
     for option in draw(st.permutations(sorted(options))):
         good, bad_values = options[option]
+        flag = [option] if option else []  # "": the command's positional argument
         if option == bad:
-            argv += [option, draw(st.sampled_from(bad_values))]
+            argv += [*flag, draw(st.sampled_from(bad_values))]
         elif (
             draw(st.booleans())
             or command in ("equivalence", "advise-batch", "validate")
             and option in ("--problem", "--dynamics")
+            or option == ""
         ):
-            argv += [option, good]
+            argv += [*flag, good.format(tmp=tempfile.gettempdir())]
     return argv
 
 
@@ -217,7 +224,8 @@ def _refused(argv: list[str]) -> str:
 @pytest.mark.parametrize("examples", SIZES)
 def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_kernels):
     fuzz(
-        examples, refused_command_lines(), _refused, "command line (demo, equivalence, advise-batch, report, validate)"
+        examples, refused_command_lines(), _refused,
+        "command line (demo, equivalence, advise-batch, report, score, validate)",
     )
 
 

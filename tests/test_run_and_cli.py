@@ -1,4 +1,5 @@
 import json
+import math
 import subprocess
 import sys
 
@@ -220,3 +221,18 @@ def test_run_many_equals_sequential_runs():
         np.testing.assert_array_equal(traj.final_x, alone.final_x)
     with pytest.raises(ValidationError, match="seeds"):
         run_many(p, dyn, 30, seeds=[])
+
+
+@pytest.mark.parametrize("recovery, code", [(120.0, 0), (math.inf, 1)])
+def test_advise_batch_exit_status_follows_its_check(recovery, code, monkeypatch, capsys):
+    """The advisor's own check (SGD-like at the advised s recovers the planted colouring) sets the exit status."""
+    from benchsuite.score import advisor
+
+    advice = advisor.Advice(0.5, [0.3, 0.4], [100.0, math.inf], 0.3, 0.9, 0.95 if code == 0 else 0.2, recovery)
+    monkeypatch.setattr(advisor, "advise_batch", lambda problem, sweeps, seed: advice)
+    monkeypatch.setattr(advisor, "advice_temperatures", lambda problem, sweeps: [0.3, 0.4])
+    argv = ["advise-batch", "--problem", "coloring:n=500,q=5,c=30", "--sweeps", "100"]
+    assert cli.main(argv) == code
+    assert ("check passed" if code == 0 else "check FAILED") in capsys.readouterr().out
+    assert cli.main([*argv, "--json"]) == code
+    assert json.loads(capsys.readouterr().out)["check_passed"] is (code == 0)

@@ -121,15 +121,35 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine() or "unknown"
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_store_path(path) -> Path:
+    """A path a store can be opened at, checked before any work: an SQLite file, or a new file in a writable
+    directory."""
+    if not isinstance(path, (str, Path)):
+        raise ValidationError("store", f"must be a file path, got {type(path).__name__}")
+    path = Path(path)
+    if path.is_dir():
+        raise ValidationError("store", f"{path} is a directory, not a store file")
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                header = fh.read(len(SQLITE_HEADER))
+        except OSError as exc:
+            raise ValidationError("store", f"cannot read {path} ({exc.strerror or exc})") from None
+        if header and header != SQLITE_HEADER or not path.is_file():
+            raise ValidationError("store", f"{path} is not an SQLite file")
+    else:
+        _checks.output_directory("store", path.parent if str(path.parent) else ".", create=False)
+    return path
+
+
 class Store:
     """Cells of an experiment in one SQLite file, created when missing; use as a context manager or ``close()``."""
 
     def __init__(self, path: str | Path):
-        if not isinstance(path, (str, Path)):
-            raise ValidationError("store", f"must be a file path, got {type(path).__name__}")
-        self.path = Path(path)
-        if self.path.is_dir():
-            raise ValidationError("store", f"{self.path} is a directory, not a store file")
+        self.path = check_store_path(path)
         try:
             self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -66,6 +66,11 @@ class Advice:
     check_overlap: float
     check_recovery: float
 
+    @property
+    def check_passed(self) -> bool:
+        """Whether SGD-like at the advised s recovered the planted colouring (overlap > 0.9) within the run."""
+        return not math.isinf(self.check_recovery)
+
     def to_dict(self) -> dict:
         fix = lambda v: None if math.isinf(v) else v
         return {
@@ -76,6 +81,7 @@ class Advice:
             "s": self.s,
             "check_overlap": self.check_overlap,
             "check_recovery_sweeps": fix(self.check_recovery),
+            "check_passed": self.check_passed,
         }
 
 

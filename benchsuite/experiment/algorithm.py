@@ -1,0 +1,158 @@
+"""Algorithms as the scorer sees them: a small lifecycle, and the adapter for any dynamics.
+
+An algorithm solves one instance under a budget of sweeps from a seed and reports an :class:`Outcome`: the
+best energy it found, the first sweep at which it reached a target energy, the end state and the time it
+took.  It may decline an instance (``skip`` returns ``(True, reason)``), warms up outside the timing
+(``warm_up``: compiling or loading its kernels) and is rebuilt in a worker process from its ``spec``
+string, so that only names and numbers cross process boundaries.
+
+:class:`DynamicsAlgorithm` adapts any dynamics (a built-in name, or ``module:attribute``): a run from the
+seed's random start for the whole budget.  With a :class:`~benchsuite.dynamics.KernelDynamics` whose
+kernel observes every move (all built-in rules) the best energy and the hit sweep are exact; otherwise
+they are read at the end of each of ``OBSERVED_CHUNKS`` log-spaced chunks, and the outcome says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from .. import __version__, _checks
+from ..dynamics import Dynamics, make_dynamics
+from ..dynamics.base import KernelDynamics, seed_sequence
+from ..errors import ValidationError
+from ..problems.base import Problem
+from ..score.run import ProtocolError, record_grid
+
+OBSERVED_CHUNKS = 32  # chunk ends at which a dynamics without exact tracking is observed
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run did.  Energies are totals; sweeps count from 1 (0 is the start); ``hit_sweep`` is None
+    when the target was not reached (or none was given); ``exact_tracking`` is False when the best energy and
+    the hit were only observed at chunk ends; ``wall_s`` excludes the warm-up."""
+
+    budget: int
+    best_energy: float
+    best_sweep: int
+    hit_sweep: int | None
+    final_energy: float
+    final_overlap: float | None
+    wall_s: float
+    accepted: int
+    attempted: int
+    exact_tracking: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Outcome:
+        return cls(**data)
+
+
+@runtime_checkable
+class Algorithm(Protocol):
+    """What the scorer needs: a name, a version, its parameters, a spec to rebuild it from, and the lifecycle."""
+
+    name: str
+    version: str
+
+    def params(self) -> dict[str, Any]: ...
+
+    @property
+    def spec(self) -> str: ...
+
+    def skip(self, problem: Problem) -> tuple[bool, str | None]: ...
+
+    def warm_up(self, problem: Problem) -> None: ...
+
+    def solve(self, problem: Problem, budget: int, seed, target: float | None = None) -> Outcome: ...
+
+
+class DynamicsAlgorithm:
+    """A dynamics run from the seed's random start for ``budget`` sweeps (see the module notes)."""
+
+    def __init__(self, spec: str):
+        self._spec = spec
+        self.dynamics: Dynamics = make_dynamics(spec)
+        self.name = self.dynamics.name
+        self.version = _version_of(self.dynamics)
+
+    @property
+    def spec(self) -> str:
+        return self._spec
+
+    def params(self) -> dict[str, Any]:
+        return self.dynamics.params()
+
+    def skip(self, problem: Problem) -> tuple[bool, str | None]:
+        """Dynamics with a ``skip(problem)`` of their own decide; the built-in rules take every family."""
+        own = getattr(self.dynamics, "skip", None)
+        return own(problem) if callable(own) else (False, None)
+
+    def warm_up(self, problem: Problem) -> None:
+        compile_kernel = getattr(self.dynamics, "compile", None)
+        if callable(compile_kernel):
+            compile_kernel(self.dynamics.init(problem, 0, horizon=1))
+
+    def solve(self, problem: Problem, budget: int, seed, target: float | None = None) -> Outcome:
+        budget = _checks.count("budget", budget, low=1)
+        given = seed_sequence(seed)  # copied: spawning children from the caller's object would change it
+        fresh = np.random.SeedSequence(given.entropy, spawn_key=given.spawn_key, pool_size=given.pool_size)
+        state = self.dynamics.init(problem, fresh, horizon=budget)
+        if target is not None:
+            state.watch(target)
+        exact = isinstance(self.dynamics, KernelDynamics) and getattr(self.dynamics, "observes_every_move", False)
+        chunks = [budget] if exact else np.diff(record_grid(budget, "log", OBSERVED_CHUNKS)).tolist()
+        accepted = attempted = 0
+        t0 = time.perf_counter()
+        for chunk in chunks:
+            state, info = self.dynamics.step(state, int(chunk))
+            accepted, attempted = accepted + info.accepted, attempted + info.attempted
+            if not exact:
+                state._observe()
+        wall = time.perf_counter() - t0
+        if state.sweep != budget or abs(state.energy - problem.energy(state.x)) > 1e-7 * max(1.0, abs(state.energy)):
+            raise ProtocolError("dynamics", f"{self.name}: after {budget} sweeps the state is at sweep {state.sweep} "
+                                            f"with tracked energy {state.energy:.10g} against "
+                                            f"{problem.energy(state.x):.10g}")  # fmt: skip
+        return Outcome(
+            budget=budget,
+            best_energy=state.best_energy,
+            best_sweep=state.best_sweep,
+            hit_sweep=state.hit_sweep,
+            final_energy=float(state.energy),
+            final_overlap=problem.overlap(state.x),
+            wall_s=wall,
+            accepted=int(accepted),
+            attempted=int(attempted),
+            exact_tracking=exact,
+        )
+
+    def __repr__(self) -> str:
+        return f"DynamicsAlgorithm({self._spec!r})"
+
+
+def make_algorithm(spec: str) -> Algorithm:
+    """An algorithm from its spec: any dynamics spec (``metropolis:T=0.5``, ``module:Class:k=3``)."""
+    if not isinstance(spec, str):
+        raise ValidationError("algorithm", f"must be a spec string like 'metropolis:T=0.5', got {spec!r}")
+    return DynamicsAlgorithm(spec)
+
+
+def _version_of(dynamics: Dynamics) -> str:
+    """The package version for built-in dynamics; a dynamics' own ``version`` or its package's otherwise."""
+    own = getattr(dynamics, "version", None)
+    if isinstance(own, str) and own:
+        return own
+    module = type(dynamics).__module__.partition(".")[0]
+    if module == "benchsuite":
+        return __version__
+    import sys
+
+    return str(getattr(sys.modules.get(module), "__version__", "unversioned"))

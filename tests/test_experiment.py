@@ -1,0 +1,273 @@
+"""Algorithms, suites, the grid of cells and the scorecard: each piece on small instances, and the whole through
+the command line."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from benchsuite.cli import main
+from benchsuite.dynamics import Metropolis
+from benchsuite.errors import ValidationError
+from benchsuite.experiment import Store
+from benchsuite.experiment.algorithm import DynamicsAlgorithm, make_algorithm
+from benchsuite.experiment.grid import compute_grid, plan_cells, run_seed
+from benchsuite.experiment.suites import QUICK, SuiteInstance, get_suite
+from benchsuite.problems import make_problem
+from benchsuite.score.scorecard import compare, metrics
+
+SMALL = (
+    SuiteInstance("colouring", "coloring:n=60,q=3,c=2,seed=2"),
+    SuiteInstance("glass", "ising:model=sk,n=10,couplings=gauss,seed=3"),
+)
+
+
+def test_solve_is_a_run_from_the_seed_with_the_target_watched():
+    problem = make_problem("coloring:n=60,q=3,c=2,seed=2")
+    seed = run_seed(problem.instance_id, 4)
+    outcome = make_algorithm("metropolis:T=0.4").solve(problem, 50, seed, target=0.0)
+    assert make_algorithm("metropolis:T=0.4").solve(problem, 50, seed, target=0.0).best_sweep == outcome.best_sweep
+    state = Metropolis(0.4).init(problem, seed, horizon=50)
+    state.watch(0.0)
+    state, info = Metropolis(0.4).step(state, 50)
+    assert outcome.exact_tracking and outcome.budget == 50
+    assert (outcome.best_energy, outcome.best_sweep, outcome.hit_sweep) == (
+        state.best_energy, state.best_sweep, state.hit_sweep)  # fmt: skip
+    assert outcome.final_energy == state.energy and outcome.accepted == info.accepted
+    assert outcome.final_overlap == problem.overlap(state.x)
+
+
+def test_dynamics_without_observing_kernels_are_tracked_at_chunk_ends(tmp_path, monkeypatch):
+    (tmp_path / "end_only_rule.py").write_text(
+        "import numpy as np\n"
+        "from benchsuite.dynamics import KernelDynamics\n"
+        "from benchsuite.kernels import metropolis\n"
+        "class EndOnly(KernelDynamics):\n"
+        "    name = 'end-only'\n"
+        "    def params(self):\n"
+        "        return {}\n"
+        "    def advance(self, state, sweeps):\n"
+        "        return metropolis(state.model, state.x, state.cache, np.full(sweeps, 2.5), False, state.rng,\n"
+        "                          state.track.copy())\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    algorithm = make_algorithm("end_only_rule:EndOnly")
+    assert algorithm.version == "unversioned"
+    outcome = algorithm.solve(make_problem("coloring:n=60,q=3,c=2,seed=2"), 200, 1, target=0.0)
+    assert not outcome.exact_tracking and outcome.best_energy <= outcome.final_energy
+
+
+def test_plan_has_every_cell_and_seeds_depend_on_instance_and_seed_only():
+    cells = plan_cells(SMALL, ["metropolis:T=0.5", "sgd-like:s=0.8"], seeds=3, budgets=[5, 20])
+    assert len(cells) == 2 * 2 * 3 * 2 and len({c.key.digest for c in cells}) == len(cells)
+    a = run_seed("inst", 1).generate_state(4)
+    assert np.array_equal(a, run_seed("inst", 1).generate_state(4))
+    assert not np.array_equal(a, run_seed("inst", 2).generate_state(4))
+    with pytest.raises(ValidationError):
+        plan_cells(SMALL, ["metropolis:T=0.5"], seeds=0, budgets=[5])
+
+
+def test_suite_references_are_never_beaten(tmp_path):
+    """An exact reference is a lower bound: no run of any algorithm finds a lower energy."""
+    cells = plan_cells(SMALL, ["metropolis:T=0.3", "anneal:beta0=0.2,beta1=6"], seeds=4, budgets=[10, 200])
+    with Store(tmp_path / "s.sqlite") as store:
+        compute_grid(cells, store, workers=1, progress=False)
+        for cell in cells:
+            assert store.get(cell.key)["best_energy"] >= cell.reference - 1e-9
+    assert SMALL[1].reference().method == "exact"
+    assert SMALL[0].reference().source == "construction"
+
+
+def test_rerun_reuses_every_cell_and_pool_equals_one_process(tmp_path):
+    cells = plan_cells(SMALL, ["metropolis:T=0.5", "sgd-like:s=0.8"], seeds=3, budgets=[5, 30])
+    with Store(tmp_path / "one.sqlite") as one, Store(tmp_path / "pool.sqlite") as pool:
+        first = compute_grid(cells, one, workers=1, progress=False)
+        assert (first.cells, first.computed, first.reused) == (len(cells), len(cells), 0)
+        again = compute_grid(cells, one, workers=1, progress=False)
+        assert (again.computed, again.reused) == (0, len(cells))
+        compute_grid(cells, pool, workers=2, progress=False)
+        for cell in cells:
+            a, b = one.get(cell.key), pool.get(cell.key)
+            a.pop("wall_s"), b.pop("wall_s")
+            assert a == b
+
+
+def test_fixed_temperature_runs_are_prefixes_so_success_grows_with_the_budget(tmp_path):
+    cells = plan_cells(SMALL[:1], ["metropolis:T=0.4"], seeds=12, budgets=[2, 8, 64])
+    with Store(tmp_path / "s.sqlite") as store:
+        compute_grid(cells, store, workers=1, progress=False)
+        by_seed = {}
+        for cell in cells:
+            by_seed.setdefault(cell.key.seed, []).append(store.get(cell.key)["hit_sweep"])
+        results = metrics(cells, store)
+    for hits in by_seed.values():  # budgets 2, 8, 64: a hit by sweep 2 is the same hit in the longer runs
+        assert len({h for h in hits if h is not None and h <= 2}) <= 1
+    success = [m.value for m in results if m.metric.startswith("success@")]
+    assert success == sorted(success)
+
+
+def test_scorecard_rows_compare_with_each_baseline(tmp_path):
+    algorithms = ["sgd-like:s=0.8", "metropolis:T=0.3", "anneal:beta0=0.2,beta1=6"]
+    cells = plan_cells(SMALL, algorithms, seeds=4, budgets=[10, 100])
+    with Store(tmp_path / "s.sqlite") as store:
+        compute_grid(cells, store, workers=1, progress=False)
+        results = metrics(cells, store, {i.spec: i.label for i in SMALL})
+    rows = compare(results, algorithms[0], algorithms[1:])
+    names = {m.metric for m in results}
+    assert {"success@10", "success@100", "tts99_sweeps", "ert_sweeps", "residual_energy", "overlap"} <= names
+    assert {r["baseline"] for r in rows} == set(algorithms[1:]) and all(r["algorithm"] == algorithms[0] for r in rows)
+    for m in results:
+        if m.metric == "residual_energy":
+            assert m.value >= -1e-12 and m.low <= m.value <= m.high  # exact references; running sums round
+        if m.metric == "tts99_sweeps" and m.value is not None:
+            assert m.low <= m.value and (m.high is None or m.value <= m.high)
+    json.dumps(rows, allow_nan=False)
+
+
+def test_metrics_need_every_cell(tmp_path):
+    cells = plan_cells(SMALL[:1], ["metropolis:T=0.5"], seeds=1, budgets=[5])
+    with Store(tmp_path / "s.sqlite") as store, pytest.raises(LookupError):
+        metrics(cells, store)
+
+
+def test_quick_suite_has_references_for_every_instance():
+    assert get_suite("quick") is QUICK
+    for entry in QUICK.instances:
+        assert math.isfinite(entry.reference().value)
+    with pytest.raises(ValidationError):
+        get_suite("nope")
+
+
+def test_score_command_json_and_rerun(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    argv = ["score", "sgd-like:s=0.8", "--budget", "20", "--seeds", "2", "--workers", "1", "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["computed"] == out["cells"] > 0 and out["reused"] == 0
+    row = out["scorecard"][0]
+    assert {"instance", "algorithm", "metric", "value", "low", "high", "baseline", "baseline_value"} <= set(row)
+    assert (tmp_path / "benchsuite-scores.sqlite").exists()
+    assert main(argv) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["computed"] == 0 and again["reused"] == out["cells"] and again["scorecard"] == out["scorecard"]
+
+
+def test_score_command_text_output(tmp_path, capsys):
+    store = str(tmp_path / "s.sqlite")
+    assert main(["score", "metropolis:T=0.5", "--budget", "10", "--seeds", "2", "--workers", "1", "--store", store]) == 0
+    out = capsys.readouterr().out
+    assert "TTS99 (sweeps)" in out and "metropolis:T=0.5" in out and "anneal:" in out
+
+
+def test_suites_command(capsys):
+    assert main(["suites", "list", "--json"]) == 0
+    (quick,) = json.loads(capsys.readouterr().out)
+    assert quick["name"] == "quick" and len(quick["instances"]) == len(QUICK.instances)
+    assert main(["suites", "show", "quick"]) == 0
+    assert "reference" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["score", "sgd-like:s=0.8", "--seeds", "0"],
+        ["score", "sgd-like:s=0.8", "--suite", "nope"],
+        ["score", "sgd-like:s=2"],
+        ["score", "no_such_module:Rule"],
+        ["score", "sgd-like:s=0.8", "--budget", "100,10"],
+        ["score", "sgd-like:s=0.8", "--budget", "ten"],
+        ["score", "sgd-like:s=0.8", "--workers", "0"],
+        ["suites", "show"],
+        ["suites", "show", "nope"],
+    ],
+)
+def test_bad_score_input_is_one_line_and_exit_2(argv, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("benchsuite: error:")
+    assert not (tmp_path / "benchsuite-scores.sqlite").exists()  # refused before any work or file
+
+
+def test_dynamics_algorithm_repr_and_spec():
+    algorithm = DynamicsAlgorithm("metropolis:T=0.5")
+    assert algorithm.spec == "metropolis:T=0.5" and algorithm.params() == {"T": 0.5, "order": "sequential"}
+    assert algorithm.skip(make_problem("ising:model=sk,n=8,seed=1")) == (False, None)
+
+
+def test_readme_scoring_snippet_runs_as_written(tmp_path, monkeypatch, capsys):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    (snippet,) = [b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL) if "plan_cells" in b]
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "README.md", "exec"), {})  # noqa: S102 -- the README's snippet, run as written
+    out = capsys.readouterr().out
+    assert "tts99_sweeps" in out and (tmp_path / "runs.sqlite").exists()
+
+
+@pytest.mark.slow
+def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path):
+    """kill -9 of the whole process group (driver and workers) at 10 random moments of a grid, then a run to the
+    end: the store is intact, holds every cell once, and equals a store filled without interruption."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    argv = [sys.executable, "-m", "benchsuite.cli", "score", "sgd-like:s=0.8", "--seeds", "8", "--workers", "2",
+            "--json", "--store"]  # fmt: skip
+    rng = np.random.default_rng(14)
+    killed = tmp_path / "killed.sqlite"
+    counts = []
+    for _ in range(10):
+        child = subprocess.Popen([*argv, str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 start_new_session=True)  # fmt: skip
+        time.sleep(rng.uniform(1.0, 8.0))
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        if killed.exists():
+            with sqlite3.connect(killed) as db:
+                assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                counts.append(db.execute("SELECT COUNT(*) FROM cells").fetchone()[0])
+    final = json.loads(subprocess.run([*argv, str(killed)], capture_output=True, check=True).stdout)
+    clean = json.loads(subprocess.run([*argv, str(tmp_path / "clean.sqlite")], capture_output=True, check=True).stdout)
+    assert counts == sorted(counts) and 0 < counts[-1] < final["cells"]  # kills landed during the grid
+    assert final["reused"] == counts[-1] and final["computed"] + final["reused"] == final["cells"]
+    with Store(killed) as a, Store(tmp_path / "clean.sqlite") as b:
+        assert len(a) == len(b) == final["cells"]
+        left = {c["key"]: {k: v for k, v in c["result"].items() if k != "wall_s"} for c in a.cells()}
+        right = {c["key"]: {k: v for k, v in c["result"].items() if k != "wall_s"} for c in b.cells()}
+        assert left == right
+    strip = lambda card: [r for r in card if "seconds" not in r["metric"]]
+    assert strip(final["scorecard"]) == strip(clean["scorecard"])
+
+
+def test_dask_local_cluster_gives_the_same_cells_as_one_process(tmp_path):
+    """A real Dask LocalCluster of two worker processes (started by compute_grid) against the in-process run."""
+    pytest.importorskip("distributed")
+    cells = plan_cells(SMALL, ["metropolis:T=0.5", "sgd-like:s=0.8"], seeds=2, budgets=[5, 30])
+    with Store(tmp_path / "one.sqlite") as one, Store(tmp_path / "dask.sqlite") as on_dask:
+        compute_grid(cells, one, workers=1, progress=False)
+        done = compute_grid(cells, on_dask, workers=2, progress=False, executor="dask")
+        assert (done.computed, done.reused) == (len(cells), 0)
+        for cell in cells:
+            a, b = one.get(cell.key), on_dask.get(cell.key)
+            a.pop("wall_s"), b.pop("wall_s")
+            assert a == b
+
+
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [({"executor": "spark"}, "executor"), ({"scheduler": "tcp://x:1"}, "scheduler"),
+     ({"executor": "dask", "scheduler": "localhost"}, "scheduler")],
+)  # fmt: skip
+def test_bad_executor_options(kwargs, field, tmp_path):
+    cells = plan_cells(SMALL[:1], ["metropolis:T=0.5"], seeds=1, budgets=[5])
+    with Store(tmp_path / "s.sqlite") as store, pytest.raises(ValidationError) as err:
+        compute_grid(cells, store, progress=False, **kwargs)
+    assert err.value.field == field
