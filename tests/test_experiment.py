@@ -210,8 +210,9 @@ def test_readme_scoring_snippet_runs_as_written(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.slow
 def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path):
-    """kill -9 of the whole process group (driver and workers) at 10 random moments of a grid, then a run to the
-    end: the store is intact, holds every cell once, and equals a store filled without interruption."""
+    """kill -9 of the whole process group (driver and workers) at 10 random moments within the duration D of an
+    uninterrupted run of the same grid (start-up included), then a run to the end: the store is intact after
+    every kill, holds every cell once, and equals the uninterrupted one."""
     import os
     import signal
     import sqlite3
@@ -219,15 +220,18 @@ def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path
     import sys
     import time
 
-    argv = [sys.executable, "-m", "benchsuite.cli", "score", "sgd-like:s=0.8", "--seeds", "8", "--workers", "2",
-            "--json", "--store"]  # fmt: skip
+    argv = [sys.executable, "-m", "benchsuite.cli", "score", "sgd-like:s=0.8", "--seeds", "8", "--budget", "10000",
+            "--workers", "2", "--json", "--store"]  # fmt: skip
+    t0 = time.perf_counter()
+    clean = json.loads(subprocess.run([*argv, str(tmp_path / "clean.sqlite")], capture_output=True, check=True).stdout)
+    duration = time.perf_counter() - t0
     rng = np.random.default_rng(14)
     killed = tmp_path / "killed.sqlite"
     counts = []
     for _ in range(10):
         child = subprocess.Popen([*argv, str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  start_new_session=True)  # fmt: skip
-        time.sleep(rng.uniform(1.0, 8.0))
+        time.sleep(rng.uniform(0.2, 0.9) * duration)
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         if killed.exists():
@@ -235,8 +239,8 @@ def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path
                 assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
                 counts.append(db.execute("SELECT COUNT(*) FROM cells").fetchone()[0])
     final = json.loads(subprocess.run([*argv, str(killed)], capture_output=True, check=True).stdout)
-    clean = json.loads(subprocess.run([*argv, str(tmp_path / "clean.sqlite")], capture_output=True, check=True).stdout)
-    assert counts == sorted(counts) and 0 < counts[-1] < final["cells"]  # kills landed during the grid
+    assert counts == sorted(counts)  # committed cells survive every later kill
+    assert any(0 < count < final["cells"] for count in counts)  # some kills landed while cells were being written
     assert final["reused"] == counts[-1] and final["computed"] + final["reused"] == final["cells"]
     with Store(killed) as a, Store(tmp_path / "clean.sqlite") as b:
         assert len(a) == len(b) == final["cells"]
