@@ -2,7 +2,8 @@
 
 A grid of 64 cells (one planted 5-colouring, Metropolis and SGD-like, 8 seeds, budgets 50 / 100 / 200 / 400
 sweeps) is computed three ways in one process, kernels compiled beforehand: the bare ``init`` + ``step`` of
-every cell, ``compute_grid`` in this process into a fresh store, and ``compute_grid`` on a pool of worker
+every cell, ``compute_grid`` in this process into a fresh store (the two alternate for ``--rounds`` rounds,
+fastest kept), and ``compute_grid`` on a pool of worker
 processes (startup included).  Prints the wall times and the ratios to the bare kernels.
 
     python benchmarks/scoring_overhead.py [--n 20000] [--workers 2]
@@ -48,13 +49,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=20_000, help="variables of the planted colouring")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of the pool run")
+    parser.add_argument("--rounds", type=int, default=6, help="alternating rounds of bare and in-process runs")
     args = parser.parse_args()
     instance = SuiteInstance("colouring", f"coloring:n={args.n},q=5,c=10,seed=1")
     cells = plan_cells([instance], ALGORITHMS, seeds=8, budgets=BUDGETS)
     bare(cells[:2])  # compile / load every kernel first
     grid(cells[:2], 1)
-    base = min(bare(cells) for _ in range(3))
-    in_process = min(grid(cells, 1) for _ in range(3))
+    rounds = [(bare(cells), grid(cells, 1)) for _ in range(args.rounds)]  # alternating: drifts hit both
+    base, in_process = min(r[0] for r in rounds), min(r[1] for r in rounds)
     pool = grid(cells, args.workers)
     print(f"{len(cells)} cells, colouring n = {args.n}, budgets {list(BUDGETS)}, {len(ALGORITHMS)} algorithms x 8 seeds")
     print(f"bare init + step          {base:8.3f} s")
