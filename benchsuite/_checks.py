@@ -65,6 +65,11 @@ def count(field: str, value, *, low: int = 0) -> int:
     return integer(field, value, low=low, high=MAX_COUNT)
 
 
+def workers(value) -> int:
+    """Threads or processes a caller gives a pool: an integer >= 1, or None for every core of the machine."""
+    return integer("workers", os.cpu_count() or 1 if value is None else value, low=1, high=4096)
+
+
 def inverse_temperature(field: str, temperature) -> float:
     """beta = 1/T for a temperature T > 0 whose inverse is a finite float (T >= 5.6e-309)."""
     t = real(field, temperature, low=0.0, low_open=True)

@@ -11,9 +11,11 @@ import argparse
 import json
 import os
 import sys
+import threading
 from collections.abc import Sequence
 
 from . import __version__
+from .errors import ValidationError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -293,8 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--budget", help="largest budget in sweeps, or a comma-separated list; default: the suite's")
     sc.add_argument("--store", default="benchsuite-scores.sqlite", help="results store (reused cells are not rerun)")
     sc.add_argument("--workers", type=int, help="worker processes (default: every core; 1: in this process)")
-    sc.add_argument("--executor", choices=["local", "dask"], default="local",
-                    help="local process pool, or Dask distributed (a LocalCluster unless --scheduler is given)")
+    sc.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="local process pool, or Dask distributed (a LocalCluster unless --scheduler is given)",
+    )
     sc.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
     sc.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     sc.set_defaults(func=_cmd_score)
@@ -371,8 +377,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_RUNNING = threading.local()  # set while a command runs: a spec naming benchsuite.cli:main must not recurse
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if getattr(_RUNNING, "active", False):
+        raise ValidationError("spec", "benchsuite's own command line is not a problem or dynamics generator")
     args = build_parser().parse_args(argv)
+    _RUNNING.active = True
     try:
         return args.func(args)
     except ValueError as exc:  # ValidationError and SpecError included
@@ -390,6 +402,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"benchsuite: internal error: {type(exc).__name__}: {exc} (set BENCHSUITE_DEBUG=1 for details)",
               file=sys.stderr)  # fmt: skip
         return 1
+    finally:
+        _RUNNING.active = False
 
 
 if __name__ == "__main__":

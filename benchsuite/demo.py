@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,11 +22,17 @@ def _stationary(values: np.ndarray, sweeps: np.ndarray) -> float:
     return float(values[sweeps >= 0.9 * sweeps[-1]].mean())
 
 
-def run_demo(n: int = 10_000, c: float = 30.0, sweeps: int = 1_000, seed: int = 1, out: str | Path = ".") -> Path:
+def run_demo(
+    n: int = 10_000, c: float = 30.0, sweeps: int = 1_000, seed: int = 1, out: str | Path = ".",
+    workers: int | None = None,
+) -> Path:
     """Run the demo, print its table on stdout and write ``demo.png`` into ``out``; returns the PNG path.
 
-    Runs are independent and go to a thread pool (the kernels release the GIL), one worker per core.
+    Runs are independent and go to a pool of ``workers`` threads (the kernels release the GIL; default: one
+    per core).  Stationary values are means over the last 10% of sweeps, so ``sweeps`` is at least 10.
     """
+    sweeps = _checks.count("sweeps", sweeps, low=10)
+    workers = _checks.workers(workers)
     out = _checks.output_directory("out", out, create=False)
     problem = coloring(n=n, q=5, c=c, planted=True, seed=seed)
     dynamics = [Metropolis(T) for T in TEMPERATURES] + [SGDLike(s) for s in BATCH_FRACTIONS]
@@ -37,7 +42,7 @@ def run_demo(n: int = 10_000, c: float = 30.0, sweeps: int = 1_000, seed: int = 
           file=sys.stderr)  # fmt: skip
     run(problem, dynamics[0], 1, seed=seed)  # compile (or load cached) kernels before timing
     run(problem, dynamics[-1], 1, seed=seed)
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         trajs: list[Trajectory] = list(pool.map(lambda d: run(problem, d, sweeps, seed=seed, record=grid), dynamics))
     print("e_stationary, overlap: means over the last 10% of sweeps; energy per variable")
     print(f"{'dynamics':<22}{'e_stationary':>13}{'overlap':>9}{'acceptance':>12}{'sweeps/s':>10}")

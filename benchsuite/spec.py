@@ -57,18 +57,32 @@ def parse_spec(spec: str, what: str = "spec", known: Callable[[str], bool] = lam
 
 
 def call_with(func, params: dict, what: str, name: str):
-    """Call ``func(**params)``; unknown or missing keys become a SpecError naming them."""
+    """Call ``func(**params)``; unknown, missing or positional-only keys become a SpecError naming them, and so
+    does a callable that tries to exit the program (``builtins:exit``, a ``main`` that parses arguments)."""
     if not callable(func):
         raise SpecError(what, f"{name} is not callable (a {type(func).__name__})")
     try:
         signature = inspect.signature(func).parameters
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # builtins without a signature: try the call, refuse what it refuses
+        signature = None
+    if signature is not None:
+        positional = [p for p, info in signature.items() if info.kind is inspect.Parameter.POSITIONAL_ONLY]
+        if positional:
+            raise SpecError(what, f"{name} takes {', '.join(positional)} by position only; a spec gives keywords")
+        accepted = [p for p, info in signature.items() if not p.startswith("_") and info.kind not in
+                    (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)]  # fmt: skip
+        if not any(info.kind is inspect.Parameter.VAR_KEYWORD for info in signature.values()):
+            unknown = sorted(set(params) - set(accepted))
+            if unknown:
+                raise SpecError(what, f"{name} does not take {', '.join(unknown)}; it takes {', '.join(accepted)}")
+        missing = [p for p in accepted if signature[p].default is inspect.Parameter.empty and p not in params]
+        if missing:
+            raise SpecError(missing[0], f"{name} needs {', '.join(missing)} (e.g. {name}:{missing[0]}=...)")
+    try:
         return func(**params)
-    accepted = [p for p in signature if not p.startswith("_")]
-    unknown = sorted(set(params) - set(accepted))
-    if unknown:
-        raise SpecError(what, f"{name} does not take {', '.join(unknown)}; it takes {', '.join(accepted)}")
-    missing = [p for p in accepted if signature[p].default is inspect.Parameter.empty and p not in params]
-    if missing:
-        raise SpecError(missing[0], f"{name} needs {', '.join(missing)} (e.g. {name}:{missing[0]}=...)")
-    return func(**params)
+    except SystemExit:
+        raise SpecError(what, f"{name} tried to exit the program; it is not a {what} generator") from None
+    except TypeError as exc:
+        if signature is None:
+            raise SpecError(what, f"{name} cannot be called with keywords {sorted(params)} ({exc})") from None
+        raise

@@ -14,8 +14,8 @@ checked at the end of every ``step`` otherwise.
 
 from __future__ import annotations
 
+import hashlib
 import time
-import zlib
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
@@ -182,6 +182,9 @@ class KernelDynamics:
     def step(self, state: State, sweeps: int) -> tuple[State, Info]:
         sweeps = _checks.count("sweeps", sweeps)
         self._ready(state)
+        state.sweep = int(state.sweep)  # a numpy integer would wrap in the kernels' schedule arithmetic
+        if state.sweep + sweeps > _checks.MAX_COUNT:
+            raise ValidationError("sweeps", f"{state.sweep} done + {sweeps} more is beyond the 2^53 sweeps a chain counts")
         state.track[START_ENERGY], state.track[START_SWEEP] = state.energy, state.sweep
         accepted, d_energy = self.advance(state, sweeps)
         state.energy += d_energy
@@ -244,8 +247,9 @@ def check_state(state: State) -> None:
             raise ValidationError(name, "must be a C-contiguous, writable array")
     arrays.update((f"state.extra[{k!r}]", v) for k, v in state.extra.items() if isinstance(v, np.ndarray))
     _check_apart(arrays)
-    if isinstance(state.sweep, bool) or not isinstance(state.sweep, int | np.integer) or state.sweep < 0:
-        raise ValidationError("state.sweep", f"must be an integer >= 0 (sweeps done), got {state.sweep!r}")
+    sweep = state.sweep
+    if isinstance(sweep, bool) or not isinstance(sweep, int | np.integer) or not 0 <= int(sweep) <= _checks.MAX_COUNT:
+        raise ValidationError("state.sweep", f"must be an integer in [0, 2^53] (sweeps done), got {sweep!r}")
     try:
         finite = np.isfinite(state.energy)
     except TypeError:
@@ -290,7 +294,11 @@ def _check_apart(arrays: dict[str, np.ndarray]) -> None:
 
 
 def _checksum(state: State) -> tuple:
-    return (state.sweep, float(state.energy), zlib.crc32(state.x), zlib.crc32(state.cache), state.rng.tobytes())
+    """SHA-256 of the configuration and the cache (a CRC can be forged: an edit that keeps it skipped the
+    rebuild and let an out-of-range value reach the kernel), the RNG words, the energy and the sweep."""
+    digest = hashlib.sha256(state.x)
+    digest.update(state.cache)
+    return (state.sweep, float(state.energy), digest.digest(), state.rng.tobytes())
 
 
 def _seal(state: State) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..errors import SpecError
 from ..registry import Registry, lookup
 from ..spec import call_with, parse_spec
-from .base import Dynamics
+from .base import Dynamics, KernelDynamics
 from .metropolis import Annealing, HeatBath, Metropolis
 from .sgd_like import SGDLike
 
@@ -38,4 +38,8 @@ def make_dynamics(spec: str, **overrides) -> Dynamics:
     dynamics = call_with(target, params, "dynamics", name)
     if not isinstance(dynamics, Dynamics):
         raise SpecError("dynamics", f"{name} made a {type(dynamics).__name__}, which lacks name, params, init or step")
+    if isinstance(dynamics, KernelDynamics) and (
+        type(dynamics).advance is KernelDynamics.advance or type(dynamics).params is KernelDynamics.params
+    ):
+        raise SpecError("dynamics", f"{name} is an abstract base: a subclass implements params() and advance()")
     return dynamics

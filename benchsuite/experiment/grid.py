@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -64,7 +63,9 @@ def run_seed(instance_id: str, seed: int) -> np.random.SeedSequence:
 
 
 def plan_cells(
-    instances: Sequence[SuiteInstance], algorithms: Sequence[str] | Callable[[str], Sequence[str]], seeds: int,
+    instances: Sequence[SuiteInstance],
+    algorithms: Sequence[str] | Callable[[str], Sequence[str]],
+    seeds: int,
     budgets: Sequence[int],
 ) -> list[Cell]:
     """Every (instance, algorithm, seed, budget) cell.  ``algorithms`` is a list of specs, or a function of an
@@ -121,7 +122,7 @@ def compute_grid(
     if scheduler is not None and (executor != "dask" or not isinstance(scheduler, str) or "://" not in scheduler):
         raise ValidationError("scheduler", f"is the address of a Dask scheduler (tcp://host:port) and needs "
                                            f"executor 'dask'; got {scheduler!r} with executor {executor!r}")  # fmt: skip
-    workers = _checks.integer("workers", workers if workers is not None else os.cpu_count() or 1, low=1, high=1024)
+    workers = _checks.workers(workers)
     pending = {key.digest for key in store.missing(cell.key for cell in cells)}
     todo_cells = [cell for cell in cells if cell.key.digest in pending]
     reused = len(cells) - len(todo_cells)

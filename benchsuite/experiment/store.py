@@ -165,7 +165,7 @@ class Store:
         if columns != _COLUMNS:
             raise ValidationError("store", f"{self.path} has a 'cells' table that is not a benchsuite store's")
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Store:  # noqa: PYI034 -- Python 3.10 has no typing.Self
         return self
 
     def __exit__(self, *exc) -> None:

@@ -271,6 +271,9 @@ def _model_and_layout(problem: Problem) -> tuple[Any, tuple[tuple[int, ...], np.
         if entry is None:
             family = kernel_family(problem)
             model = family.build(problem)
+            for value in model:  # kernels trust the model: nothing outside may write into it
+                if isinstance(value, np.ndarray):
+                    value.setflags(write=False)
             shape, dtype = family.cache_layout(model)
             entry = _MODELS[problem] = (model, (tuple(shape), np.dtype(dtype)))
         return entry

@@ -42,6 +42,19 @@ class Problem:
     content_names: ClassVar[tuple[str, ...]] = ()  # every array name ``_content`` may return (save / load)
     planted: np.ndarray | None = None  # overridden by families that plant an assignment
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.hypergraph, Hypergraph):
+            raise ValidationError("hypergraph", f"must be a Hypergraph (e.g. Hypergraph.from_terms), got "
+                                                f"{type(self.hypergraph).__name__}")  # fmt: skip
+        if not isinstance(self.params, dict):
+            raise ValidationError("params", f"must be a dict, got {type(self.params).__name__}")
+        if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
+            raise ValidationError("seed", f"must be an integer or None, got {self.seed!r}")
+        self._validate()
+
+    def _validate(self) -> None:
+        """The family's checks of its own data (shapes, dtypes, ranges), run when an instance is built."""
+
     @property
     def n(self) -> int:
         """Number of variables."""

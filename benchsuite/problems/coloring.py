@@ -33,7 +33,7 @@ class ColoringProblem(Problem):
     family = "coloring"
     content_names = ("edges", "q", "planted")
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         q = _checks.integer("q", self.q, low=2, high=127)
         object.__setattr__(self, "q", q)
         if self.hypergraph.m and self.hypergraph.arity != 2:

@@ -30,7 +30,7 @@ def save_problem(problem: Problem, path: str | Path) -> Path:
     """Write ``problem`` to ``path`` (``.npz``); returns the path written."""
     if not isinstance(problem, Problem):
         raise ValidationError("problem", f"must be a Problem, got {type(problem).__name__}")
-    path = Path(path)
+    path = _path(path)
     header = {
         "format": FORMAT,
         "family": problem.family,
@@ -49,7 +49,7 @@ def save_problem(problem: Problem, path: str | Path) -> Path:
 
 def load_problem(path: str | Path) -> Problem:
     """Read an instance written by :func:`save_problem`; ValidationError on anything malformed."""
-    header, arrays = _read(Path(path))
+    header, arrays = _read(_path(path))
     cls = PROBLEM_CLASSES[header["family"]]
     try:
         problem = cls._from_content(header["n"], arrays, header["params"], header["seed"])
@@ -58,6 +58,12 @@ def load_problem(path: str | Path) -> Problem:
     if problem.instance_id != header["instance_id"]:
         raise ValidationError("instance_id", "content does not match the stored hash (file altered or corrupted)")
     return problem
+
+
+def _path(path) -> Path:
+    if not isinstance(path, str | Path):
+        raise ValidationError("path", f"must be a file path (str or Path), got {type(path).__name__}")
+    return Path(path)
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

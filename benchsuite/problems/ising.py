@@ -38,7 +38,7 @@ class IsingProblem(Problem):
     family = "ising"
     content_names = ("edges", "couplings", "fields", "planted")
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         j = _checks.array("couplings", self.couplings, ndim=1, kind="f")
         h = _checks.array("fields", self.fields, ndim=1, kind="f", shape=(self.n,))
         j = np.ascontiguousarray(j, dtype=np.float64)

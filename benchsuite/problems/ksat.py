@@ -37,7 +37,7 @@ class KSatProblem(Problem):
     family = "ksat"
     content_names = ("term_ptr", "term_var", "signs", "planted")
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         g = self.hypergraph
         signs = _checks.array("signs", self.signs, ndim=1, kind="i", shape=(g.nnz,))
         if np.any((signs != 1) & (signs != -1)):

@@ -34,7 +34,7 @@ class PerceptronProblem(Problem):
     family = "perceptron"
     content_names = ("patterns", "labels", "planted")
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         xi = _checks.array("patterns", self.patterns, ndim=2, kind="f", shape=(self.m, self.n))
         xi = np.ascontiguousarray(xi, dtype=np.int8 if xi.dtype.kind in "iu" else np.float64)
         if xi.dtype == np.int8 and np.any((xi != 1) & (xi != -1)):

@@ -36,7 +36,7 @@ class XorSatProblem(Problem):
     family = "xorsat"
     content_names = ("term_ptr", "term_var", "parities", "planted")
 
-    def __post_init__(self) -> None:
+    def _validate(self) -> None:
         j = _checks.array("parities", self.parities, ndim=1, kind="i", shape=(self.m,))
         if np.any((j != 1) & (j != -1)):
             raise ValidationError("parities", "must be +1 or -1")

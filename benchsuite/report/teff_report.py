@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -35,10 +34,11 @@ def _say(msg: str) -> None:
     print(f"report: {msg}", file=sys.stderr, flush=True)
 
 
-def teff_rows(c: float, seed: int) -> tuple[list[dict], list]:
+def teff_rows(c: float, seed: int, workers: int) -> tuple[list[dict], list]:
     problem = coloring(n=TEFF_N, q=5, c=c, seed=seed)
     fractions = TEFF_CASES[c]
-    results = effective_temperatures(problem, [SGDLike(s) for s in fractions], seed=seed, progress=_say)
+    results = effective_temperatures(problem, [SGDLike(s) for s in fractions], seed=seed, progress=_say,
+                                     workers=workers)  # fmt: skip
     rows = []
     for s, (eff, rel) in zip(fractions, results):
         rows.append({
@@ -50,11 +50,11 @@ def teff_rows(c: float, seed: int) -> tuple[list[dict], list]:
     return rows, [rel for _, rel in results]
 
 
-def recovery_map(seed: int) -> tuple[np.ndarray, list[dict]]:
+def recovery_map(seed: int, workers: int) -> tuple[np.ndarray, list[dict]]:
     jobs = [(c, s) for c in MAP_C for s in MAP_S]
     problems = {c: coloring(n=MAP_N, q=5, c=c, seed=seed) for c in MAP_C}
     _say(f"recovery map: {len(jobs)} SGD-like runs of {MAP_SWEEPS} sweeps")
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         finals = list(pool.map(lambda j: run(problems[j[0]], SGDLike(j[1]), MAP_SWEEPS, seed=seed,
                                              record=[MAP_SWEEPS]).overlap[-1], jobs))  # fmt: skip
     grid = np.array(finals).reshape(len(MAP_C), len(MAP_S))
@@ -62,7 +62,7 @@ def recovery_map(seed: int) -> tuple[np.ndarray, list[dict]]:
     for c in MAP_C:
         _say(f"advisor at c = {c}")
         try:
-            a = advise_batch(problems[c], sweeps=MAP_SWEEPS, seed=seed)
+            a = advise_batch(problems[c], sweeps=MAP_SWEEPS, seed=seed, workers=workers)
             advice.append({"c": c, **a.to_dict()})
         except ValueError as exc:
             advice.append({"c": c, "error": str(exc)})
@@ -196,19 +196,21 @@ def _summary(rows: list[dict], grid: np.ndarray, advice: list[dict], seed: int) 
     return "\n".join(lines)
 
 
-def make_report(out: str | Path, seed: int = 1) -> Path:
-    """Run every measurement of the report and write its files into ``out``; returns the summary path."""
+def make_report(out: str | Path, seed: int = 1, workers: int | None = None) -> Path:
+    """Run every measurement of the report (on ``workers`` threads, default every core) and write its files into
+    ``out``; returns the summary path."""
+    workers = _checks.workers(workers)
     out = _checks.output_directory("out", out, create=True)
     seed = _checks.integer("seed", seed, low=0)
     rows: list[dict] = []
     relax, relax_rows = None, None
     for c in TEFF_CASES:
         _say(f"T_eff(s) at c = {c}")
-        r, rel = teff_rows(c, seed)
+        r, rel = teff_rows(c, seed, workers)
         rows += r
         if c == 10:
             relax, relax_rows = rel, r
-    grid, advice = recovery_map(seed)
+    grid, advice = recovery_map(seed, workers)
     out.mkdir(parents=True, exist_ok=True)
     _plots(out, rows, relax, relax_rows, grid, advice)
     clean = lambda v: None if isinstance(v, float) and math.isinf(v) else v

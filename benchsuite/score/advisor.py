@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import math
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -100,12 +99,16 @@ def advice_temperatures(problem: ColoringProblem, sweeps: int = 3_000, points: i
     return [float(t) for t in t_sp * np.linspace(0.4, 0.95, points)]
 
 
-def advise_batch(problem: ColoringProblem, sweeps: int = 3_000, seed: int = 0, points: int = 8) -> Advice:
-    """Recommend the SGD-like batch fraction for recovering ``problem``'s planted colouring (see module doc)."""
+def advise_batch(
+    problem: ColoringProblem, sweeps: int = 3_000, seed: int = 0, points: int = 8, workers: int | None = None
+) -> Advice:
+    """Recommend the SGD-like batch fraction for recovering ``problem``'s planted colouring (see module doc);
+    the Metropolis runs go to ``workers`` threads (default: every core)."""
     temperatures = advice_temperatures(problem, sweeps, points)
+    workers = _checks.workers(workers)
     c = 2 * problem.m / problem.n
     t_sp = spinodal_temperature(c, problem.q)
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(workers) as pool:
         trajs = list(pool.map(lambda t: run(problem, Metropolis(t), sweeps, seed=seed), temperatures))
     times = [recovery_sweeps(t) for t in trajs]
     if all(math.isinf(v) for v in times):

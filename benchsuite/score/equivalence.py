@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -70,7 +69,7 @@ class ReferenceCurve:
         self.problem = problem
         self.seed = seed
         self.sweeps = sweeps
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = _checks.workers(workers)
         self.points: dict[float, StationaryEnergy] = {}
         self._measured = {} if _measured is None else _measured  # shared by views
 
@@ -240,7 +239,7 @@ def relaxation_match(
         x0_ss, d_ss, m_ss = child.spawn(3)
         x0 = problem.random_configuration(np.random.default_rng(x0_ss))
         jobs += [(k, "D", dynamics, d_ss, x0), (k, "M", Metropolis(t_eff), m_ss, x0)]
-    with ThreadPoolExecutor(workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(_checks.workers(workers)) as pool:
         trajs = dict(zip([(k, r) for k, r, *_ in jobs],
                          pool.map(lambda j: run(problem, j[2], sweeps, seed=j[3], x0=j[4]), jobs)))  # fmt: skip
     stack = lambda role, attr: np.array([getattr(trajs[(k, role)], attr) for k in range(starts)])
@@ -283,9 +282,11 @@ def effective_temperatures(
     starts: int = 16,
     guesses: list[float | None] | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> list[tuple[EffectiveTemperature, RelaxationMatch]]:
     """T_eff and the relaxation match for each dynamics.  The Metropolis reference measurements are shared, but
-    each dynamics' result depends on its own dynamics and the seed only (not on the others in the list)."""
+    each dynamics' result depends on its own dynamics and the seed only (not on the others in the list).
+    ``workers`` threads run the chains (default: every core)."""
     _checks.integer("seed", seed, low=0)
     _checks.count("sweeps", sweeps, low=MIN_SWEEPS)  # every argument is checked before the first (long) simulation
     _checks.count("relax_sweeps", relax_sweeps, low=1)
@@ -295,7 +296,7 @@ def effective_temperatures(
     if progress is not None and not callable(progress):
         raise ValidationError("progress", f"must be a function progress(message) or None, got {progress!r}")
     say = progress or (lambda _msg: None)
-    workers = os.cpu_count() or 1
+    workers = _checks.workers(workers)
     say(f"stationary energies of {len(dynamics_list)} dynamics")
     with ThreadPoolExecutor(workers) as pool:
         targets = list(pool.map(lambda d: stationary_energy(problem, d, seed, sweeps=sweeps), dynamics_list))
@@ -306,5 +307,5 @@ def effective_temperatures(
         say(f"{dyn!r}: e = {target.mean:.5f}; Metropolis reference around it")
         eff = effective_temperature_from_energy(curve.view(), target, guess, nominal=getattr(dyn, "T", None))
         say(f"{dyn!r}: T_eff = {eff.t_eff:.4f}; relaxation from {starts} random starts")
-        out.append((eff, relaxation_match(problem, dyn, eff.t_eff, relax_sweeps, starts, seed)))
+        out.append((eff, relaxation_match(problem, dyn, eff.t_eff, relax_sweeps, starts, seed, workers)))
     return out

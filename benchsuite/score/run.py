@@ -222,7 +222,6 @@ def run_many(
     ``workers`` defaults to the number of cores.  The replicas are initialised in the calling thread
     (Python-level work that would otherwise queue on the GIL), then stepped in the pool.
     """
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
     if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
@@ -230,7 +229,7 @@ def run_many(
     seeds = list(seeds)
     if not seeds:
         raise ValidationError("seeds", "needs at least one seed")
-    workers = _checks.integer("workers", workers if workers is not None else os.cpu_count() or 1, low=1)
+    workers = _checks.workers(workers)
     grid = record_grid(sweeps, record)
     started = [_start(problem, dynamics, grid, seed, None) for seed in seeds]
     with ThreadPoolExecutor(max_workers=min(workers, len(seeds))) as pool:

@@ -16,6 +16,7 @@ Lower is better for every metric but ``success@B`` and ``overlap``.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -91,7 +92,7 @@ def _group_metrics(instance: str, algorithm: str, runs: list[tuple[Cell, Outcome
         r = runs_per_budget.pop()
         out.append(_tts_row(row, "tts99_sweeps", optimal_time_to_solution(budgets, wins, r)))
         seconds = [float(np.mean([o.wall_s for o in by_budget[b]])) for b in budgets]
-        if all(s > 0 for s in seconds) and all(b > a for a, b in zip(seconds, seconds[1:])):
+        if all(s > 0 for s in seconds) and all(b > a for a, b in itertools.pairwise(seconds)):
             out.append(_tts_row(row, "tts99_seconds", optimal_time_to_solution(seconds, wins, r)))
     last = by_budget[budgets[-1]]
     ert = expected_running_time([math.inf if o.hit_sweep is None else o.hit_sweep for o in last],

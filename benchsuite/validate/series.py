@@ -62,5 +62,5 @@ def chain_means(
             samples += 1
         return total / samples / problem.n
 
-    with ThreadPoolExecutor(workers) as pool:
+    with ThreadPoolExecutor(_checks.workers(workers)) as pool:
         return np.array(list(pool.map(mean_of, states)))
