@@ -242,3 +242,30 @@ def test_coverage_of_the_t_eff_interval_and_relaxation_false_alarms_on_metropoli
             alarms += not rel.agrees
     assert binom.ppf(5e-5, 80, 0.95) <= covered <= binom.isf(5e-5, 80, 0.95), covered
     assert alarms <= binom.isf(1e-4, 80, 0.05), alarms
+
+
+def test_quantised_equal_differences_do_not_give_an_infinite_z():
+    """Sixteen starts whose energy differences are all one unit of 1/n (up to rounding): the error is the
+    quantisation floor, not zero, so |z| stays of order sqrt(12 x 16) instead of 1e15."""
+    from benchsuite.score.equivalence import difference_error
+
+    n = 1000
+    diff = np.full((16, 3), -1.0 / n) + np.array([0.0, 1e-19, -1e-19])[None, :]
+    diff[:, 0] = 0.0
+    error = difference_error(diff, n)
+    assert np.all(error == pytest.approx(1.0 / (n * np.sqrt(12 * 16))))
+    assert np.abs(diff.mean(axis=0)[1:] / error[1:]).max() == pytest.approx(np.sqrt(12 * 16), rel=1e-6)
+    real = np.random.default_rng(0).normal(0.0, 1e-3, size=(16, 4)) + 1e-7  # not quantised: plain standard error
+    assert np.allclose(difference_error(real, n), real.std(axis=0, ddof=1) / 4)
+
+
+def test_a_stationary_energy_without_error_bar_is_refused_with_its_cause(monkeypatch):
+    """'T: must be finite, got nan' used to hide the cause ('too short: ...'); now the cause is the message."""
+    from benchsuite.score import equivalence
+    from benchsuite.score.stationary import StationaryEnergy
+
+    short = StationaryEnergy(0.02, math.nan, math.nan, 0, 7232, False, "too short: 7232 samples < 50 tau = 24667")
+    monkeypatch.setattr(equivalence, "stationary_energy", lambda *args, **kwargs: short)
+    with pytest.raises(ValidationError, match="too short: 7232 samples") as err:
+        equivalence.effective_temperatures(coloring(n=500, q=5, c=10, seed=1), [SGDLike(0.8)], seed=1)
+    assert err.value.field == "sweeps"

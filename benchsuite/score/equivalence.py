@@ -148,7 +148,14 @@ def effective_temperature_from_energy(
             t = ts[-1] * (1 + step)
         step = min(2 * step, 0.5)
     else:
-        raise ValidationError("dynamics", f"no Metropolis temperature reproduces the energy {target.mean:.5g}")
+        lowest = min(point.mean for point in curve.points.values())
+        why = ""
+        if target.mean < lowest and getattr(curve.problem, "planted", None) is not None:
+            why = ("; the dynamics sits below every Metropolis equilibrium measured from random starts, which on a "
+                   "planted instance means it found the planted assignment and the reference chains did not: "
+                   "measure T_eff on the unplanted twin (planted=false)")  # fmt: skip
+        raise ValidationError("dynamics", f"no Metropolis temperature reproduces the energy {target.mean:.5g} "
+                                          f"(Metropolis equilibria measured: {lowest:.5g} and up){why}")  # fmt: skip
     t1, t2 = curve.bracket(target.mean)
     e1, e2 = curve.points[t1].mean, curve.points[t2].mean
     t_mid = t1 + (target.mean - e1) * (t2 - t1) / (e2 - e1)
@@ -221,6 +228,20 @@ def _time_scale(sweeps: np.ndarray, e_dynamics: np.ndarray, e_metropolis: np.nda
     return math.exp(minimize_scalar(loss, bounds=bounds, method="bounded", options={"xatol": 1e-4}).x)
 
 
+def difference_error(diff: np.ndarray, n: int) -> np.ndarray:
+    """Standard error of the mean over starts (axis 0) of energy differences per variable, floored where the
+    energies are quantised: when every total energy is an integer, a difference is a multiple of 1/n, and 16
+    equal differences have a sample spread of zero (or of one rounding error) although the mean is not exact;
+    the floor is the spread of a rounding to that resolution, (1/n) / sqrt(12) per start (Sheppard).  Without
+    it a difference of -0.0001 came out at |z| = 1.6e15."""
+    starts = diff.shape[0]
+    error = diff.std(axis=0, ddof=1) / math.sqrt(starts)
+    totals = diff * n
+    if np.allclose(totals, np.round(totals), rtol=0.0, atol=1e-6):
+        error = np.maximum(error, 1.0 / (n * math.sqrt(12 * starts)))
+    return error
+
+
 def relaxation_match(
     problem: Problem,
     dynamics: Dynamics,
@@ -246,7 +267,7 @@ def relaxation_match(
     e_d, e_m = stack("D", "energy"), stack("M", "energy")
     grid = trajs[(0, "D")].sweeps
     diff = e_d - e_m
-    difference, error = diff.mean(axis=0), diff.std(axis=0, ddof=1) / math.sqrt(starts)
+    difference, error = diff.mean(axis=0), difference_error(diff, problem.n)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(error > 0, np.abs(difference) / error, np.where(difference == 0, 0.0, np.inf))
     late = grid >= grid[-1] / 2
@@ -302,6 +323,10 @@ def effective_temperatures(
         targets = list(pool.map(lambda d: stationary_energy(problem, d, seed, sweeps=sweeps), dynamics_list))
     curve = ReferenceCurve(problem, seed=seed, sweeps=sweeps, workers=workers)
     guesses = guesses or [None] * len(dynamics_list)
+    for dyn, target in zip(dynamics_list, targets):
+        if not (math.isfinite(target.mean) and math.isfinite(target.error)):
+            raise ValidationError("sweeps", f"{dyn!r}: its stationary energy has no error bar ({target.verdict}); "
+                                            "run longer (sweeps)")  # fmt: skip
     out = []
     for dyn, target, guess in zip(dynamics_list, targets, guesses):
         say(f"{dyn!r}: e = {target.mean:.5f}; Metropolis reference around it")
