@@ -14,6 +14,7 @@ they are read at the end of each of ``OBSERVED_CHUNKS`` log-spaced chunks, and t
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import asdict, dataclass
 from typing import Any, Protocol, runtime_checkable
@@ -153,6 +154,4 @@ def _version_of(dynamics: Dynamics) -> str:
     module = type(dynamics).__module__.partition(".")[0]
     if module == "benchsuite":
         return __version__
-    import sys
-
     return str(getattr(sys.modules.get(module), "__version__", "unversioned"))

@@ -72,11 +72,10 @@ def metrics(cells: Sequence[Cell], store: Store, labels: dict[str, str] | None =
 
 
 def _group_metrics(instance: str, algorithm: str, runs: list[tuple[Cell, Outcome]]) -> list[Metric]:
-    problem_n = None
     by_budget: dict[int, list[Outcome]] = defaultdict(list)
-    for cell, outcome in runs:
+    for _, outcome in runs:
         by_budget[outcome.budget].append(outcome)
-        problem_n = _size(cell)
+    problem_n = _size(runs[0][0])
     budgets = sorted(by_budget)
     row = lambda metric, value, low, high, note=None: Metric(instance, algorithm, metric, value, low, high, note)
     out = []
