@@ -19,7 +19,7 @@ from pathlib import Path
 from benchsuite.dynamics import make_dynamics
 from benchsuite.experiment import Store
 from benchsuite.experiment.grid import compute_grid, plan_cells, run_seed
-from benchsuite.experiment.suites import SuiteInstance
+from benchsuite.experiment.suites import SuiteInstance, build_instance
 
 ALGORITHMS = ("metropolis:T=0.5", "sgd-like:s=0.8")
 BUDGETS = (50, 100, 200, 400)
@@ -29,7 +29,7 @@ def bare(cells) -> float:
     """Seconds of init + step for every cell, nothing else."""
     total = 0.0
     for cell in cells:
-        problem = SuiteInstance("", cell.instance).build()
+        problem = build_instance(cell.instance)
         dynamics = make_dynamics(cell.algorithm)
         t0 = time.perf_counter()
         state = dynamics.init(problem, run_seed(problem.instance_id, cell.key.seed), horizon=cell.key.budget)

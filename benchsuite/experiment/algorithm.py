@@ -26,7 +26,7 @@ from ..dynamics import Dynamics, make_dynamics
 from ..dynamics.base import KernelDynamics, seed_sequence
 from ..errors import ValidationError
 from ..problems.base import Problem
-from ..score.run import ProtocolError, record_grid
+from ..score.run import check_energy, checked_step, record_grid
 
 OBSERVED_CHUNKS = 32  # chunk ends at which a dynamics without exact tracking is observed
 
@@ -113,15 +113,12 @@ class DynamicsAlgorithm:
         accepted = attempted = 0
         t0 = time.perf_counter()
         for chunk in chunks:
-            state, info = self.dynamics.step(state, int(chunk))
+            state, info = checked_step(self.dynamics, state, int(chunk))
             accepted, attempted = accepted + info.accepted, attempted + info.attempted
             if not exact:
                 state._observe()
         wall = time.perf_counter() - t0
-        if state.sweep != budget or abs(state.energy - problem.energy(state.x)) > 1e-7 * max(1.0, abs(state.energy)):
-            raise ProtocolError("dynamics", f"{self.name}: after {budget} sweeps the state is at sweep {state.sweep} "
-                                            f"with tracked energy {state.energy:.10g} against "
-                                            f"{problem.energy(state.x):.10g}")  # fmt: skip
+        check_energy(problem, self.dynamics, state)
         return Outcome(
             budget=budget,
             best_energy=state.best_energy,

@@ -27,7 +27,7 @@ from ..errors import ValidationError
 from ..score.run import ENERGY_TOLERANCE
 from .algorithm import Algorithm, make_algorithm
 from .store import CellKey, Store
-from .suites import SuiteInstance
+from .suites import SuiteInstance, build_instance
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def plan_cells(
 def compute_cell(cell: Cell) -> dict[str, Any]:
     """Run one cell (in a worker or in the calling process) and return its outcome as a dict."""
     algorithm = _algorithm(cell.algorithm)
-    problem = SuiteInstance("", cell.instance).build()
+    problem = build_instance(cell.instance)
     _warm(cell.algorithm, cell.instance)
     seed = run_seed(problem.instance_id, cell.key.seed)
     return algorithm.solve(problem, cell.key.budget, seed, target=cell.target).to_dict()
@@ -227,7 +227,7 @@ def _algorithm(spec: str) -> Algorithm:
 @lru_cache(maxsize=256)
 def _warm(algorithm: str, instance: str) -> None:
     """Compile or load the algorithm's kernels for this instance once per process, outside any timing."""
-    _algorithm(algorithm).warm_up(SuiteInstance("", instance).build())
+    _algorithm(algorithm).warm_up(build_instance(instance))
 
 
 def _progress_bar(total: int, reused: int, show: bool | None):

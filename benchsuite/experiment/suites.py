@@ -29,7 +29,7 @@ class SuiteInstance:
 
     def build(self) -> Problem:
         """The instance (generated once per process)."""
-        return _build(self.spec)
+        return build_instance(self.spec)
 
     def reference(self) -> Reference:
         """The planted ground-state energy, or the enumerated one; ValidationError when neither exists."""
@@ -70,13 +70,14 @@ class Suite:
 
 
 @lru_cache(maxsize=64)
-def _build(spec: str) -> Problem:
+def build_instance(spec: str) -> Problem:
+    """The problem of a spec, generated once per process (workers rebuild instances from their specs)."""
     return make_problem(spec)
 
 
 @lru_cache(maxsize=64)
 def _reference(spec: str) -> Reference:
-    problem = _build(spec)
+    problem = build_instance(spec)
     planted = problem.references.get("ground_state_energy")
     if planted is not None:
         return planted

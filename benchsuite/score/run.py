@@ -136,11 +136,11 @@ def _start(problem, dynamics, grid: np.ndarray, seed, x0):
     state = dynamics.init(problem, ss, x0=x0, horizon=int(grid[-1]))
     if getattr(state, "sweep", None) != 0:
         raise ProtocolError("dynamics", f"{dynamics.name}.init must return a state at sweep 0")
-    _check_energy(problem, dynamics, state)
+    check_energy(problem, dynamics, state)
     return state, ss
 
 
-def _check_energy(problem: Problem, dynamics: Dynamics, state) -> None:
+def check_energy(problem: Problem, dynamics: Dynamics, state) -> None:
     """The tracked total energy must equal the energy of the configuration (up to accumulated round-off)."""
     actual = problem.energy(state.x)
     if abs(state.energy - actual) > ENERGY_TOLERANCE * max(1.0, abs(actual)):
@@ -149,7 +149,8 @@ def _check_energy(problem: Problem, dynamics: Dynamics, state) -> None:
                                         "state.energy)")  # fmt: skip
 
 
-def _step(dynamics: Dynamics, state, chunk: int):
+def checked_step(dynamics: Dynamics, state, chunk: int):
+    """``dynamics.step(state, chunk)``, checked to advance ``state.sweep`` by ``chunk`` and to return an Info."""
     before = state.sweep
     state, info = dynamics.step(state, chunk)
     if state.sweep != before + chunk:
@@ -179,14 +180,14 @@ def _observe(problem, dynamics, state, grid: np.ndarray, ss, progress) -> Trajec
         chunk = int(target) - state.sweep
         if chunk:
             t0 = time.perf_counter()
-            state, info = _step(dynamics, state, chunk)
+            state, info = checked_step(dynamics, state, chunk)
             elapsed += time.perf_counter() - t0
             accepted += info.accepted
             attempted += info.attempted
             if progress is not None:
                 progress(state.sweep, int(grid[-1]))
         if state.sweep >= next_check or k == n_rec - 1:
-            _check_energy(problem, dynamics, state)
+            check_energy(problem, dynamics, state)
             next_check = 2 * max(state.sweep, 1)
         energy[k] = state.energy / problem.n
         if overlap is not None:

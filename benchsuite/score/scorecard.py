@@ -28,6 +28,7 @@ import numpy as np
 from ..experiment.algorithm import Outcome
 from ..experiment.grid import Cell
 from ..experiment.store import Store
+from ..experiment.suites import build_instance
 from .metrics import (
     LEVEL,
     expected_running_time,
@@ -119,9 +120,7 @@ def _tts_row(row, metric: str, best) -> Metric:
 
 
 def _size(cell: Cell) -> int:
-    from ..experiment.suites import SuiteInstance
-
-    return SuiteInstance("", cell.instance).build().n
+    return build_instance(cell.instance).n
 
 
 def compare(results: Sequence[Metric], algorithm: str, baselines: Sequence[str]) -> list[dict[str, Any]]:
