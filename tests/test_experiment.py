@@ -208,11 +208,33 @@ def test_readme_scoring_snippet_runs_as_written(tmp_path, monkeypatch, capsys):
     assert "tts99_sweeps" in out and (tmp_path / "runs.sqlite").exists()
 
 
+def _count_cells(path) -> int:
+    import sqlite3
+
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as db:
+        try:
+            return db.execute("SELECT COUNT(*) FROM cells").fetchone()[0]
+        except sqlite3.OperationalError:  # the table is not created yet
+            return 0
+
+
+def _wait_for_more_cells(path, than: int, child, timeout: float = 120.0) -> None:
+    """Until the store holds more than ``than`` cells (or the child ended)."""
+    import time
+
+    end = time.monotonic() + timeout
+    while _count_cells(path) <= than and child.poll() is None and time.monotonic() < end:
+        time.sleep(0.02)
+
+
 @pytest.mark.slow
 def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path):
-    """kill -9 of the whole process group (driver and workers) at 10 random moments within the duration D of an
-    uninterrupted run of the same grid (start-up included), then a run to the end: the store is intact after
-    every kill, holds every cell once, and equals the uninterrupted one."""
+    """kill -9 of the whole process group (driver and workers) at 10 random moments while cells are being
+    written (each after the first new cell of its run, a random fraction of a tenth of the uninterrupted run's
+    writing time later), then a run to the end: the store is intact after every kill, holds every cell once,
+    and equals the uninterrupted one."""
     import os
     import signal
     import sqlite3
@@ -222,27 +244,31 @@ def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path
 
     argv = [sys.executable, "-m", "benchsuite.cli", "score", "sgd-like:s=0.8", "--seeds", "8", "--budget", "10000",
             "--workers", "2", "--json", "--store"]  # fmt: skip
-    t0 = time.perf_counter()
-    clean = json.loads(subprocess.run([*argv, str(tmp_path / "clean.sqlite")], capture_output=True, check=True).stdout)
-    duration = time.perf_counter() - t0
+    clean_path = tmp_path / "clean.sqlite"
+    clean_run = subprocess.Popen([*argv, str(clean_path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    _wait_for_more_cells(clean_path, 0, clean_run)
+    first_cell = time.monotonic()
+    clean = json.loads(clean_run.communicate()[0])
+    writing = time.monotonic() - first_cell  # seconds during which cells are written
     rng = np.random.default_rng(14)
     killed = tmp_path / "killed.sqlite"
     counts = []
     for _ in range(10):
+        before = _count_cells(killed)
         child = subprocess.Popen([*argv, str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                  start_new_session=True)  # fmt: skip
-        time.sleep(rng.uniform(0.2, 0.9) * duration)
+        _wait_for_more_cells(killed, before, child)
+        time.sleep(rng.uniform(0.0, 0.1) * writing)
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()
-        if killed.exists():
-            with sqlite3.connect(killed) as db:
-                assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-                counts.append(db.execute("SELECT COUNT(*) FROM cells").fetchone()[0])
+        with sqlite3.connect(killed) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        counts.append(_count_cells(killed))
     final = json.loads(subprocess.run([*argv, str(killed)], capture_output=True, check=True).stdout)
     assert counts == sorted(counts)  # committed cells survive every later kill
-    assert any(0 < count < final["cells"] for count in counts)  # some kills landed while cells were being written
+    assert 0 < counts[0] < final["cells"]  # the first kill landed while cells were being written
     assert final["reused"] == counts[-1] and final["computed"] + final["reused"] == final["cells"]
-    with Store(killed) as a, Store(tmp_path / "clean.sqlite") as b:
+    with Store(killed) as a, Store(clean_path) as b:
         assert len(a) == len(b) == final["cells"]
         left = {c["key"]: {k: v for k, v in c["result"].items() if k != "wall_s"} for c in a.cells()}
         right = {c["key"]: {k: v for k, v in c["result"].items() if k != "wall_s"} for c in b.cells()}
