@@ -60,7 +60,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_equivalence(args: argparse.Namespace) -> int:
-    from .dynamics import SGDLike, make_dynamics
+    from .dynamics import facts, make_dynamics
     from .problems import make_problem
     from .score.equivalence import effective_temperatures
     from .score.sgd_theory import naive_temperature, theory_temperature
@@ -81,13 +81,15 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
                                      relax_sweeps=args.relax_sweeps, starts=args.starts, progress=progress)  # fmt: skip
     rows = []
     for dyn, (eff, rel) in zip(dynamics, results):
+        stated = facts(dyn)
         theory = None
-        if isinstance(dyn, SGDLike) and problem.family == "coloring" and dyn.batch == "half-edge" and dyn.persist == 1:
-            theory = theory_temperature(problem, dyn.s)
+        if stated.theory == "sgd-like" and problem.family == "coloring":
+            theory = theory_temperature(problem, stated.batch_fraction)
         rows.append({
             "dynamics": dyn.name, "params": dyn.params(), "s": getattr(dyn, "s", None),
             "t_eff": eff.t_eff, "t_eff_low": eff.low, "t_eff_high": eff.high,
-            "t_theory": theory, "t_naive": naive_temperature(dyn.s) if isinstance(dyn, SGDLike) else None,
+            "t_theory": theory,
+            "t_naive": naive_temperature(stated.batch_fraction) if stated.theory == "sgd-like" else None,
             "t_paramagnetic": eff.t_paramagnetic,
             "e_stationary": eff.target.mean, "e_stationary_error": eff.target.error,
             "stationary": eff.target.stationary and all(p.stationary for p in eff.reference.values()),
@@ -101,7 +103,7 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
     print(f"{'dynamics':<28}{'e_stat':>9}{'T_eff':>9}{'95% interval':>20}{'theory':>9}{'naive':>8}"
           f"{'time scale a':>22}{'late diff':>16}  relaxation vs Metropolis")  # fmt: skip
     for dyn, r in zip(dynamics, rows):
-        label = f"{dyn.name} s={dyn.s:g}" if isinstance(dyn, SGDLike) else repr(dyn)
+        label = f"{dyn.name} s={r['s']:g}" if r["t_naive"] is not None else repr(dyn)
         fmt = lambda v: "-" if v is None else f"{v:.4f}"
         interval = f"[{r['t_eff_low']:.4f}, {r['t_eff_high']:.4f}]"
         scale = f"{r['time_scale']:.2f} [{r['time_scale_low']:.2f}, {r['time_scale_high']:.2f}]"

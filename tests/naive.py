@@ -193,3 +193,35 @@ def batch_acceptance(change: np.ndarray, s: float) -> np.ndarray:
     subsets = ((np.arange(2**d)[:, None] >> np.arange(d)) & 1).astype(np.float64)
     weight = np.prod(np.where(subsets == 1, s, 1 - s), axis=1)  # P(batch = subset)
     return (change @ subsets.T <= 0.0) @ weight
+
+
+def parallel_tempering(problem, xs, betas, rounds, rngs: list[PyXoshiro], swap_rng: PyXoshiro):
+    """Replica exchange from its definition: each round, one Metropolis sweep of every replica at its
+    temperature (coldest first), then even-odd swaps (pairs k, k+1 with k = round mod 2) accepted with
+    min(1, e^((beta_k - beta_k+1)(E_k - E_k+1))).  Returns the configurations, the replica at each temperature,
+    the energies, the Metropolis moves accepted, the (attempts, accepted) of each pair and the round trips."""
+    xs = [x.copy() for x in xs]
+    R = len(xs)
+    at = list(range(R))
+    energies = [problem.energy(x) for x in xs]
+    swaps = np.zeros((R - 1, 2), dtype=np.int64)
+    stage, trips, accepted = [0] * R, 0, 0
+    for t in range(rounds):
+        for k in range(R):
+            r = at[k]
+            xs[r], more, de, _ = metropolis(problem, xs[r], [betas[k]], False, rngs[r])
+            energies[r] += de
+            accepted += more
+        for k in range(t % 2, R - 1, 2):
+            a, b = at[k], at[k + 1]
+            log_ratio = (betas[k] - betas[k + 1]) * (energies[a] - energies[b])
+            swaps[k, 0] += 1
+            if log_ratio >= 0 or swap_rng.uniform() < np.exp(log_ratio):
+                at[k], at[k + 1] = b, a
+                swaps[k, 1] += 1
+        if stage[at[0]] == 2:
+            trips += 1
+        stage[at[0]] = 1
+        if stage[at[-1]] == 1:
+            stage[at[-1]] = 2
+    return xs, at, energies, accepted, swaps, trips

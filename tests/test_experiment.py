@@ -41,15 +41,17 @@ def test_solve_is_a_run_from_the_seed_with_the_target_watched():
 def test_dynamics_without_observing_kernels_are_tracked_at_chunk_ends(tmp_path, monkeypatch):
     (tmp_path / "end_only_rule.py").write_text(
         "import numpy as np\n"
-        "from benchsuite.dynamics import KernelDynamics\n"
+        "from benchsuite.dynamics import KernelDynamics, one_replica, replica_result\n"
         "from benchsuite.kernels import metropolis\n"
         "class EndOnly(KernelDynamics):\n"
         "    name = 'end-only'\n"
         "    def params(self):\n"
         "        return {}\n"
         "    def advance(self, state, sweeps):\n"
-        "        return metropolis(state.model, state.x, state.cache, np.full(sweeps, 2.5), False, state.rng,\n"
-        "                          state.track.copy())\n"
+        "        x, cache, rng, track = one_replica(state)\n"
+        "        scratch = track.copy()\n"
+        "        metropolis(state.model, x, cache, np.full((1, sweeps), 2.5), False, rng, scratch)\n"
+        "        return replica_result(scratch[0])\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     algorithm = make_algorithm("end_only_rule:EndOnly")
@@ -155,7 +157,9 @@ def test_score_command_json_and_rerun(tmp_path, capsys, monkeypatch):
 
 def test_score_command_text_output(tmp_path, capsys):
     store = str(tmp_path / "s.sqlite")
-    assert main(["score", "metropolis:T=0.5", "--budget", "10", "--seeds", "2", "--workers", "1", "--store", store]) == 0
+    assert (
+        main(["score", "metropolis:T=0.5", "--budget", "10", "--seeds", "2", "--workers", "1", "--store", store]) == 0
+    )
     out = capsys.readouterr().out
     assert "TTS99 (sweeps)" in out and "metropolis:T=0.5" in out and "anneal:" in out
 

@@ -19,6 +19,7 @@ from benchsuite.problems import coloring, ising, ksat, perceptron, xorsat
 
 PRIMITIVES = ("propose", "delta", "apply", "slot_range", "slot_term", "slot_delta", "change_counts",
               "conditional_energy", "domain_value", "fill_cache")  # fmt: skip
+SWEEP_HELPERS = ("metropolis_sweep",)
 
 
 def _python_mode(monkeypatch, model, on_apply):
@@ -53,20 +54,26 @@ def _python_mode(monkeypatch, model, on_apply):
         return float(np.exp(-beta * de)) if beta * de < 40 else 0.0
 
     monkeypatch.setattr(templates, "boltzmann_weight", boltzmann_weight)
+    for name in SWEEP_HELPERS:  # jitted helpers that call primitives run as Python too
+        monkeypatch.setattr(templates, name, getattr(templates, name).py_func)
 
 
 def _run_rule(rule, model, x, cache, problem, rng):
-    betas = np.full(3, 0.9)
-    track = np.array([problem.energy(x), 0.0, problem.energy(x), 0.0, -np.inf, -1.0])
+    """Run ``rule`` in plain Python on a block of one replica; returns (accepted, energy change)."""
+    betas = np.full((1, 3), 0.9)
+    track = np.array([[problem.energy(x), 0.0, problem.energy(x), 0.0, -np.inf, -1.0, 0.0, 0.0]])
+    x, cache, rng = x[None], cache[None], rng[None]
     if rule == "metropolis":
-        return templates._metropolis("python")(model, x, cache, betas, True, rng, track)
-    if rule == "heat_bath":
-        return templates._heat_bath("python")(model, x, cache, betas, False, rng, track)
-    if rule == "sgd_like_binomial":
+        templates._metropolis("python")(model, x, cache, betas, True, rng, track)
+    elif rule == "heat_bath":
+        templates._heat_bath("python")(model, x, cache, betas, False, rng, track)
+    elif rule == "sgd_like_binomial":
         table = acceptance_table(0.6, model.max_degree)
-        return templates._sgd_like_binomial("python")(model, x, cache, table, 3, rng, track)
-    batch = np.full(problem.m, -2, np.int64)
-    return templates._sgd_like_flags("python")(model, x, cache, batch, True, 0.6, 0, 3, 2, rng, track)
+        templates._sgd_like_binomial("python")(model, x, cache, table, 3, rng, track)
+    else:
+        batch = np.full((1, problem.m), -2, np.int64)
+        templates._sgd_like_flags("python")(model, x, cache, batch, True, 0.6, 0, 3, 2, rng, track)
+    return int(track[0, templates.ACCEPTED]), track[0, templates.ENERGY_CHANGE]
 
 
 SMALL_VALUES = ["coloring-er", "ising-rrg-pm1", "ising-ea2d-gauss-field", "ising-sk-gauss", "ksat-random",

@@ -4,7 +4,7 @@ their twins in test_kernels_vs_naive.py; this file checks the state's side of it
 import numpy as np
 import pytest
 
-from benchsuite.dynamics import KernelDynamics, Metropolis
+from benchsuite.dynamics import KernelDynamics, Metropolis, replica_result
 from benchsuite.errors import ValidationError
 from benchsuite.kernels import metropolis
 from benchsuite.problems import coloring, ising
@@ -20,7 +20,16 @@ class EndOnly(KernelDynamics):
 
     def advance(self, state, sweeps):
         scratch = state.track.copy()
-        return metropolis(state.model, state.x, state.cache, np.full(sweeps, 2.0), False, state.rng, scratch)
+        metropolis(
+            state.model,
+            state.x[None],
+            state.cache[None],
+            np.full((1, sweeps), 2.0),
+            False,
+            state.rng[None],
+            scratch[None],
+        )
+        return replica_result(scratch)
 
 
 def test_best_energy_is_never_above_the_energy_and_matches_a_sweep_by_sweep_run():
@@ -77,7 +86,7 @@ def test_an_outside_edit_counts_as_visited():
     assert (state.best_energy, state.best_sweep) == (0.0, 2)
 
 
-@pytest.mark.parametrize("bad", [np.zeros(5), np.zeros(6, dtype=np.float32), [0.0] * 6])
+@pytest.mark.parametrize("bad", [np.zeros(5), np.zeros(8, dtype=np.float32), [0.0] * 8])
 def test_a_malformed_track_is_refused_before_the_kernel(bad):
     state = Metropolis(1.0).init(ising("sk", n=12, seed=1), 0)
     state.track = bad

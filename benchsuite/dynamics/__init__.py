@@ -1,21 +1,28 @@
 """Dynamics: Metropolis, heat bath, annealing, SGD-like mini-batch rules, and the base for your own."""
 
-from .base import Dynamics, Info, KernelDynamics, State, check_state
+from .base import Dynamics, Facts, Info, KernelDynamics, State, check_state, facts, one_replica, replica_result
 from .metropolis import Annealing, HeatBath, Metropolis
 from .registry import DYNAMICS, make_dynamics, register_dynamics
 from .sgd_like import SGDLike
+from .tempering import ParallelTempering, TemperingState
 
 __all__ = [
     "DYNAMICS",
     "Annealing",
     "Dynamics",
+    "Facts",
     "HeatBath",
     "Info",
     "KernelDynamics",
     "Metropolis",
+    "ParallelTempering",
     "SGDLike",
     "State",
+    "TemperingState",
     "check_state",
+    "facts",
     "make_dynamics",
+    "one_replica",
     "register_dynamics",
+    "replica_result",
 ]

@@ -24,7 +24,17 @@ import numpy as np
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels import cache_layout, fill, model_for, new_cache, seed_state
-from ..kernels.templates import BEST_ENERGY, BEST_SWEEP, HIT_SWEEP, START_ENERGY, START_SWEEP, TARGET, TRACK_SIZE
+from ..kernels.templates import (
+    ACCEPTED,
+    BEST_ENERGY,
+    BEST_SWEEP,
+    ENERGY_CHANGE,
+    HIT_SWEEP,
+    START_ENERGY,
+    START_SWEEP,
+    TARGET,
+    TRACK_SIZE,
+)
 from ..problems.base import Problem
 
 
@@ -53,7 +63,7 @@ class State:
 
     def __post_init__(self) -> None:
         if self.track is None:
-            self.track = np.array([self.energy, self.sweep, self.energy, self.sweep, -np.inf, -1.0])
+            self.track = np.array([self.energy, self.sweep, self.energy, self.sweep, -np.inf, -1.0, 0.0, 0.0])
 
     @property
     def energy_per_variable(self) -> float:
@@ -109,6 +119,75 @@ class Info:
         return self.accepted / self.attempted if self.attempted else None
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a dynamics states about itself, read by the validators, the CLI and the scorer (never guessed
+    from its class).
+
+    ``target``: "boltzmann" when its stationary law is Boltzmann at ``temperature``, None otherwise or when
+    unknown; ``sweep``: "sequential", "random" or None; ``reversible``: one step satisfies detailed balance
+    with the target (None: unknown); ``local_law``: the single-site law whose exact transition matrix
+    :mod:`benchsuite.validate.markov` builds ("metropolis", "heat-bath" at ``temperature``; "sgd-like" with
+    half-edge batches of fraction ``batch_fraction`` drawn at each visit), or None; ``theory``:
+    "sgd-like" when :mod:`benchsuite.score.sgd_theory` predicts its effective temperature;
+    ``observes_every_move``: its kernel keeps the best energy and the hit sweep exactly (see
+    :mod:`benchsuite.kernels.templates`); ``sweep_cost``: single-site sweeps done per sweep of ``step``
+    (R for R replicas), so that budgets compare like with like; ``stochastic``: it draws random numbers.
+    """
+
+    target: str | None = None
+    temperature: float | None = None
+    sweep: str | None = None
+    reversible: bool | None = None
+    local_law: str | None = None
+    theory: str | None = None
+    batch_fraction: float | None = None
+    observes_every_move: bool = False
+    sweep_cost: int = 1
+    stochastic: bool = True
+
+
+def facts(dynamics) -> Facts:
+    """``dynamics.facts()`` when it states them, else :func:`presented_facts`."""
+    own = getattr(dynamics, "facts", None)
+    stated = own() if callable(own) else presented_facts(dynamics)
+    if not isinstance(stated, Facts):
+        raise ValidationError("dynamics", f"{getattr(dynamics, 'name', dynamics)!r}.facts() must return a Facts, "
+                                          f"got {type(stated).__name__}")  # fmt: skip
+    return stated
+
+
+def presented_facts(dynamics) -> Facts:
+    """The facts of a dynamics that does not state its own, as it presents itself: a temperature attribute
+    ``T`` claims Boltzmann at ``T``, an ``order`` attribute gives the sweep, and a Boltzmann target visited in
+    random order claims reversibility.  (The default of :meth:`KernelDynamics.facts`; override it to say
+    more, or otherwise.)"""
+    temperature = getattr(dynamics, "T", None)
+    order = getattr(dynamics, "order", None)
+    boltzmann = isinstance(temperature, int | float) and not isinstance(temperature, bool)
+    return Facts(
+        target="boltzmann" if boltzmann else None,
+        temperature=float(temperature) if boltzmann else None,
+        sweep=order if order in ("sequential", "random") else None,
+        reversible=boltzmann and order == "random",
+        observes_every_move=bool(getattr(dynamics, "observes_every_move", False)),
+    )
+
+
+class Frozen:
+    """Parameters fixed at construction: setting a public attribute a second time is refused."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if not name.startswith("_") and name in self.__dict__:
+            cls = type(self).__name__
+            raise AttributeError(f"{cls}.{name} is fixed at construction; make a new {cls}(...) instead")
+        object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
+        return f"{type(self).__name__}({args})"
+
+
 @runtime_checkable
 class Dynamics(Protocol):
     """What the runner needs from a dynamics: a name, its parameters, ``init`` and ``step``."""
@@ -129,7 +208,7 @@ def seed_sequence(seed) -> np.random.SeedSequence:
     return np.random.SeedSequence(_checks.integer("seed", seed, low=0))
 
 
-class KernelDynamics:
+class KernelDynamics(Frozen):
     """``init`` / ``step`` / ``compile`` for a dynamics whose sweeps run in a jitted kernel over a family model.
 
     Subclasses set ``name`` and implement ``params()`` and ``advance(state, sweeps) -> (accepted, energy
@@ -206,15 +285,21 @@ class KernelDynamics:
         if not _sealed(state):
             _rebuild(state)
 
-    def __setattr__(self, name: str, value) -> None:
-        if not name.startswith("_") and name in self.__dict__:
-            cls = type(self).__name__
-            raise AttributeError(f"{cls}.{name} is fixed at construction; make a new {cls}(...) instead")
-        object.__setattr__(self, name, value)
+    def facts(self) -> Facts:
+        """What this dynamics is (see :class:`Facts`): by default :func:`presented_facts`; a subclass that
+        knows more states it."""
+        return presented_facts(self)
 
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.params().items())
-        return f"{type(self).__name__}({args})"
+
+def one_replica(state: State) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``state``'s configuration, cache, RNG state and track as a block of one replica (views with a leading
+    axis of length 1), the form the rules of :mod:`benchsuite.kernels` take."""
+    return state.x[None], state.cache[None], state.rng[None], state.track[None]
+
+
+def replica_result(track: np.ndarray) -> tuple[int, float]:
+    """(accepted moves, energy change) of a rule's last call, from one replica's track."""
+    return int(track[ACCEPTED]), float(track[ENERGY_CHANGE])
 
 
 def check_state(state: State) -> None:

@@ -15,7 +15,7 @@ from .. import _checks
 from ..errors import ValidationError
 from ..kernels import Rule, heat_bath, metropolis
 from ..kernels.templates import START_ENERGY, START_SWEEP
-from .base import KernelDynamics, State, check_extra_array
+from .base import Facts, KernelDynamics, State, check_extra_array, one_replica, replica_result
 
 ORDERS = ("sequential", "random")
 SCHEDULES = ("linear", "geometric")
@@ -41,15 +41,21 @@ class _FixedTemperature(KernelDynamics):
     def params(self) -> dict[str, Any]:
         return {"T": self.T, "order": self.order}
 
+    def facts(self) -> Facts:
+        return Facts(target="boltzmann", temperature=self.T, sweep=self.order, reversible=self.order == "random",
+                     local_law=self.name, observes_every_move=True)  # fmt: skip
+
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        betas = np.full(min(sweeps, BETA_CHUNK), self.beta)
+        betas = np.full((1, min(sweeps, BETA_CHUNK)), self.beta)
         random_order = self.order == "random"
-        track = state.track
-        accepted, d_energy = self._rule(state.model, state.x, state.cache, betas, random_order, state.rng, track)
-        for done in range(betas.size, sweeps, BETA_CHUNK):
-            chunk = betas[: min(BETA_CHUNK, sweeps - done)]
-            track[START_ENERGY], track[START_SWEEP] = state.energy + d_energy, state.sweep + done
-            more, d_more = self._rule(state.model, state.x, state.cache, chunk, random_order, state.rng, track)
+        x, cache, rng, track = one_replica(state)
+        self._rule(state.model, x, cache, betas, random_order, rng, track)
+        accepted, d_energy = replica_result(track[0])
+        for done in range(betas.shape[1], sweeps, BETA_CHUNK):
+            chunk = betas[:, : min(BETA_CHUNK, sweeps - done)]
+            track[0, START_ENERGY], track[0, START_SWEEP] = state.energy + d_energy, state.sweep + done
+            self._rule(state.model, x, cache, chunk, random_order, rng, track)
+            more, d_more = replica_result(track[0])
             accepted, d_energy = accepted + more, d_energy + d_more
         return accepted, d_energy
 
@@ -109,6 +115,9 @@ class Annealing(KernelDynamics):
             return {"schedule": "array", "sweeps": int(self.betas.size), "order": self.order}
         return {"beta0": self.beta0, "beta1": self.beta1, "schedule": self.schedule, "order": self.order}
 
+    def facts(self) -> Facts:
+        return Facts(sweep=self.order, observes_every_move=True)  # a schedule: no stationary law
+
     def beta_schedule(self, sweeps: int) -> np.ndarray:
         """The beta of each of ``sweeps`` sweeps (from beta0 to beta1 inclusive)."""
         if self.betas is not None:
@@ -134,4 +143,6 @@ class Annealing(KernelDynamics):
         chunk = betas[state.sweep : state.sweep + sweeps]
         if not np.all(chunk > 0) or not np.all(np.isfinite(chunk)):
             raise ValidationError("state.extra['betas']", "must hold finite inverse temperatures > 0")
-        return metropolis(state.model, state.x, state.cache, chunk, self.order == "random", state.rng, state.track)
+        x, cache, rng, track = one_replica(state)
+        metropolis(state.model, x, cache, chunk[None], self.order == "random", rng, track)
+        return replica_result(track[0])

@@ -10,9 +10,10 @@ from ..spec import call_with, parse_spec
 from .base import Dynamics, KernelDynamics
 from .metropolis import Annealing, HeatBath, Metropolis
 from .sgd_like import SGDLike
+from .tempering import ParallelTempering
 
 DYNAMICS = Registry("dynamics")
-for _cls in (Metropolis, HeatBath, Annealing, SGDLike):
+for _cls in (Metropolis, HeatBath, Annealing, SGDLike, ParallelTempering):
     DYNAMICS.register(_cls.name, _cls)
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from .. import _checks
 from ..kernels import acceptance_table, sgd_like_binomial, sgd_like_flags
 from ..kernels.acceptance import MAX_BINOMIAL_DEGREE
-from .base import KernelDynamics, State, check_extra_array
+from .base import Facts, KernelDynamics, State, check_extra_array, one_replica, replica_result
 
 BATCH_RULES = ("half-edge", "term")
 
@@ -46,6 +46,13 @@ class SGDLike(KernelDynamics):
 
     def params(self) -> dict[str, Any]:
         return {"s": self.s, "batch": self.batch, "persist": self.persist}
+
+    def facts(self) -> Facts:
+        """Not Boltzmann and not reversible (Angelini et al.); its exact law and the T_eff theory of
+        :mod:`benchsuite.score.sgd_theory` hold for half-edge batches drawn at each visit."""
+        fresh = self.batch == "half-edge" and self.persist == 1
+        return Facts(sweep="sequential", reversible=False, local_law="sgd-like" if fresh else None,
+                     theory="sgd-like" if fresh else None, batch_fraction=self.s, observes_every_move=True)  # fmt: skip
 
     def uses_binomial_rule(self, model) -> bool:
         """True when the decision can be drawn from the binomial table (see the module notes)."""
@@ -66,10 +73,13 @@ class SGDLike(KernelDynamics):
 
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
         model = state.model
+        x, cache, rng, track = one_replica(state)
         if self.uses_binomial_rule(model):
             d = model.max_degree
             if d not in self._tables:
                 self._tables[d] = acceptance_table(self.s, d)
-            return sgd_like_binomial(model, state.x, state.cache, self._tables[d], sweeps, state.rng, state.track)
-        return sgd_like_flags(model, state.x, state.cache, state.extra["batch"], self.batch == "term", self.s,
-                              state.sweep, sweeps, self.persist, state.rng, state.track)  # fmt: skip
+            sgd_like_binomial(model, x, cache, self._tables[d], sweeps, rng, track)
+        else:
+            sgd_like_flags(model, x, cache, state.extra["batch"][None], self.batch == "term", self.s, state.sweep,
+                           sweeps, self.persist, rng, track)  # fmt: skip
+        return replica_result(track[0])

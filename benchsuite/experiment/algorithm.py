@@ -7,9 +7,11 @@ took.  It may decline an instance (``skip`` returns ``(True, reason)``), warms u
 string, so that only names and numbers cross process boundaries.
 
 :class:`DynamicsAlgorithm` adapts any dynamics (a built-in name, or ``module:attribute``): a run from the
-seed's random start for the whole budget.  With a :class:`~benchsuite.dynamics.KernelDynamics` whose
-kernel observes every move (all built-in rules) the best energy and the hit sweep are exact; otherwise
-they are read at the end of each of ``OBSERVED_CHUNKS`` log-spaced chunks, and the outcome says so.
+seed's random start for the whole budget.  When its facts say its kernel observes every move (all
+built-in rules) the best energy and the hit sweep are exact; otherwise they are read at the end of each of
+``OBSERVED_CHUNKS`` log-spaced chunks, and the outcome says so.  A dynamics whose step sweeps cost several
+single-site sweeps (``Facts.sweep_cost``: R for R replicas) runs ``budget // cost`` steps, and its sweeps
+are reported in single-site sweeps (a hit during step k is at sweep k x cost).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 
 from .. import __version__, _checks
 from ..dynamics import Dynamics, make_dynamics
-from ..dynamics.base import KernelDynamics, seed_sequence
+from ..dynamics.base import facts, seed_sequence
 from ..errors import ValidationError
 from ..problems.base import Problem
 from ..score.run import check_energy, checked_step, record_grid
@@ -103,13 +105,19 @@ class DynamicsAlgorithm:
 
     def solve(self, problem: Problem, budget: int, seed, target: float | None = None) -> Outcome:
         budget = _checks.count("budget", budget, low=1)
+        stated = facts(self.dynamics)
+        cost = stated.sweep_cost  # a step's sweep costs this many single-site sweeps
+        steps = budget // cost
+        if steps < 1:
+            raise ValidationError("budget", f"{self.name} does {cost} sweeps per step: a budget of {budget} sweeps "
+                                            "does not pay for one")  # fmt: skip
         given = seed_sequence(seed)  # copied: spawning children from the caller's object would change it
         fresh = np.random.SeedSequence(given.entropy, spawn_key=given.spawn_key, pool_size=given.pool_size)
-        state = self.dynamics.init(problem, fresh, horizon=budget)
+        state = self.dynamics.init(problem, fresh, horizon=steps)
         if target is not None:
             state.watch(target)
-        exact = isinstance(self.dynamics, KernelDynamics) and getattr(self.dynamics, "observes_every_move", False)
-        chunks = [budget] if exact else np.diff(record_grid(budget, "log", OBSERVED_CHUNKS)).tolist()
+        exact = stated.observes_every_move
+        chunks = [steps] if exact else np.diff(record_grid(steps, "log", OBSERVED_CHUNKS)).tolist()
         accepted = attempted = 0
         t0 = time.perf_counter()
         for chunk in chunks:
@@ -122,8 +130,8 @@ class DynamicsAlgorithm:
         return Outcome(
             budget=budget,
             best_energy=state.best_energy,
-            best_sweep=state.best_sweep,
-            hit_sweep=state.hit_sweep,
+            best_sweep=state.best_sweep * cost,
+            hit_sweep=None if state.hit_sweep is None else state.hit_sweep * cost,
             final_energy=float(state.energy),
             final_overlap=problem.overlap(state.x),
             wall_s=wall,

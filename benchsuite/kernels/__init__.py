@@ -30,8 +30,11 @@ that runs dynamics (``run``, ``effective_temperatures``, the CLI).  See ``docs/o
   :func:`slot_range`, :func:`slot_term`, :func:`slot_delta`, :func:`change_counts`,
   :func:`conditional_energy`, :func:`domain_value`, :func:`fill_cache`; :func:`implements` and
   :func:`register_model` add a family.
-- Rules: :data:`metropolis`, :data:`heat_bath`, :data:`sgd_like_binomial`, :data:`sgd_like_flags`, :data:`fill`;
-  each keeps ``state.track`` up to date with :func:`observe` (best energy so far, first sweep at a target).
+- Rules: :data:`metropolis`, :data:`heat_bath`, :data:`sgd_like_binomial`, :data:`sgd_like_flags`,
+  :data:`parallel_tempering`, :data:`fill`; each advances a block of replicas (leading axis; one chain is
+  ``state.x[None]``, see :func:`benchsuite.dynamics.one_replica`) and keeps each replica's track up to date
+  with :func:`observe` (best energy so far, first sweep at a target).  :func:`metropolis_sweep` is the
+  one-replica Metropolis sweep they share, for rules of your own.
 """
 
 from . import families  # noqa: F401 -- registers the built-in families' layouts and primitives
@@ -68,7 +71,18 @@ from .primitives import (
     state_value,
 )
 from .rng import PyXoshiro, next_below, next_u64, next_uniform, seed_state
-from .templates import Rule, fill, heat_bath, in_batch, metropolis, observe, sgd_like_binomial, sgd_like_flags
+from .templates import (
+    Rule,
+    fill,
+    heat_bath,
+    in_batch,
+    metropolis,
+    metropolis_sweep,
+    observe,
+    parallel_tempering,
+    sgd_like_binomial,
+    sgd_like_flags,
+)
 
 __all__ = [
     "HOPELESS",
@@ -95,6 +109,7 @@ __all__ = [
     "in_batch",
     "kernel_family",
     "metropolis",
+    "metropolis_sweep",
     "model_for",
     "new_cache",
     "next_below",
@@ -102,6 +117,7 @@ __all__ = [
     "next_uniform",
     "observe",
     "other_state",
+    "parallel_tempering",
     "propose",
     "register_model",
     "seed_state",

@@ -1,16 +1,22 @@
 """The rules, each written once over the family primitives: Metropolis (and annealing), heat bath, SGD-like.
 
 ``rule.for_model(model)`` is the rule compiled for ``model``'s family (a numba dispatcher, compiled on first
-use and then loaded from numba's on-disk cache); ``rule(model, ...)`` calls it.  Every rule mutates ``x``,
-``cache`` and the RNG state in place and returns ``(accepted moves, total energy change)``.
+use and then loaded from numba's on-disk cache); ``rule(model, ...)`` calls it.
 
-Every rule also keeps the *track*: a float64 array of ``TRACK_SIZE`` entries holding the energy and sweep
-count at the start of the call (written by the caller), the best energy so far and the sweep count at which
-it was first reached, a target energy and the first sweep count at which the energy was at or below it
-(-1: not yet).  A rule reads it once, updates its own copies with :func:`observe` after every move that
-lowers the energy, and writes them back at the end.  So the best energy and the time to a target are exact, whatever grid a
-runner records on.  A sweep count ``k`` means "during the k-th sweep": a run of budget ``t`` has reached
-the target iff ``hit <= t``.
+Every rule advances a *block* of R independent replicas of one problem in one call: ``x`` is ``(R, n)``,
+``cache`` is ``(R, *layout)``, the RNG states ``(R, 4)`` and the tracks ``(R, TRACK_SIZE)``; per-replica
+parameters (inverse temperatures, batch flags) carry the same leading axis.  One chain is the block of
+R = 1 (``state.x[None]``, a view).  A rule mutates the arrays in place and returns nothing; what a call did
+to replica r is in its track.
+
+The *track* of a replica is a float64 row of ``TRACK_SIZE`` entries: the energy and sweep count at the start
+of the call (written by the caller), the best energy so far and the sweep count at which it was first
+reached, a target energy and the first sweep count at which the energy was at or below it (-1: not yet),
+and, written by the rule, the energy change and the number of accepted moves of this call.  A rule reads
+the row once, updates its own copies with :func:`observe` after every move that lowers the energy, and
+writes them back at the end.  So the best energy and the time to a target are exact, whatever grid a runner
+records on.  A sweep count ``k`` means "during the k-th sweep": a run of budget ``t`` has reached the target
+iff ``hit <= t``.
 
 Random numbers, in the order a rule draws them (the naive twins in ``tests/naive.py`` repeat this order):
 the site (random order only), the family's proposal (none for a spin flip, one for q states), then
@@ -85,8 +91,8 @@ class Rule:
         return self.for_model(model)(model, *args)
 
 
-START_ENERGY, START_SWEEP, BEST_ENERGY, BEST_SWEEP, TARGET, HIT_SWEEP = range(6)
-TRACK_SIZE = 6
+START_ENERGY, START_SWEEP, BEST_ENERGY, BEST_SWEEP, TARGET, HIT_SWEEP, ENERGY_CHANGE, ACCEPTED = range(8)
+TRACK_SIZE = 8
 
 
 @njit(inline="always", cache=True)
@@ -110,11 +116,13 @@ def _track_in(track):
 
 
 @njit(inline="always", cache=True)
-def _track_out(track, best, best_sweep, hit):
-    """Write a rule's best, its sweep and the hit back into the track."""
+def _track_out(track, best, best_sweep, hit, d_energy, accepted):
+    """Write a rule's best, its sweep, the hit, the call's energy change and accepted moves into the track."""
     track[BEST_ENERGY] = best
     track[BEST_SWEEP] = best_sweep
     track[HIT_SWEEP] = hit
+    track[ENERGY_CHANGE] = d_energy
+    track[ACCEPTED] = accepted
 
 
 @njit(inline="always", cache=True)
@@ -131,78 +139,97 @@ def in_batch(batch, f, epoch, s, rng):
     return (packed & 1) == 1
 
 
+@njit(inline="always", cache=True)
+def metropolis_sweep(model, x, cache, beta, table, random_order, rng, start, d_energy, sweep, best, best_sweep, hit,
+                     target):  # fmt: skip
+    """One Metropolis sweep of one replica at inverse temperature ``beta`` (``table`` filled for it), as sweep
+    number ``sweep``: returns the moves accepted, and ``d_energy`` (the change since ``start``), ``best``,
+    ``best_sweep``, ``hit`` updated (see :func:`observe`)."""
+    n = x.size
+    accepted = 0
+    for t in range(n):
+        i = next_below(rng, n) if random_order else t
+        new = propose(model, x, i, rng)
+        de = delta(model, x, cache, i, new)
+        if de <= 0 or accept(boltzmann_weight(de, beta, table), rng):
+            apply(model, x, cache, i, new)
+            accepted += 1
+            d_energy += de
+            if de < 0:
+                best, best_sweep, hit = observe(start + d_energy, sweep, best, best_sweep, hit, target)
+    return accepted, d_energy, best, best_sweep, hit
+
+
 def _metropolis(fingerprint: str):
     def metropolis(model, x, cache, betas, random_order, rng, track):
-        """One sweep per entry of ``betas`` (inverse temperatures): propose, accept with min(1, e^(-beta dE))."""
+        """Replica r makes one sweep per entry of ``betas[r]`` (inverse temperatures): propose, accept with
+        min(1, e^(-beta dE))."""
         fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
-        n = x.size
         table = boltzmann_table(model.delta_bound)
-        accepted = 0
-        d_energy = 0
-        start, sweep0, best, best_sweep, target, hit = _track_in(track)
-        for b in range(betas.size):
-            beta = betas[b]
-            fill_boltzmann_table(beta, table)
-            for t in range(n):
-                i = next_below(rng, n) if random_order else t
-                new = propose(model, x, i, rng)
-                de = delta(model, x, cache, i, new)
-                if de <= 0 or accept(boltzmann_weight(de, beta, table), rng):
-                    apply(model, x, cache, i, new)
-                    accepted += 1
-                    d_energy += de
-                    if de < 0:
-                        best, best_sweep, hit = observe(start + d_energy, sweep0 + b + 1, best, best_sweep, hit, target)
-        _track_out(track, best, best_sweep, hit)
-        return accepted, d_energy
+        for r in range(x.shape[0]):
+            xr, cr, rr = x[r], cache[r], rng[r]
+            start, sweep0, best, best_sweep, target, hit = _track_in(track[r])
+            accepted = 0
+            d_energy = 0
+            for b in range(betas.shape[1]):
+                beta = betas[r, b]
+                fill_boltzmann_table(beta, table)
+                more, d_energy, best, best_sweep, hit = metropolis_sweep(
+                    model, xr, cr, beta, table, random_order, rr, start, d_energy, sweep0 + b + 1, best, best_sweep,
+                    hit, target)  # fmt: skip
+                accepted += more
+            _track_out(track[r], best, best_sweep, hit, d_energy, accepted)
 
     return metropolis
 
 
 def _heat_bath(fingerprint: str):
     def heat_bath(model, x, cache, betas, random_order, rng, track):
-        """One sweep per entry of ``betas``: redraw x_i from its conditional Boltzmann law (one uniform).
+        """Replica r makes one sweep per entry of ``betas[r]``: redraw x_i from its conditional Boltzmann law
+        (one uniform).
 
         Weights are taken relative to the lowest conditional energy, so that no temperature underflows all
         of them; the value is found by subtracting the weights, in domain order, from ``u * total``.
         """
         fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
-        n = x.size
+        n = x.shape[1]
         q = model.n_values
         weights = np.empty(q)
         table = boltzmann_table(model.delta_bound)
-        accepted = 0
-        d_energy = 0
-        start, sweep0, best, best_sweep, target, hit = _track_in(track)
-        for b in range(betas.size):
-            beta = betas[b]
-            fill_boltzmann_table(beta, table)
-            for t in range(n):
-                i = next_below(rng, n) if random_order else t
-                least = conditional_energy(model, x, cache, i, 0)
-                for v in range(1, q):
-                    least = min(least, conditional_energy(model, x, cache, i, v))
-                total = 0.0
-                for v in range(q):
-                    weights[v] = boltzmann_weight(conditional_energy(model, x, cache, i, v) - least, beta, table)
-                    total += weights[v]
-                u = next_uniform(rng) * total
-                chosen = q - 1
-                for v in range(q - 1):
-                    u -= weights[v]
-                    if u < 0.0:
-                        chosen = v
-                        break
-                new = domain_value(model, chosen)
-                if new != x[i]:
-                    de = delta(model, x, cache, i, new)
-                    d_energy += de
-                    apply(model, x, cache, i, new)
-                    accepted += 1
-                    if de < 0:
-                        best, best_sweep, hit = observe(start + d_energy, sweep0 + b + 1, best, best_sweep, hit, target)
-        _track_out(track, best, best_sweep, hit)
-        return accepted, d_energy
+        for r in range(x.shape[0]):
+            xr, cr, rr = x[r], cache[r], rng[r]
+            start, sweep0, best, best_sweep, target, hit = _track_in(track[r])
+            accepted = 0
+            d_energy = 0
+            for b in range(betas.shape[1]):
+                beta = betas[r, b]
+                fill_boltzmann_table(beta, table)
+                for t in range(n):
+                    i = next_below(rr, n) if random_order else t
+                    least = conditional_energy(model, xr, cr, i, 0)
+                    for v in range(1, q):
+                        least = min(least, conditional_energy(model, xr, cr, i, v))
+                    total = 0.0
+                    for v in range(q):
+                        weights[v] = boltzmann_weight(conditional_energy(model, xr, cr, i, v) - least, beta, table)
+                        total += weights[v]
+                    u = next_uniform(rr) * total
+                    chosen = q - 1
+                    for v in range(q - 1):
+                        u -= weights[v]
+                        if u < 0.0:
+                            chosen = v
+                            break
+                    new = domain_value(model, chosen)
+                    if new != xr[i]:
+                        de = delta(model, xr, cr, i, new)
+                        d_energy += de
+                        apply(model, xr, cr, i, new)
+                        accepted += 1
+                        if de < 0:
+                            best, best_sweep, hit = observe(start + d_energy, sweep0 + b + 1, best, best_sweep, hit,
+                                                            target)  # fmt: skip
+            _track_out(track[r], best, best_sweep, hit, d_energy, accepted)
 
     return heat_bath
 
@@ -216,24 +243,25 @@ def _sgd_like_binomial(fingerprint: str):
         (:func:`~.acceptance.acceptance_table`): the law of explicit flags, one uniform per uncertain decision.
         """
         fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
-        n = x.size
-        accepted = 0
-        d_energy = 0
-        start, sweep0, best, best_sweep, target, hit = _track_in(track)
-        for sweep in range(sweeps):
-            for i in range(n):
-                new = propose(model, x, i, rng)
-                n_down, n_up = change_counts(model, x, cache, i, new)
-                if accept(accept_prob[n_down, n_up], rng):
-                    de = delta(model, x, cache, i, new)
-                    d_energy += de
-                    apply(model, x, cache, i, new)
-                    accepted += 1
-                    if de < 0:
-                        best, best_sweep, hit = observe(start + d_energy, sweep0 + sweep + 1, best, best_sweep, hit,
-                                                        target)  # fmt: skip
-        _track_out(track, best, best_sweep, hit)
-        return accepted, d_energy
+        n = x.shape[1]
+        for r in range(x.shape[0]):
+            xr, cr, rr = x[r], cache[r], rng[r]
+            start, sweep0, best, best_sweep, target, hit = _track_in(track[r])
+            accepted = 0
+            d_energy = 0
+            for sweep in range(sweeps):
+                for i in range(n):
+                    new = propose(model, xr, i, rr)
+                    n_down, n_up = change_counts(model, xr, cr, i, new)
+                    if accept(accept_prob[n_down, n_up], rr):
+                        de = delta(model, xr, cr, i, new)
+                        d_energy += de
+                        apply(model, xr, cr, i, new)
+                        accepted += 1
+                        if de < 0:
+                            best, best_sweep, hit = observe(start + d_energy, sweep0 + sweep + 1, best, best_sweep,
+                                                            hit, target)  # fmt: skip
+            _track_out(track[r], best, best_sweep, hit, d_energy, accepted)
 
     return sgd_like_binomial
 
@@ -243,42 +271,93 @@ def _sgd_like_flags(fingerprint: str):
         """SGD-like sweeps in sequential order with explicit batch flags: accept iff the energy change summed over
         the batch terms is <= 0 (ties accepted).
 
-        The flag of slot k is ``batch[k]`` (half-edge rule) or ``batch[slot_term(model, k)]`` (term rule); the
-        batch changes every ``persist`` sweeps (epoch = sweep // persist) and flags are drawn lazily (see
-        :func:`in_batch`), only for slots whose term would change.
+        The flag of slot k for replica r is ``batch[r, k]`` (half-edge rule) or ``batch[r, slot_term(model, k)]``
+        (term rule); the batch changes every ``persist`` sweeps (epoch = sweep // persist) and flags are drawn
+        lazily (see :func:`in_batch`), only for slots whose term would change.
         """
         fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
-        n = x.size
-        accepted = 0
-        d_energy = 0
-        start, sweep0, best, best_sweep, target, hit = _track_in(track)
-        for sweep in range(first_sweep, first_sweep + sweeps):
-            epoch = sweep // persist
-            for i in range(n):
-                new = propose(model, x, i, rng)
-                first, last = slot_range(model, i)
-                batch_de = 0
-                for k in range(first, last):
-                    d = slot_delta(model, x, cache, i, new, k)
-                    if d != 0 and in_batch(batch, slot_term(model, k) if term_rule else k, epoch, s, rng):
-                        batch_de += d
-                if batch_de <= 0:
-                    de = delta(model, x, cache, i, new)
-                    d_energy += de
-                    apply(model, x, cache, i, new)
-                    accepted += 1
-                    if de < 0:
-                        best, best_sweep, hit = observe(start + d_energy, sweep0 + sweep - first_sweep + 1, best,
-                                                        best_sweep, hit, target)  # fmt: skip
-        _track_out(track, best, best_sweep, hit)
-        return accepted, d_energy
+        n = x.shape[1]
+        for r in range(x.shape[0]):
+            xr, cr, rr, flags = x[r], cache[r], rng[r], batch[r]
+            start, sweep0, best, best_sweep, target, hit = _track_in(track[r])
+            accepted = 0
+            d_energy = 0
+            for sweep in range(first_sweep, first_sweep + sweeps):
+                epoch = sweep // persist
+                for i in range(n):
+                    new = propose(model, xr, i, rr)
+                    first, last = slot_range(model, i)
+                    batch_de = 0
+                    for k in range(first, last):
+                        d = slot_delta(model, xr, cr, i, new, k)
+                        if d != 0 and in_batch(flags, slot_term(model, k) if term_rule else k, epoch, s, rr):
+                            batch_de += d
+                    if batch_de <= 0:
+                        de = delta(model, xr, cr, i, new)
+                        d_energy += de
+                        apply(model, xr, cr, i, new)
+                        accepted += 1
+                        if de < 0:
+                            best, best_sweep, hit = observe(start + d_energy, sweep0 + sweep - first_sweep + 1, best,
+                                                            best_sweep, hit, target)  # fmt: skip
+            _track_out(track[r], best, best_sweep, hit, d_energy, accepted)
 
     return sgd_like_flags
 
 
+def _parallel_tempering(fingerprint: str):
+    def parallel_tempering(model, x, cache, betas, replica_at, energies, first_round, rounds, random_order, rng,
+                           swap_rng, track, swaps, stage, trips):  # fmt: skip
+        """Rounds of replica exchange on a block of R replicas; returns the Metropolis moves accepted.
+
+        A round is one Metropolis sweep of every replica at its temperature (``replica_at[k]`` sits at
+        ``betas[k]``, the coldest first), then swap attempts between neighbouring temperatures, even pairs
+        (0-1, 2-3, ...) in even rounds and odd pairs in odd rounds (the deterministic even-odd scheme of Syed
+        et al., JRSS B 84, 321 (2022), arXiv:1905.02939): the replicas at k and k+1 trade temperatures with
+        probability min(1, e^((beta_k - beta_k+1)(E_k - E_k+1))), one uniform from ``swap_rng`` when below 1.
+        ``energies[r]`` is replica r's energy; ``swaps[k]`` counts (attempts, accepted) of pair k; ``stage[r]``
+        follows round trips (0: not yet at the coldest, 1: left the coldest, 2: reached the hottest since) and
+        ``trips[0]`` counts the returns to the coldest after the hottest.  Replica r's track keeps its best
+        energy and hit sweep, with rounds as sweeps.
+        """
+        fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
+        n_replicas = x.shape[0]
+        table = boltzmann_table(model.delta_bound)
+        accepted = 0
+        for t in range(rounds):
+            this_round = first_round + t
+            for k in range(n_replicas):
+                r = replica_at[k]
+                tr = track[r]
+                best, best_sweep, target, hit = tr[BEST_ENERGY], tr[BEST_SWEEP], tr[TARGET], tr[HIT_SWEEP]
+                fill_boltzmann_table(betas[k], table)
+                more, d_energy, best, best_sweep, hit = metropolis_sweep(
+                    model, x[r], cache[r], betas[k], table, random_order, rng[r], energies[r], 0, this_round + 1,
+                    best, best_sweep, hit, target)  # fmt: skip
+                energies[r] += d_energy
+                accepted += more
+                tr[BEST_ENERGY], tr[BEST_SWEEP], tr[HIT_SWEEP] = best, best_sweep, hit
+            for k in range(this_round % 2, n_replicas - 1, 2):
+                a, b = replica_at[k], replica_at[k + 1]
+                log_ratio = (betas[k] - betas[k + 1]) * (energies[a] - energies[b])
+                swaps[k, 0] += 1
+                if log_ratio >= 0.0 or next_uniform(swap_rng) < np.exp(log_ratio):
+                    replica_at[k], replica_at[k + 1] = b, a
+                    swaps[k, 1] += 1
+            coldest, hottest = replica_at[0], replica_at[n_replicas - 1]
+            if stage[coldest] == 2:
+                trips[0] += 1
+            stage[coldest] = 1
+            if stage[hottest] == 1:
+                stage[hottest] = 2
+        return accepted
+
+    return parallel_tempering
+
+
 def _fill(fingerprint: str):
     def fill(model, x, cache):
-        """The family's cached fields of ``x``, written into ``cache``."""
+        """The family's cached fields of ``x``, written into ``cache`` (one configuration, not a block)."""
         fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
         fill_cache(model, x, cache)
 
@@ -289,4 +368,5 @@ metropolis = Rule(_metropolis)
 heat_bath = Rule(_heat_bath)
 sgd_like_binomial = Rule(_sgd_like_binomial)
 sgd_like_flags = Rule(_sgd_like_flags)
+parallel_tempering = Rule(_parallel_tempering)
 fill = Rule(_fill)

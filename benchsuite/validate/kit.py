@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from ..dynamics.base import facts
 from ..errors import ValidationError
 from ..problems import coloring, ising
 from ..problems.base import Problem
@@ -63,14 +64,14 @@ class CheckWarning(UserWarning):
 
 
 def dynamics_tags(dynamics) -> dict:
-    """What a dynamics claims: ``target`` ("boltzmann" or None), ``sweep`` ("sequential", "random" or None),
-    ``reversible`` (one step satisfies detailed balance with the target), ``stochastic``.  From its ``tags``
-    attribute when it has one, else: ``target="boltzmann"`` when it has a temperature ``T``, ``sweep`` from an
-    ``order`` attribute, and reversible when it targets Boltzmann with sites visited in random order."""
-    target = "boltzmann" if hasattr(dynamics, "T") else None
-    sweep = getattr(dynamics, "order", None)
-    tags = {"target": target, "sweep": sweep, "reversible": target == "boltzmann" and sweep == "random",
-            "stochastic": True}  # fmt: skip
+    """What a dynamics claims: ``target`` ("boltzmann" or None), ``temperature``, ``sweep`` ("sequential",
+    "random" or None), ``reversible`` (one step satisfies detailed balance with the target), ``stochastic``.
+
+    From its :class:`~benchsuite.dynamics.Facts` (:func:`~benchsuite.dynamics.facts`), updated by a ``tags``
+    attribute (a dict) when it has one."""
+    stated = facts(dynamics)
+    tags = {"target": stated.target, "temperature": stated.temperature, "sweep": stated.sweep,
+            "reversible": bool(stated.reversible), "stochastic": stated.stochastic}  # fmt: skip
     tags.update(getattr(dynamics, "tags", None) or {})
     return tags
 
@@ -85,7 +86,7 @@ class Check:
     seed: int = 0
 
     def results(self, dynamics) -> list[CheckResult]:
-        t = self.temperature if self.temperature is not None else getattr(dynamics, "T", None)
+        t = self.temperature if self.temperature is not None else dynamics_tags(dynamics).get("temperature")
         if t is None:
             raise ValidationError("temperature", f"{type(dynamics).__name__} has no T; give the target temperature")
         problem = instances()[self.instance]

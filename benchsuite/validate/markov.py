@@ -28,7 +28,7 @@ from scipy.optimize import minimize_scalar
 from scipy.sparse.linalg import eigs
 
 from .. import _checks
-from ..dynamics.metropolis import HeatBath, Metropolis
+from ..dynamics.base import Facts, facts
 from ..dynamics.sgd_like import SGDLike
 from ..errors import ValidationError
 from ..kernels.acceptance import acceptance_table
@@ -36,6 +36,7 @@ from ..problems.base import Problem
 from .batch_law import MAX_BATCH_TERMS, batch_acceptance
 from .exact import configurations
 
+LOCAL_LAWS = ("metropolis", "heat-bath", "sgd-like")
 MAX_STATES = 1 << 16
 MAX_SWEEP_STATES = 1 << 12  # a sweep matrix is dense
 MAX_DENSE_SPECTRUM = 512  # spectral_gap: dense eigenvalues up to here, ARPACK above
@@ -85,14 +86,16 @@ def has_exact_law(dynamics) -> bool:
     return True
 
 
-def _check_dynamics(dynamics) -> None:
-    if isinstance(dynamics, SGDLike):
-        if dynamics.batch != "half-edge" or dynamics.persist != 1:
-            raise ValidationError("dynamics", "the term rule and persist > 1 keep a batch across visits: the "
-                                              "configuration alone is not Markov (see benchsuite.validate.markov)")  # fmt: skip
-    elif not isinstance(dynamics, Metropolis | HeatBath):
-        raise ValidationError("dynamics", f"no exact local law for {type(dynamics).__name__}: Metropolis, HeatBath "
-                                          "and SGDLike (half-edge, persist=1) have one")  # fmt: skip
+def _check_dynamics(dynamics) -> Facts:
+    """The dynamics' facts, when they name a local law this module builds."""
+    stated = facts(dynamics)
+    if stated.local_law not in LOCAL_LAWS:
+        why = ""
+        if isinstance(dynamics, SGDLike):
+            why = " (the term rule and persist > 1 keep a batch across visits: the configuration alone is not Markov)"
+        raise ValidationError("dynamics", f"no exact local law for {type(dynamics).__name__}{why}: Metropolis, "
+                                          "HeatBath and SGDLike (half-edge, persist=1) have one")  # fmt: skip
+    return stated
 
 
 def _sgd_acceptance(space: StateSpace, site: int, target: np.ndarray, s: float) -> np.ndarray:
@@ -112,15 +115,15 @@ def _sgd_acceptance(space: StateSpace, site: int, target: np.ndarray, s: float) 
 def site_matrix(problem: Problem | StateSpace, dynamics, site: int) -> sp.csr_matrix:
     """Transition matrix of one update of variable ``site`` (rows sum to 1)."""
     space = state_space(problem)
-    _check_dynamics(dynamics)
+    stated = _check_dynamics(dynamics)
     site = _checks.integer("site", site, low=0, high=space.n - 1)
     rows, cols, probs = [], [], []
     states = np.arange(space.size)
     own = space.digits[:, site]
-    if isinstance(dynamics, HeatBath):
+    if stated.local_law == "heat-bath":
         targets = [space.moved(site, d) for d in range(space.q)]
         levels = np.stack([space.energy[t] for t in targets], axis=1)
-        weights = np.exp(-dynamics.beta * (levels - levels.min(axis=1, keepdims=True)))
+        weights = np.exp(-(1.0 / stated.temperature) * (levels - levels.min(axis=1, keepdims=True)))
         weights /= weights.sum(axis=1, keepdims=True)
         for d, target in enumerate(targets):
             rows.append(states), cols.append(target), probs.append(weights[:, d])
@@ -128,11 +131,11 @@ def site_matrix(problem: Problem | StateSpace, dynamics, site: int) -> sp.csr_ma
         stay = np.ones(space.size)
         for shift in range(1, space.q):  # the proposal: each other value with probability 1/(q-1)
             target = space.moved(site, (own + shift) % space.q)
-            if isinstance(dynamics, Metropolis):
+            if stated.local_law == "metropolis":
                 d_energy = space.energy[target] - space.energy
-                accept = np.exp(-dynamics.beta * np.maximum(d_energy, 0.0))
+                accept = np.exp(-(1.0 / stated.temperature) * np.maximum(d_energy, 0.0))
             else:
-                accept = _sgd_acceptance(space, site, target, dynamics.s)
+                accept = _sgd_acceptance(space, site, target, stated.batch_fraction)
             p = accept / (space.q - 1)
             stay -= p
             rows.append(states), cols.append(target), probs.append(p)
