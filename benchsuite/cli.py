@@ -232,7 +232,8 @@ def _print_results(results, budgets, algorithms, labels) -> None:
     index = {(m.instance, m.algorithm, m.metric): m for m in results}
     fmt = lambda v, p=4: "-" if v is None else f"{v:.{p}g}"
     top = f"success@{budgets[-1]}"
-    print(f"{'instance':<22}{'algorithm':<34}{top:>22}{'TTS99 (sweeps)':>30}{'residual e':>12}{'overlap':>9}")
+    width = max(34, *(len(a) + 2 for a in algorithms))
+    print(f"{'instance':<22}{'algorithm':<{width}}{top:>22}{'TTS99 (sweeps)':>30}{'residual e':>12}{'overlap':>9}")
     for label in labels.values():
         for algorithm in algorithms:
             success = index.get((label, algorithm, top))
@@ -245,7 +246,7 @@ def _print_results(results, budgets, algorithms, labels) -> None:
             t = "-" if tts is None else ("censored" if tts.value is None else
                                          f"{fmt(tts.value)} [{fmt(tts.low)}, {fmt(tts.high)}]")  # fmt: skip
             edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
-            print(f"{label:<22}{algorithm:<34}{p:>22}{t + edge:>30}{residual.value:>12.4f}"
+            print(f"{label:<22}{algorithm:<{width}}{p:>22}{t + edge:>30}{residual.value:>12.4f}"
                   f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
     print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "
           "residual e = (best - reference) / n")  # fmt: skip

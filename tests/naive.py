@@ -225,3 +225,46 @@ def parallel_tempering(problem, xs, betas, rounds, rngs: list[PyXoshiro], swap_r
         if stage[at[-1]] == 1:
             stage[at[-1]] = 2
     return xs, at, energies, accepted, swaps, trips
+
+
+def walksat(problem, x, noise, sweeps, rng: PyXoshiro):
+    """WalkSAT from its definition, with clause states recomputed from all terms after every flip; the
+    unsatisfied clauses are kept in the list order the kernel documents (clause order at the start, a
+    satisfied clause replaced by the last entry, a newly unsatisfied one appended)."""
+    x = x.copy()
+    g = problem.hypergraph
+    energy = start = problem.energy(x)
+    violated = problem.term_energies(x).astype(bool)
+    unsat = [a for a in range(problem.m) if violated[a]]
+    accepted, trace = 0, []
+    for sweep in range(1, sweeps + 1):
+        for _ in range(problem.n):
+            if not unsat:
+                return x, accepted, energy - start, trace
+            a = unsat[rng.below(len(unsat))]
+            clause_vars = [int(i) for i in g.term_var[g.term_ptr[a] : g.term_ptr[a + 1]]]
+            breaks = []
+            for i in clause_vars:
+                after = problem.term_energies(_with(x, i, -int(x[i]))).astype(bool)
+                breaks.append(int(np.sum(after & ~violated)))
+            least = min(breaks)
+            ties = [i for i, b in zip(clause_vars, breaks) if b == least]
+            if least > 0 and rng.uniform() < noise:
+                i = clause_vars[rng.below(len(clause_vars))]
+            else:
+                i = ties[rng.below(len(ties))] if len(ties) > 1 else ties[0]
+            x = _with(x, i, -int(x[i]))
+            now = problem.term_energies(x).astype(bool)
+            for b in g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]]:
+                b = int(b)
+                if now[b] and b not in unsat:
+                    unsat.append(b)
+                elif not now[b] and b in unsat:
+                    position = unsat.index(b)
+                    last = unsat.pop()
+                    if last != b:
+                        unsat[position] = last
+            de = int(now.sum()) - energy
+            energy, violated, accepted = energy + de, now, accepted + 1
+            trace.append((sweep, energy - start))
+    return x, accepted, energy - start, trace

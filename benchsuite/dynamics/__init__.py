@@ -5,6 +5,7 @@ from .metropolis import Annealing, HeatBath, Metropolis
 from .registry import DYNAMICS, make_dynamics, register_dynamics
 from .sgd_like import SGDLike
 from .tempering import ParallelTempering, TemperingState
+from .walksat import WalkSAT
 
 __all__ = [
     "DYNAMICS",
@@ -19,6 +20,7 @@ __all__ = [
     "SGDLike",
     "State",
     "TemperingState",
+    "WalkSAT",
     "check_state",
     "facts",
     "make_dynamics",

@@ -11,9 +11,10 @@ from .base import Dynamics, KernelDynamics
 from .metropolis import Annealing, HeatBath, Metropolis
 from .sgd_like import SGDLike
 from .tempering import ParallelTempering
+from .walksat import WalkSAT
 
 DYNAMICS = Registry("dynamics")
-for _cls in (Metropolis, HeatBath, Annealing, SGDLike, ParallelTempering):
+for _cls in (Metropolis, HeatBath, Annealing, SGDLike, ParallelTempering, WalkSAT):
     DYNAMICS.register(_cls.name, _cls)
 
 

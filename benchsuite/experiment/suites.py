@@ -89,7 +89,7 @@ def _reference(spec: str) -> Reference:
 
 QUICK = Suite(
     name="quick",
-    version="1",
+    version="2",
     description="four small instances with exact references, for a first look and for CI (seconds on 2 cores): "
     "a planted 5-colouring below the colourability threshold, planted 3-SAT at alpha = 4, and two glasses "
     "small enough to enumerate (3-regular +-1, Gaussian SK)",
@@ -103,8 +103,12 @@ QUICK = Suite(
     seeds=16,
     baselines={
         "coloring": ("metropolis:T=0.3", "anneal:beta0=0.5,beta1=5"),
-        "ksat": ("metropolis:T=0.3", "anneal:beta0=0.5,beta1=5"),
-        "ising": ("metropolis:T=0.5", "anneal:beta0=0.1,beta1=5"),
+        "ksat": ("metropolis:T=0.3", "anneal:beta0=0.5,beta1=5", "walksat:noise=0.5"),
+        "ising": (
+            "metropolis:T=0.5",
+            "anneal:beta0=0.1,beta1=5",
+            "parallel-tempering:T_min=0.2,T_max=2,replicas=8",
+        ),
     },
 )
 

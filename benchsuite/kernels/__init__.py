@@ -31,7 +31,7 @@ that runs dynamics (``run``, ``effective_temperatures``, the CLI).  See ``docs/o
   :func:`conditional_energy`, :func:`domain_value`, :func:`fill_cache`; :func:`implements` and
   :func:`register_model` add a family.
 - Rules: :data:`metropolis`, :data:`heat_bath`, :data:`sgd_like_binomial`, :data:`sgd_like_flags`,
-  :data:`parallel_tempering`, :data:`fill`; each advances a block of replicas (leading axis; one chain is
+  :data:`parallel_tempering`, :data:`walksat` (K-SAT only), :data:`fill`; each advances a block of replicas (leading axis; one chain is
   ``state.x[None]``, see :func:`benchsuite.dynamics.one_replica`) and keeps each replica's track up to date
   with :func:`observe` (best energy so far, first sweep at a target).  :func:`metropolis_sweep` is the
   one-replica Metropolis sweep they share, for rules of your own.
@@ -82,6 +82,7 @@ from .templates import (
     parallel_tempering,
     sgd_like_binomial,
     sgd_like_flags,
+    walksat,
 )
 
 __all__ = [
@@ -128,4 +129,5 @@ __all__ = [
     "slot_term",
     "spin_value",
     "state_value",
+    "walksat",
 ]

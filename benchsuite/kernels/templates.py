@@ -355,6 +355,89 @@ def _parallel_tempering(fingerprint: str):
     return parallel_tempering
 
 
+def _walksat(fingerprint: str):
+    def walksat(model, x, cache, noise, sweeps, rng, track):
+        """WalkSAT (Selman, Kautz & Cohen, 1994) on a K-SAT model: ``sweeps * n`` flips per replica.
+
+        Each flip picks an unsatisfied clause, ``unsat[next_below(n_unsat)]`` (the list starts in clause
+        order; a clause that becomes satisfied is replaced by the last entry, one that becomes unsatisfied
+        is appended), and counts for each of its variables the clauses the flip would break.  A variable
+        that breaks none is flipped (drawn among them when several, one ``next_below``); otherwise, with
+        probability ``noise`` (one uniform) a variable of the clause drawn uniformly (one ``next_below``),
+        else one of least break count (drawn among the ties when several).  No unsatisfied clause: nothing
+        more to do.  The list is rebuilt from the cache at each call, so it cannot go stale between calls.
+        """
+        fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
+        n = x.shape[1]
+        m = model.term_ptr.size - 1
+        unsat = np.empty(m, dtype=np.int64)
+        where = np.empty(m, dtype=np.int64)
+        longest = 0
+        for a in range(m):
+            longest = max(longest, model.term_ptr[a + 1] - model.term_ptr[a])
+        ties = np.empty(longest, dtype=np.int64)
+        for r in range(x.shape[0]):
+            xr, cr, rr = x[r], cache[r], rng[r]
+            start, sweep0, best, best_sweep, target, hit = _track_in(track[r])
+            accepted = 0
+            d_energy = 0
+            n_unsat = 0
+            for a in range(m):
+                where[a] = -1
+                if cr[a] == 0:
+                    unsat[n_unsat] = a
+                    where[a] = n_unsat
+                    n_unsat += 1
+            for sweep in range(sweeps):
+                if n_unsat == 0:
+                    break
+                for _ in range(n):
+                    if n_unsat == 0:
+                        break
+                    a = unsat[next_below(rr, n_unsat)]
+                    first, last = model.term_ptr[a], model.term_ptr[a + 1]
+                    least = 1 << 62
+                    n_ties = 0
+                    for k in range(first, last):
+                        i = model.term_var[k]
+                        breaks = 0
+                        for slot in range(model.ptr[i], model.ptr[i + 1]):
+                            if cr[model.clause[slot]] == 1 and model.sign[slot] * xr[i] > 0:
+                                breaks += 1
+                        if breaks < least:
+                            least, n_ties = breaks, 0
+                        if breaks == least:
+                            ties[n_ties] = i
+                            n_ties += 1
+                    if least > 0 and next_uniform(rr) < noise:
+                        i = model.term_var[first + next_below(rr, last - first)]
+                    else:
+                        i = ties[next_below(rr, n_ties)] if n_ties > 1 else ties[0]
+                    new = -xr[i]
+                    de = delta(model, xr, cr, i, new)
+                    apply(model, xr, cr, i, new)
+                    for slot in range(model.ptr[i], model.ptr[i + 1]):
+                        b = model.clause[slot]
+                        if cr[b] == 0 and where[b] < 0:
+                            unsat[n_unsat] = b
+                            where[b] = n_unsat
+                            n_unsat += 1
+                        elif cr[b] > 0 and where[b] >= 0:
+                            moved = unsat[n_unsat - 1]
+                            unsat[where[b]] = moved
+                            where[moved] = where[b]
+                            where[b] = -1
+                            n_unsat -= 1
+                    accepted += 1
+                    d_energy += de
+                    if de < 0:
+                        best, best_sweep, hit = observe(start + d_energy, sweep0 + sweep + 1, best, best_sweep, hit,
+                                                        target)  # fmt: skip
+            _track_out(track[r], best, best_sweep, hit, d_energy, accepted)
+
+    return walksat
+
+
 def _fill(fingerprint: str):
     def fill(model, x, cache):
         """The family's cached fields of ``x``, written into ``cache`` (one configuration, not a block)."""
@@ -369,4 +452,5 @@ heat_bath = Rule(_heat_bath)
 sgd_like_binomial = Rule(_sgd_like_binomial)
 sgd_like_flags = Rule(_sgd_like_flags)
 parallel_tempering = Rule(_parallel_tempering)
+walksat = Rule(_walksat)
 fill = Rule(_fill)
