@@ -188,10 +188,10 @@ def _budgets(text: str | None, suite) -> list[int]:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .experiment.grid import compute_grid, plan_cells
+    from .experiment.scoring import plan_score, score
     from .experiment.store import Store, check_store_path
     from .experiment.suites import get_suite
-    from .score.scorecard import compare, metrics
+    from .experiment.tuning import Tunable
 
     check_store_path(args.store)
     suite = get_suite(args.suite)
@@ -203,51 +203,51 @@ def _cmd_score(args: argparse.Namespace) -> int:
         raise ValueError(f"workers: must be >= 1, got {args.workers}")
     if args.scheduler is not None and args.executor != "dask":
         raise ValueError("scheduler: --scheduler is the address of a Dask scheduler; it needs --executor dask")
-    families = {entry.build().family for entry in suite.instances}
-    baselines = list(dict.fromkeys(b for family in sorted(families) for b in suite.baselines_for(family)))
-    algorithms = list(dict.fromkeys([args.algorithm, *baselines]))
-    cells = plan_cells(suite.instances, suite.algorithms_for(args.algorithm), seeds, budgets)
-    labels = {entry.spec: entry.label for entry in suite.instances}
+    algorithm = Tunable.parse(args.algorithm, args.tune)
+    plan = plan_score(suite, algorithm, seeds, budgets)
     with Store(args.store) as store:
-        print(f"score: {len(cells)} cells ({len(suite.instances)} instances of suite {suite.name!r}, "
-              f"{len(algorithms)} algorithms, {seeds} seeds, budgets {budgets}) -> {args.store}",
-              file=sys.stderr, flush=True)  # fmt: skip
-        done = compute_grid(cells, store, workers=args.workers, progress=None if not args.json else False,
-                            executor=args.executor, scheduler=args.scheduler)  # fmt: skip
-        results = metrics(cells, store, labels)
-    card = compare(results, args.algorithm, baselines)
+        print(f"score: {len(plan.cells)} cells ({len(suite.instances)} instances of suite {suite.name!r}, "
+              f"training on {len(suite.training_seeds)} twins each, {seeds} seeds, budgets {budgets}) -> "
+              f"{args.store}", file=sys.stderr, flush=True)  # fmt: skip
+        result = score(plan, store, workers=args.workers, progress=None if not args.json else False,
+                       executor=args.executor, scheduler=args.scheduler)  # fmt: skip
     if args.json:
-        print(json.dumps({"suite": suite.name, "suite_version": suite.version, "algorithm": args.algorithm,
-                          "budgets": budgets, "seeds": seeds, "cells": done.cells, "computed": done.computed,
-                          "reused": done.reused, "scorecard": card, "results": [m.to_dict() for m in results]},
-                         allow_nan=False))  # fmt: skip
+        print(json.dumps(result.to_dict(), allow_nan=False))
         return 0
+    done = result.run
     print(f"suite {suite.name} v{suite.version}: {done.cells} cells, {done.computed} computed, {done.reused} reused "
           f"from {args.store}")  # fmt: skip
-    _print_results(results, budgets, algorithms, labels)
+    _print_results(result, budgets)
     return 0
 
 
-def _print_results(results, budgets, algorithms, labels) -> None:
-    index = {(m.instance, m.algorithm, m.metric): m for m in results}
+def _print_results(result, budgets) -> None:
+    index = {(m.instance, m.algorithm, m.metric): m for m in result.results}
     fmt = lambda v, p=4: "-" if v is None else f"{v:.{p}g}"
     top = f"success@{budgets[-1]}"
-    width = max(34, *(len(a) + 2 for a in algorithms))
-    print(f"{'instance':<22}{'algorithm':<{width}}{top:>22}{'TTS99 (sweeps)':>30}{'residual e':>12}{'overlap':>9}")
-    for label in labels.values():
-        for algorithm in algorithms:
-            success = index.get((label, algorithm, top))
-            if success is None:
-                continue
-            tts = index.get((label, algorithm, "tts99_sweeps"))
-            residual = index[(label, algorithm, "residual_energy")]
-            overlap = index.get((label, algorithm, "overlap"))
-            p = f"{success.value:.2f} [{success.low:.2f}, {success.high:.2f}]"
-            t = "-" if tts is None else ("censored" if tts.value is None else
-                                         f"{fmt(tts.value)} [{fmt(tts.low)}, {fmt(tts.high)}]")  # fmt: skip
-            edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
-            print(f"{label:<22}{algorithm:<{width}}{p:>22}{t + edge:>30}{residual.value:>12.4f}"
-                  f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
+    rows = []
+    for (label, _), choice in result.choices.items():
+        rows.append((label, choice.recommended, "tuned" if choice.training else ""))
+        if choice.oracle != choice.recommended:
+            rows.append((label, choice.oracle, "oracle"))
+    width = max(34, *(len(spec) + 2 for _, spec, _ in rows))
+    print(f"{'instance':<22}{'algorithm':<{width}}{'':<7}{top:>22}{'TTS99 (sweeps)':>30}{'residual e':>12}"
+          f"{'overlap':>9}")  # fmt: skip
+    for label, algorithm, role in rows:
+        success = index.get((label, algorithm, top))
+        if success is None:
+            continue
+        tts = index.get((label, algorithm, "tts99_sweeps"))
+        residual = index[(label, algorithm, "residual_energy")]
+        overlap = index.get((label, algorithm, "overlap"))
+        p = f"{success.value:.2f} [{success.low:.2f}, {success.high:.2f}]"
+        t = "-" if tts is None else ("censored" if tts.value is None else
+                                     f"{fmt(tts.value)} [{fmt(tts.low)}, {fmt(tts.high)}]")  # fmt: skip
+        edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
+        print(f"{label:<22}{algorithm:<{width}}{role:<7}{p:>22}{t + edge:>30}{residual.value:>12.4f}"
+              f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
+    print(f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
+          f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself")
     print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "
           "residual e = (best - reference) / n")  # fmt: skip
 
@@ -263,12 +263,17 @@ def _cmd_suites(args: argparse.Namespace) -> int:
         return 0
     for suite in chosen:
         print(f"{suite.name} v{suite.version}: {suite.description}")
-        print(f"  budgets {list(suite.budgets)} sweeps, {suite.seeds} seeds per cell")
+        print(f"  budgets {list(suite.budgets)} sweeps, {suite.seeds} seeds per cell; baselines tuned on training "
+              f"twins with generator seeds {list(suite.training_seeds)}, {suite.tuning_seeds} runs per budget")  # fmt: skip
         for entry in suite.instances:
             ref = entry.reference()
             print(f"  {entry.label:<22} {entry.spec:<48} reference {ref.value:g} ({ref.method}; {ref.source})")
-        for family, specs in suite.baselines.items():
-            print(f"  baselines for {family}: {', '.join(specs)}")
+        for family, tunables in suite.baselines.items():
+            print(f"  baselines for {family}: {', '.join(t.label for t in tunables)}")
+            for t in tunables:
+                if t.grid:
+                    grid = "; ".join(f"{k} in {list(v)}" for k, v in t.grid.items())
+                    print(f"    {t.name}: {grid}")
     return 0
 
 
@@ -295,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("algorithm", help="a dynamics spec, e.g. sgd-like:s=0.8 or my_module:MyRule:k=3")
     sc.add_argument("--suite", default="quick", help="suite name (benchsuite suites list); default quick")
     sc.add_argument("--seeds", type=int, help="runs per (instance, algorithm, budget); default: the suite's")
+    sc.add_argument("--tune", help="a grid for the algorithm's parameters, tuned on training twins like the "
+                                   "baselines, e.g. 's=0.6,0.7,0.8,0.9' (several joined by ';')")  # fmt: skip
     sc.add_argument("--budget", help="largest budget in sweeps, or a comma-separated list; default: the suite's")
     sc.add_argument("--store", default="benchsuite-scores.sqlite", help="results store (reused cells are not rerun)")
     sc.add_argument("--workers", type=int, help="worker processes (default: every core; 1: in this process)")

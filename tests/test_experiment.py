@@ -13,9 +13,11 @@ from benchsuite.errors import ValidationError
 from benchsuite.experiment import Store
 from benchsuite.experiment.algorithm import DynamicsAlgorithm, make_algorithm
 from benchsuite.experiment.grid import compute_grid, plan_cells, run_seed
-from benchsuite.experiment.suites import QUICK, SuiteInstance, get_suite
+from benchsuite.experiment.scoring import plan_score, score
+from benchsuite.experiment.suites import QUICK, Suite, SuiteInstance, get_suite
+from benchsuite.experiment.tuning import Tunable, choose, objectives_from_store
 from benchsuite.problems import make_problem
-from benchsuite.score.scorecard import compare, metrics
+from benchsuite.score.scorecard import metrics
 
 SMALL = (
     SuiteInstance("colouring", "coloring:n=60,q=3,c=2,seed=2"),
@@ -109,22 +111,50 @@ def test_fixed_temperature_runs_are_prefixes_so_success_grows_with_the_budget(tm
     assert success == sorted(success)
 
 
-def test_scorecard_rows_compare_with_each_baseline(tmp_path):
-    algorithms = ["sgd-like:s=0.8", "metropolis:T=0.3", "anneal:beta0=0.2,beta1=6"]
-    cells = plan_cells(SMALL, algorithms, seeds=4, budgets=[10, 100])
+TINY_SUITE = Suite(
+    name="tiny", version="1", description="two small instances for the tests",
+    instances=SMALL, budgets=(10, 100), seeds=4,
+    baselines={"coloring": (Tunable("metropolis", grid={"T": (0.2, 0.6)}), Tunable("anneal", {"beta0": 0.2, "beta1": 6.0})),
+               "ising": (Tunable("metropolis", grid={"T": (0.3, 1.0)}),)},
+    training_seeds=(11, 12), tuning_seeds=3,
+)  # fmt: skip
+
+
+def test_scoring_tunes_on_training_twins_only_and_shows_the_oracle_beside(tmp_path):
+    plan = plan_score(TINY_SUITE, Tunable.parse("sgd-like:s=0.8"), 4, [10, 100])
+    scored_ids = {entry.build().instance_id for entry in SMALL}
+    for entry, tunable, training, scored in plan.entries:
+        assert {c.key.instance_id for c in scored} == {entry.build().instance_id}
+        assert not {c.key.instance_id for c in training} & scored_ids  # tuning never sees a scored instance
+        assert len(training) == (2 * 3 * 2 * len(tunable.points()) if len(tunable.points()) > 1 else 0)
     with Store(tmp_path / "s.sqlite") as store:
-        compute_grid(cells, store, workers=1, progress=False)
-        results = metrics(cells, store, {i.spec: i.label for i in SMALL})
-    rows = compare(results, algorithms[0], algorithms[1:])
-    names = {m.metric for m in results}
+        result = score(plan, store, workers=1, progress=False)
+        for entry, tunable, training, scored in plan.entries:
+            choice = result.choices[(entry.label, tunable.label)]
+            if training:
+                assert choice.recommended == choose(tunable.points(), objectives_from_store(training, store))
+            assert choice.oracle == choose(tunable.points(), objectives_from_store(scored, store))
+    rows = result.scorecard
+    assert {r["baseline_role"] for r in rows} == {"recommended", "oracle"}
+    assert all(r["algorithm"] == "sgd-like:s=0.8" for r in rows)
+    names = {m.metric for m in result.results}
     assert {"success@10", "success@100", "tts99_sweeps", "ert_sweeps", "residual_energy", "overlap"} <= names
-    assert {r["baseline"] for r in rows} == set(algorithms[1:]) and all(r["algorithm"] == algorithms[0] for r in rows)
-    for m in results:
+    for m in result.results:
         if m.metric == "residual_energy":
             assert m.value >= -1e-12 and m.low <= m.value <= m.high  # exact references; running sums round
         if m.metric == "tts99_sweeps" and m.value is not None:
             assert m.low <= m.value and (m.high is None or m.value <= m.high)
-    json.dumps(rows, allow_nan=False)
+    json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_objective_ranks_by_median_time_then_residual_and_ties_go_to_the_first_point():
+    assert choose(["a", "b", "c"], {"a": (10.0, 0.0), "b": (5.0, 0.1), "c": (5.0, 0.1)}) == "b"
+    assert choose(["a", "b"], {"a": (math.inf, 0.2), "b": (math.inf, 0.1)}) == "b"
+    grid = Tunable.parse("anneal:beta0=0.5,beta1=3", "beta1=2,5;schedule=linear,geometric")
+    assert grid.fixed == {"beta0": 0.5} and grid.points()[0] == "anneal:beta0=0.5,beta1=2,schedule=linear"
+    assert len(grid.points()) == 4 and grid.label == "anneal:beta0=0.5,beta1=?,schedule=?"
+    with pytest.raises(ValidationError):
+        Tunable.parse("anneal:beta0=0.5", "beta1")
 
 
 def test_metrics_need_every_cell(tmp_path):
@@ -148,7 +178,9 @@ def test_score_command_json_and_rerun(tmp_path, capsys, monkeypatch):
     out = json.loads(capsys.readouterr().out)
     assert out["computed"] == out["cells"] > 0 and out["reused"] == 0
     row = out["scorecard"][0]
-    assert {"instance", "algorithm", "metric", "value", "low", "high", "baseline", "baseline_value"} <= set(row)
+    assert {"instance", "algorithm", "metric", "value", "low", "high", "baseline", "baseline_value",
+            "baseline_role"} <= set(row)  # fmt: skip
+    assert out["tuning"] and {"recommended", "oracle", "training", "scored"} <= set(out["tuning"][0])
     assert (tmp_path / "benchsuite-scores.sqlite").exists()
     assert main(argv) == 0
     again = json.loads(capsys.readouterr().out)
@@ -205,11 +237,11 @@ def test_readme_scoring_snippet_runs_as_written(tmp_path, monkeypatch, capsys):
     from pathlib import Path
 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
-    (snippet,) = [b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL) if "plan_cells" in b]
+    (snippet,) = [b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL) if "plan_score" in b]
     monkeypatch.chdir(tmp_path)
     exec(compile(snippet, "README.md", "exec"), {})  # noqa: S102 -- the README's snippet, run as written
     out = capsys.readouterr().out
-    assert "tts99_sweeps" in out and (tmp_path / "runs.sqlite").exists()
+    assert "tts99_sweeps" in out and "recommended" in out and (tmp_path / "runs.sqlite").exists()
 
 
 def _count_cells(path) -> int:

@@ -26,8 +26,9 @@ from .. import _checks
 from ..errors import ValidationError
 from ..score.run import ENERGY_TOLERANCE
 from .algorithm import Algorithm, make_algorithm
+from .instances import build_instance
 from .store import CellKey, Store
-from .suites import SuiteInstance, build_instance
+from .suites import SuiteInstance
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ Every instance carries a reference energy with its provenance (:class:`~benchsui
 a planted ground state (exact by construction) or, for instances small enough, the ground state found by
 enumerating every configuration.  The target of a run is the reference: success means reaching it.
 
-Baseline parameters are fixed by the suite (stated in ``baselines``), not tuned on training instances.
+Baselines are :class:`~.tuning.Tunable`: an algorithm with fixed parameters and a grid for the others,
+tuned on each instance's training twins (the same generator with the suite's ``training_seeds``) with
+``tuning_seeds`` runs per budget (see :mod:`.tuning`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ValidationError
-from ..problems import make_problem
 from ..problems.base import Problem, Reference
+from ..spec import parse_spec
 from ..validate.exact import MAX_CONFIGURATIONS, all_energies
+from .instances import build_instance
+from .tuning import Tunable, format_spec
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,19 @@ class SuiteInstance:
         """The planted ground-state energy, or the enumerated one; ValidationError when neither exists."""
         return _reference(self.spec)
 
+    def twin(self, seed: int) -> SuiteInstance:
+        """The same generator and parameters with generator seed ``seed`` (a training instance)."""
+        name, params = parse_spec(self.spec, "suite")
+        if "seed" not in params:
+            raise ValidationError("suite", f"{self.spec} names no generator seed: it has no training twins")
+        return SuiteInstance(f"{self.label} (training seed {seed})", format_spec(name, {**params, "seed": seed}))
+
 
 @dataclass(frozen=True)
 class Suite:
-    """Instances, budgets (increasing sweeps per run), seeds per (instance, algorithm, budget) and baselines
-    per family (dynamics specs)."""
+    """Instances, budgets (increasing sweeps per run), seeds per (instance, algorithm, budget), baselines per
+    family (tunable algorithms) and the training design: generator seeds of the training twins and runs per
+    budget on each."""
 
     name: str
     version: str
@@ -47,15 +59,16 @@ class Suite:
     instances: tuple[SuiteInstance, ...]
     budgets: tuple[int, ...]
     seeds: int
-    baselines: dict[str, tuple[str, ...]]
+    baselines: dict[str, tuple[Tunable, ...]]
+    training_seeds: tuple[int, ...] = (1001, 1002)
+    tuning_seeds: int = 8
 
-    def baselines_for(self, family: str) -> tuple[str, ...]:
+    def baselines_for(self, family: str) -> tuple[Tunable, ...]:
         """The baselines of ``family``'s instances."""
         return self.baselines.get(family, ())
 
-    def algorithms_for(self, algorithm: str):
-        """A function of a family giving ``algorithm`` followed by that family's baselines (see ``plan_cells``)."""
-        return lambda family: list(dict.fromkeys([algorithm, *self.baselines_for(family)]))
+    def training_twins(self, entry: SuiteInstance) -> list[SuiteInstance]:
+        return [entry.twin(seed) for seed in self.training_seeds]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,14 +78,10 @@ class Suite:
             "budgets": list(self.budgets),
             "seeds": self.seeds,
             "instances": [{"label": i.label, "spec": i.spec} for i in self.instances],
-            "baselines": {family: list(specs) for family, specs in self.baselines.items()},
+            "baselines": {family: [t.to_dict() for t in tunables] for family, tunables in self.baselines.items()},
+            "training_seeds": list(self.training_seeds),
+            "tuning_seeds": self.tuning_seeds,
         }
-
-
-@lru_cache(maxsize=64)
-def build_instance(spec: str) -> Problem:
-    """The problem of a spec, generated once per process (workers rebuild instances from their specs)."""
-    return make_problem(spec)
 
 
 @lru_cache(maxsize=64)
@@ -89,7 +98,7 @@ def _reference(spec: str) -> Reference:
 
 QUICK = Suite(
     name="quick",
-    version="2",
+    version="3",
     description="four small instances with exact references, for a first look and for CI (seconds on 2 cores): "
     "a planted 5-colouring below the colourability threshold, planted 3-SAT at alpha = 4, and two glasses "
     "small enough to enumerate (3-regular +-1, Gaussian SK)",
@@ -102,12 +111,19 @@ QUICK = Suite(
     budgets=(10, 30, 100, 300, 1000),
     seeds=16,
     baselines={
-        "coloring": ("metropolis:T=0.3", "anneal:beta0=0.5,beta1=5"),
-        "ksat": ("metropolis:T=0.3", "anneal:beta0=0.5,beta1=5", "walksat:noise=0.5"),
+        "coloring": (
+            Tunable("metropolis", grid={"T": (0.2, 0.3, 0.5)}),
+            Tunable("anneal", {"beta0": 0.5}, {"beta1": (2.0, 5.0, 10.0)}),
+        ),
+        "ksat": (
+            Tunable("metropolis", grid={"T": (0.2, 0.3, 0.5)}),
+            Tunable("anneal", {"beta0": 0.5}, {"beta1": (2.0, 5.0, 10.0)}),
+            Tunable("walksat", grid={"noise": (0.3, 0.5, 0.7)}),
+        ),
         "ising": (
-            "metropolis:T=0.5",
-            "anneal:beta0=0.1,beta1=5",
-            "parallel-tempering:T_min=0.2,T_max=2,replicas=8",
+            Tunable("metropolis", grid={"T": (0.3, 0.5, 0.8)}),
+            Tunable("anneal", {"beta0": 0.1}, {"beta1": (2.0, 5.0, 10.0)}),
+            Tunable("parallel-tempering", {"T_max": 2.0, "replicas": 8}, {"T_min": (0.1, 0.2, 0.4)}),
         ),
     },
 )

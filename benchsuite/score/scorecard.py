@@ -27,8 +27,8 @@ import numpy as np
 
 from ..experiment.algorithm import Outcome
 from ..experiment.grid import Cell
+from ..experiment.instances import build_instance
 from ..experiment.store import Store
-from ..experiment.suites import build_instance
 from .metrics import (
     LEVEL,
     expected_running_time,
@@ -121,17 +121,3 @@ def _tts_row(row, metric: str, best) -> Metric:
 
 def _size(cell: Cell) -> int:
     return build_instance(cell.instance).n
-
-
-def compare(results: Sequence[Metric], algorithm: str, baselines: Sequence[str]) -> list[dict[str, Any]]:
-    """Rows of the scorecard: each metric of ``algorithm`` on each instance beside the value of each baseline
-    that ran there (one row with baseline null when none did)."""
-    index = {(m.instance, m.algorithm, m.metric): m for m in results}
-    rows = []
-    for m in results:
-        if m.algorithm != algorithm:
-            continue
-        others = [(b, index[(m.instance, b, m.metric)]) for b in baselines if (m.instance, b, m.metric) in index]
-        for baseline, other in others or [(None, None)]:
-            rows.append({**m.to_dict(), "baseline": baseline, "baseline_value": None if other is None else other.value})
-    return rows

@@ -1,0 +1,119 @@
+"""Score an algorithm on a suite: plan every cell (training and scored), compute them once, tune, and compare.
+
+For each suite instance, the algorithm and each baseline of the instance's family are :class:`~.tuning.Tunable`.
+A tunable with a grid runs every grid point on the instance's training twins (the suite's ``tuning_seeds``)
+and on the instance itself (the scoring ``seeds``); the recommended point, chosen on the twins, is the one
+scored, and the oracle, the best point on the instance, stands beside it.  A tunable without a grid is one
+point, scored as it is.  All cells go through one :func:`~.grid.compute_grid`, so that a rerun reuses every
+cell, training ones included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..score.scorecard import Metric, metrics
+from .grid import Cell, GridRun, compute_grid, plan_cells
+from .store import Store
+from .suites import Suite, SuiteInstance
+from .tuning import Choice, Tunable, choose, objectives_from_store
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The cells of a scoring run, and which of them decide each (instance, tunable)."""
+
+    suite: Suite
+    algorithm: Tunable
+    seeds: int
+    budgets: tuple[int, ...]
+    cells: tuple[Cell, ...]
+    entries: tuple[tuple[SuiteInstance, Tunable, tuple[Cell, ...], tuple[Cell, ...]], ...]  # (.., training, scored)
+
+
+def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[int]) -> Plan:
+    """Every cell of scoring ``algorithm`` on ``suite`` (see the module notes)."""
+    entries, everything = [], {}
+    for entry in suite.instances:
+        family = entry.build().family
+        tunables = {t.label: t for t in (algorithm, *suite.baselines_for(family))}  # the algorithm may be one
+        for tunable in tunables.values():
+            points = tunable.points()
+            scored = plan_cells([entry], points, seeds, budgets)
+            if not scored:
+                continue  # the algorithm skips this instance
+            training = (
+                plan_cells(suite.training_twins(entry), points, suite.tuning_seeds, budgets) if len(points) > 1 else []
+            )
+            entries.append((entry, tunable, tuple(training), tuple(scored)))
+            everything.update((c.key.digest, c) for c in (*training, *scored))
+    return Plan(suite, algorithm, seeds, tuple(budgets), tuple(everything.values()), tuple(entries))
+
+
+@dataclass(frozen=True)
+class Score:
+    """What a scoring run found: the grid run, the choice per (instance label, tunable label), the metrics
+    of the scored points (recommended and oracle) and the scorecard rows."""
+
+    plan: Plan
+    run: GridRun
+    choices: dict[tuple[str, str], Choice]
+    results: list[Metric]
+    scorecard: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        suite = self.plan.suite
+        return {
+            "suite": suite.name, "suite_version": suite.version, "algorithm": self.plan.algorithm.label,
+            "budgets": list(self.plan.budgets), "seeds": self.plan.seeds, "tuning_seeds": suite.tuning_seeds,
+            "training_seeds": list(suite.training_seeds), "cells": self.run.cells, "computed": self.run.computed,
+            "reused": self.run.reused, "scorecard": self.scorecard,
+            "tuning": [{"instance": i, "tunable": t, **c.to_dict()} for (i, t), c in self.choices.items()],
+            "results": [m.to_dict() for m in self.results],
+        }  # fmt: skip
+
+
+def score(plan: Plan, store: Store, **grid_options) -> Score:
+    """Compute the plan's missing cells into ``store`` (``grid_options`` go to :func:`~.grid.compute_grid`),
+    then tune and compare."""
+    run = compute_grid(list(plan.cells), store, **grid_options)
+    labels = {entry.spec: entry.label for entry in plan.suite.instances}
+    choices: dict[tuple[str, str], Choice] = {}
+    scored_cells: list[Cell] = []
+    for entry, tunable, training, scored in plan.entries:
+        points = tunable.points()
+        on_instance = objectives_from_store(scored, store)
+        on_training = objectives_from_store(training, store) if training else on_instance
+        choice = Choice(tunable, choose(points, on_training), choose(points, on_instance),
+                        on_training if training else {}, on_instance)  # fmt: skip
+        choices[(entry.label, tunable.label)] = choice
+        keep = {choice.recommended, choice.oracle}
+        scored_cells += [c for c in scored if c.algorithm in keep]
+    results = metrics(scored_cells, store, labels)
+    return Score(plan, run, choices, results, _scorecard(plan, choices, results))
+
+
+def _scorecard(plan: Plan, choices: dict[tuple[str, str], Choice], results: list[Metric]) -> list[dict[str, Any]]:
+    """Each metric of the algorithm's recommended point on each instance beside each baseline's recommended
+    and oracle points (one row with baseline null when the instance has no baseline)."""
+    index = {(m.instance, m.algorithm, m.metric): m for m in results}
+    rows = []
+    for entry in plan.suite.instances:
+        mine = choices.get((entry.label, plan.algorithm.label))
+        if mine is None:
+            continue
+        others = [c for (label, t), c in choices.items() if label == entry.label and t != plan.algorithm.label]
+        for m in results:
+            if m.instance != entry.label or m.algorithm != mine.recommended:
+                continue
+            pairs = [
+                (spec, role) for c in others for spec, role in ((c.recommended, "recommended"), (c.oracle, "oracle"))
+            ]
+            filled = [(spec, role, index.get((m.instance, spec, m.metric))) for spec, role in pairs]
+            filled = [f for f in filled if f[2] is not None]
+            for spec, role, other in filled or [(None, None, None)]:
+                rows.append({**m.to_dict(), "baseline": spec, "baseline_role": role,
+                             "baseline_value": None if other is None else other.value})  # fmt: skip
+    return rows
