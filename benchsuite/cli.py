@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import ValidationError
@@ -188,12 +189,16 @@ def _budgets(text: str | None, suite) -> list[int]:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .experiment.scoring import plan_score, score
+    from . import _checks
+    from .experiment.scoring import evaluate, plan_score, score
     from .experiment.store import Store, check_store_path
     from .experiment.suites import get_suite
     from .experiment.tuning import Tunable
+    from .report.scorecard_page import write_scorecard
 
     check_store_path(args.store)
+    if args.command == "scorecard" and not Path(args.store).exists():
+        raise ValueError(f"store: {args.store} does not exist; scorecard reads the store a score run wrote")
     suite = get_suite(args.suite)
     budgets = _budgets(args.budget, suite)
     seeds = suite.seeds if args.seeds is None else args.seeds
@@ -203,14 +208,22 @@ def _cmd_score(args: argparse.Namespace) -> int:
         raise ValueError(f"workers: must be >= 1, got {args.workers}")
     if args.scheduler is not None and args.executor != "dask":
         raise ValueError("scheduler: --scheduler is the address of a Dask scheduler; it needs --executor dask")
+    if args.report is not None:
+        _checks.output_directory("report", args.report, create=True)
     algorithm = Tunable.parse(args.algorithm, args.tune)
     plan = plan_score(suite, algorithm, seeds, budgets)
     with Store(args.store) as store:
-        print(f"score: {len(plan.cells)} cells ({len(suite.instances)} instances of suite {suite.name!r}, "
-              f"training on {len(suite.training_seeds)} twins each, {seeds} seeds, budgets {budgets}) -> "
-              f"{args.store}", file=sys.stderr, flush=True)  # fmt: skip
-        result = score(plan, store, workers=args.workers, progress=None if not args.json else False,
-                       executor=args.executor, scheduler=args.scheduler)  # fmt: skip
+        if args.command == "scorecard":
+            result = evaluate(plan, store)
+        else:
+            print(f"score: {len(plan.cells)} cells ({len(suite.instances)} instances of suite {suite.name!r}, "
+                  f"training on {len(suite.training_seeds)} twins each, {seeds} seeds, budgets {budgets}) -> "
+                  f"{args.store}", file=sys.stderr, flush=True)  # fmt: skip
+            result = score(plan, store, workers=args.workers, progress=None if not args.json else False,
+                           executor=args.executor, scheduler=args.scheduler)  # fmt: skip
+        if args.report is not None:
+            written = write_scorecard(result, store, args.report, _reproduce(args, budgets, seeds))
+            print(f"{args.command}: page {written['html']}, summary {written['markdown']}", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_dict(), allow_nan=False))
         return 0
@@ -219,6 +232,16 @@ def _cmd_score(args: argparse.Namespace) -> int:
           f"from {args.store}")  # fmt: skip
     _print_results(result, budgets)
     return 0
+
+
+def _reproduce(args: argparse.Namespace, budgets: list[int], seeds: int) -> str:
+    """The command that recomputes (or, from the same store, rereads) this scorecard."""
+    parts = ["benchsuite", "score", args.algorithm, "--suite", args.suite, "--seeds", str(seeds), "--budget",
+             ",".join(map(str, budgets))]  # fmt: skip
+    if args.tune:
+        parts += ["--tune", args.tune]
+    quote = lambda p: p if all(c.isalnum() or c in "-_.:=,/" for c in p) else "'" + p.replace("'", "'\\''") + "'"
+    return " ".join(map(quote, parts + ["--store", str(args.store), "--report", str(args.report)]))
 
 
 def _print_results(result, budgets) -> None:
@@ -312,8 +335,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="local process pool, or Dask distributed (a LocalCluster unless --scheduler is given)",
     )
     sc.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    sc.add_argument("--report", help="directory for the scorecard page (index.html), its Markdown summary and "
+                                     "score.json")  # fmt: skip
     sc.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     sc.set_defaults(func=_cmd_score)
+
+    card = sub.add_parser("scorecard", help="render the scorecard of a score run again, from its store only")
+    card.add_argument("algorithm", help="the algorithm spec given to score")
+    card.add_argument("--suite", default="quick", help="suite name; default quick")
+    card.add_argument("--seeds", type=int, help="as given to score; default: the suite's")
+    card.add_argument("--budget", help="as given to score; default: the suite's")
+    card.add_argument("--tune", help="as given to score")
+    card.add_argument("--store", default="benchsuite-scores.sqlite", help="the store score wrote")
+    card.add_argument("--report", help="directory for the page, its Markdown summary and score.json")
+    card.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    card.set_defaults(func=_cmd_score, workers=None, executor="local", scheduler=None)
 
     su = sub.add_parser("suites", help="list the named suites, or show one")
     su.add_argument("action", choices=["list", "show"], help="list every suite, or show one")

@@ -188,7 +188,11 @@ LONG_COMMANDS = {
               "--suite": ("quick", ["nope", ""]), "--seeds": ("2", ["0", "-1", "x", "2**70"]),
               "--budget": ("20", ["0", "100,10", "x", "-5", "1e400", "10,10"]), "--workers": ("1", ["0", "-1", "x"]),
               "--store": ("{tmp}/s.sqlite", ["/proc/nonexistent/dir/s.sqlite", "/etc", "/dev/null"]),
-              "--tune": ("s=0.7,0.8", ["s", "=1", "s=2", "x=1", "s=0.5;;t", "s=", "s=0.5,,0.6"])},
+              "--tune": ("s=0.7,0.8", ["s", "=1", "s=2", "x=1", "s=0.5;;t", "s=", "s=0.5,,0.6"]),
+              "--report": ("{tmp}/benchsuite-fuzz-report", ["/proc/nonexistent/dir", "/etc/passwd"])},
+    "scorecard": {"": ("sgd-like:s=0.8", ["sgd-like:s=2", "nosuch:x"]), "--suite": ("quick", ["nope"]),
+                  "--store": ("{tmp}/benchsuite-fuzz-missing.sqlite", ["/etc", "/dev/null"]),
+                  "--seeds": ("2", ["0", "x"]), "--budget": ("20", ["0", "x"])},
     "validate": {"--problem": ("ising:model=sk,n=6", ["ising:model=sk,n=17", "coloring:n=-5", "nosuch"]),
                  "--dynamics": ("metropolis:T=1", ["metropolis:T=0", "sgd-like:batch=x", "nosuch:x"]),
                  "--temperature": ("1.0", ["0", "-1", "nan", "inf", "x", "1e400"]), "--seed": ("0", ["-1", "x"])},
@@ -226,7 +230,7 @@ def _refused(argv: list[str]) -> str:
 def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_kernels):
     fuzz(
         examples, refused_command_lines(), _refused,
-        "command line (demo, equivalence, advise-batch, report, score, validate)",
+        "command line (demo, equivalence, advise-batch, report, score, scorecard, validate)",
     )
 
 

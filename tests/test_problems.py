@@ -2,6 +2,7 @@ import itertools
 
 import numpy as np
 import pytest
+from families import TWIN_PROBLEMS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -228,3 +229,17 @@ def test_load_rejects_tampering_and_pickles(tmp_path):
     np.savez(tmp_path / "bad_index.npz", **arrays)
     with pytest.raises(ValidationError, match="edges"):
         load_problem(tmp_path / "bad_index.npz")
+
+
+GROUND_STATE_CASES = {**{k: v for k, v in TWIN_PROBLEMS.items() if not k.startswith("coloring")},
+                      "coloring-q3-n9": lambda: coloring(n=9, q=3, c=2, seed=1),
+                      "coloring-q2-n16": lambda: coloring(n=16, q=2, c=3, seed=1)}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(GROUND_STATE_CASES))
+def test_ground_state_by_gray_code_equals_the_enumerated_minimum(name):
+    from benchsuite.validate.exact import all_energies, ground_state
+
+    problem = GROUND_STATE_CASES[name]()  # two values: the Gray-code walk; q = 3: enumeration
+    energy, x = ground_state(problem)
+    assert energy == pytest.approx(all_energies(problem).min(), abs=1e-9) and problem.energy(x) == energy

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import ValidationError
 from ..score.scorecard import Metric, metrics
 from .grid import Cell, GridRun, compute_grid, plan_cells
 from .store import Store
@@ -77,8 +78,19 @@ class Score:
 
 def score(plan: Plan, store: Store, **grid_options) -> Score:
     """Compute the plan's missing cells into ``store`` (``grid_options`` go to :func:`~.grid.compute_grid`),
-    then tune and compare."""
-    run = compute_grid(list(plan.cells), store, **grid_options)
+    then tune and compare (:func:`evaluate`)."""
+    return evaluate(plan, store, compute_grid(list(plan.cells), store, **grid_options))
+
+
+def evaluate(plan: Plan, store: Store, run: GridRun | None = None) -> Score:
+    """Tune and compare from the store alone: nothing is computed, and every cell of the plan must be there
+    (``run``: what the computation did, when it just happened)."""
+    if run is None:
+        missing = len(store.missing(c.key for c in plan.cells))
+        if missing:
+            raise ValidationError("store", f"{missing} of the plan's {len(plan.cells)} cells are not in {store.path}; "
+                                           "run benchsuite score with the same arguments first")  # fmt: skip
+        run = GridRun(len(plan.cells), 0, len(plan.cells))
     labels = {entry.spec: entry.label for entry in plan.suite.instances}
     choices: dict[tuple[str, str], Choice] = {}
     scored_cells: list[Cell] = []

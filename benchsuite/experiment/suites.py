@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import ValidationError
 from ..problems.base import Problem, Reference
 from ..spec import parse_spec
-from ..validate.exact import MAX_CONFIGURATIONS, all_energies
+from ..validate.exact import MAX_CONFIGURATIONS, MAX_GRAY_CONFIGURATIONS, ground_state
 from .instances import build_instance
 from .tuning import Tunable, format_spec
 
@@ -90,9 +90,10 @@ def _reference(spec: str) -> Reference:
     planted = problem.references.get("ground_state_energy")
     if planted is not None:
         return planted
-    if problem.domain.size**problem.n <= MAX_CONFIGURATIONS:
-        energies = all_energies(problem)
-        return Reference(float(energies.min()), "exact", f"enumeration of {energies.size} configurations")
+    count = problem.domain.size**problem.n
+    if count <= (MAX_GRAY_CONFIGURATIONS if problem.domain.size == 2 else MAX_CONFIGURATIONS):
+        energy, _ = ground_state(problem)
+        return Reference(energy, "exact", f"enumeration of {count} configurations")
     raise ValidationError("suite", f"{spec} has no planted or enumerable ground state to use as a reference")
 
 

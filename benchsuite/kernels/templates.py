@@ -438,6 +438,35 @@ def _walksat(fingerprint: str):
     return walksat
 
 
+def _gray_code_walk(fingerprint: str):
+    def gray_code_walk(model, x, cache):
+        """Visit every configuration of a two-valued model once, in reflected Gray-code order from ``x`` (step k
+        flips the variable whose index is the number of trailing zeros of k), and return (the lowest energy
+        change from the start, the first step at which it was reached).  The configuration of step k differs
+        from the start in the set bits of k ^ (k >> 1).  ``x`` and ``cache`` are left at the last step."""
+        fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
+        n = x.size
+        d_energy = 0.0
+        best = 0.0
+        best_step = 0
+        for step in range(1, 1 << n):
+            i = 0
+            rest = step
+            while rest & 1 == 0:
+                rest >>= 1
+                i += 1
+            new = domain_value(model, 0)
+            if new == x[i]:
+                new = domain_value(model, 1)
+            d_energy += delta(model, x, cache, i, new)
+            apply(model, x, cache, i, new)
+            if d_energy < best:
+                best, best_step = d_energy, step
+        return best, best_step
+
+    return gray_code_walk
+
+
 def _fill(fingerprint: str):
     def fill(model, x, cache):
         """The family's cached fields of ``x``, written into ``cache`` (one configuration, not a block)."""
@@ -453,4 +482,5 @@ sgd_like_binomial = Rule(_sgd_like_binomial)
 sgd_like_flags = Rule(_sgd_like_flags)
 parallel_tempering = Rule(_parallel_tempering)
 walksat = Rule(_walksat)
+gray_code_walk = Rule(_gray_code_walk)
 fill = Rule(_fill)

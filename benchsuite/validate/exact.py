@@ -6,9 +6,12 @@ import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
+from ..kernels import fill, model_for, new_cache
+from ..kernels.templates import gray_code_walk
 from ..problems.base import Problem
 
 MAX_CONFIGURATIONS = 1 << 22
+MAX_GRAY_CONFIGURATIONS = 1 << 26  # ground states of two-valued problems: one flip per configuration, no arrays
 CHUNK = 1 << 14  # configurations evaluated at once
 
 
@@ -34,6 +37,31 @@ def all_energies(problem: Problem) -> np.ndarray:
         size = min(CHUNK, count - first)
         out[first : first + size] = problem.term_energies(configurations(problem, first, size)).sum(axis=-1)
     return out
+
+
+def ground_state(problem: Problem) -> tuple[float, np.ndarray]:
+    """The lowest energy of ``problem`` and a configuration that has it, by visiting every configuration.
+
+    Two-valued domains (up to 2^26 configurations) walk a Gray code in a kernel, one flip per configuration
+    (:data:`benchsuite.kernels.templates.gray_code_walk`); the minimum's energy is then recomputed from its
+    terms, so that no running sum rounds it.  Other domains enumerate (:func:`all_energies`)."""
+    if not isinstance(problem, Problem):
+        raise ValidationError("problem", f"must be a Problem, got {type(problem).__name__}")
+    count = problem.domain.size**problem.n
+    if problem.domain.size != 2 or count <= CHUNK:
+        energies = all_energies(problem)
+        best = int(np.argmin(energies))
+        return float(energies[best]), configurations(problem, best, 1)[0]
+    if count > MAX_GRAY_CONFIGURATIONS:
+        raise ValidationError("problem", f"{count} configurations is too many to visit (max {MAX_GRAY_CONFIGURATIONS})")
+    model = model_for(problem)
+    start = np.full(problem.n, problem.domain.values[0], dtype=np.int8)
+    x, cache = start.copy(), new_cache(problem)
+    fill(model, x, cache)
+    _, step = gray_code_walk(model, x, cache)
+    flipped = np.array([(step ^ (step >> 1)) >> i & 1 for i in range(problem.n)], dtype=bool)
+    best = np.where(flipped, problem.domain.values[1], start).astype(np.int8)
+    return float(problem.energy(best)), best
 
 
 def boltzmann_mean_energy(problem: Problem, temperature: float) -> float:

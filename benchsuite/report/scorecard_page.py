@@ -1,0 +1,270 @@
+"""The scorecard page: a self-contained static HTML file and a Markdown summary, written from a store only.
+
+``write_scorecard(result, store, out_dir, command)`` writes ``index.html`` (figures inline as SVG, styles
+inline, no script, nothing fetched), ``scorecard.md`` with the same tables and the figures as PNG files beside
+it, and ``score.json`` (the scoring result, strict JSON).  Every figure has a caption saying what it shows
+and the command that reproduces it.  Figures, per instance, for every scored point (the algorithm, each
+baseline's tuned point and its oracle when different): success probability against the budget with its
+Jeffreys band; TTS99 against the budget with its interval; the residual energy per variable of the best
+configuration found within the budget, with a 95% bootstrap band over runs; and, over all (instance, run)
+pairs, the empirical distribution of the sweep at which the reference was first reached (COCO's ECDF).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from .. import __version__
+from ..experiment.algorithm import Outcome
+from ..experiment.instances import build_instance
+from ..experiment.scoring import Score
+from ..experiment.store import Store
+from ..score.metrics import LEVEL, ecdf, hierarchical_bootstrap, jeffreys_interval, time_to_solution
+
+FIGURES = ("success", "tts", "residual", "ecdf")
+CAPTIONS = {
+    "success": "Success probability (the reference energy reached within the budget) against the budget in "
+    "sweeps, per instance; bands: 95% Jeffreys intervals. In every figure the colour is the algorithm, solid "
+    "lines its scored point (tuned on training twins for baselines), dashed lines the oracle point.",
+    "tts": "Time to solution at 99% (TTS99, sweeps) against the budget it is computed at, per instance; "
+    "bands: from the Jeffreys interval of the success probability; budgets without a success are not drawn "
+    "(censored).",
+    "residual": "Residual energy per variable, (best energy within the budget - reference) / n, against the "
+    "budget, per instance; bands: 95% bootstrap intervals over runs.",
+    "ecdf": "Fraction of (instance, run) pairs that reached the reference within t sweeps (the empirical "
+    "distribution of the first hit, pooled over the instances each algorithm ran on, at the largest budget; "
+    "scored points only).",
+}
+
+
+def _runs(result: Score, store: Store) -> dict[tuple[str, str], list[Outcome]]:
+    """Outcomes of every scored point, by (instance label, algorithm spec)."""
+    keep = {(label, c.recommended) for (label, _), c in result.choices.items()}
+    keep |= {(label, c.oracle) for (label, _), c in result.choices.items()}
+    out: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
+    for entry, _, _, scored in result.plan.entries:
+        for cell in scored:
+            if (entry.label, cell.algorithm) in keep:
+                out[(entry.label, cell.algorithm)].append(Outcome.from_dict(store.get(cell.key)))
+    return out
+
+
+def _rows(result: Score) -> list[tuple[str, str, str, str]]:
+    """(instance label, spec, role, tunable label) of every scored point, the algorithm first on each instance."""
+    rows = []
+    for (label, tunable), choice in result.choices.items():
+        mine = tunable == result.plan.algorithm.label
+        role = "yours" if mine else ("tuned" if choice.training else "fixed")
+        rows.append((label, choice.recommended, role, tunable))
+        if choice.oracle != choice.recommended:
+            rows.append((label, choice.oracle, "oracle", tunable))
+    return rows
+
+
+def _series(outcomes: list[Outcome], n: int, reference: float) -> dict[str, list]:
+    by_budget: dict[int, list[Outcome]] = defaultdict(list)
+    for o in outcomes:
+        by_budget[o.budget].append(o)
+    budgets = sorted(by_budget)
+    out: dict[str, list] = {"budget": budgets, "p": [], "p_low": [], "p_high": [], "tts": [], "tts_low": [],
+                            "tts_high": [], "res": [], "res_low": [], "res_high": []}  # fmt: skip
+    for b in budgets:
+        group = by_budget[b]
+        k = sum(o.hit_sweep is not None for o in group)
+        p = jeffreys_interval(k, len(group))
+        out["p"].append(p.value), out["p_low"].append(p.low), out["p_high"].append(p.high)
+        t = time_to_solution(b, k, len(group))
+        out["tts"].append(t.value), out["tts_low"].append(t.low), out["tts_high"].append(t.high)
+        residual = np.array([(o.best_energy - reference) / n for o in group])
+        iv = hierarchical_bootstrap([residual], lambda g: float(g[0].mean()), level=LEVEL)
+        out["res"].append(iv.value), out["res_low"].append(iv.low), out["res_high"].append(iv.high)
+    out["hits"] = [o.hit_sweep for o in by_budget[budgets[-1]]]
+    return out
+
+
+def _figures(result: Score, runs, rows) -> dict[str, object]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "benchsuite", "font.size": 8})
+    instances = [e.label for e in result.plan.suite.instances if any(r[0] == e.label for r in rows)]
+    refs = {e.label: (e.reference().value, build_instance(e.spec).n) for e in result.plan.suite.instances}
+    tunables = list(dict.fromkeys(t for *_, t in rows))
+    colours = {t: plt.cm.tab10(i % 10) for i, t in enumerate(tunables)}
+    series = {key: _series(outcomes, refs[key[0]][1], refs[key[0]][0]) for key, outcomes in runs.items()}
+    figures = {}
+    for name, (value, low, high, ylabel, logy) in {
+        "success": ("p", "p_low", "p_high", "success probability", False),
+        "tts": ("tts", "tts_low", "tts_high", "TTS99 (sweeps)", True),
+        "residual": ("res", "res_low", "res_high", "residual energy per variable", False),
+    }.items():
+        fig, axes = plt.subplots(1, len(instances), figsize=(3.2 * len(instances), 2.8), squeeze=False)
+        for ax, label in zip(axes[0], instances):
+            for inst, spec, role, tunable in rows:
+                if inst != label or (label, spec) not in series:
+                    continue
+                s = series[(label, spec)]
+                x = np.array(s["budget"], dtype=float)
+                y = np.array([np.nan if v is None else v for v in s[value]], dtype=float)
+                lo = np.array([np.nan if v is None else v for v in s[low]], dtype=float)
+                hi = np.array([np.nan if v is None or math.isinf(v) else v for v in s[high]], dtype=float)
+                ax.plot(x, y, marker="o", ms=3, color=colours[tunable], ls="--" if role == "oracle" else "-",
+                        label="_" if role == "oracle" else tunable)  # fmt: skip
+                ax.fill_between(x, lo, hi, color=colours[tunable], alpha=0.12, lw=0)
+            ax.set_xscale("log")
+            ax.set_xlim(result.plan.budgets[0] / 1.5, result.plan.budgets[-1] * 1.5)  # one budget is a range too
+            drawn = [v for line in ax.get_lines() for v in line.get_ydata() if np.isfinite(v) and v > 0]
+            if logy and drawn:
+                ax.set_yscale("log")
+                ax.set_ylim(min(drawn) / 2, max(drawn) * 2)
+            elif logy:
+                ax.text(0.5, 0.5, "censored at every budget", transform=ax.transAxes, ha="center", va="center")
+            ax.set_title(label)
+            ax.set_xlabel("budget (sweeps)")
+        axes[0][0].set_ylabel(ylabel)
+        legend = {}
+        for ax in axes[0]:
+            legend.update(zip(*reversed(ax.get_legend_handles_labels())))
+        fig.tight_layout(rect=(0, 0.06 * math.ceil(len(legend) / 3), 1, 1))
+        fig.legend(legend.values(), legend.keys(), loc="lower center", ncol=3, fontsize=7, frameon=False)
+        figures[name] = fig
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    largest = result.plan.budgets[-1]
+    ts = np.unique(np.geomspace(1, largest, 60).round())
+    for tunable in tunables:
+        scored = {(label, spec) for label, spec, role, t in rows if t == tunable and role != "oracle"}
+        pairs = [h for key in scored if key in series for h in series[key]["hits"]]
+        if pairs:
+            hit = np.array([math.inf if h is None else h for h in pairs], dtype=float)
+            ax.step(ts, ecdf(hit, ts), where="post", color=colours[tunable], label=tunable)
+    ax.set_xscale("log")
+    ax.set_xlim(1, largest * 1.5)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("sweeps t")
+    ax.set_ylabel("fraction of (instance, run) pairs solved")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    figures["ecdf"] = fig
+    return figures
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def _fmt(v, digits: int = 4) -> str:
+    return "-" if v is None else f"{v:.{digits}g}"
+
+
+def _table(result: Score, rows) -> tuple[list[str], list[list[str]]]:
+    index = {(m.instance, m.algorithm, m.metric): m for m in result.results}
+    top = f"success@{result.plan.budgets[-1]}"
+    head = ["instance", "algorithm", "role", top, "TTS99 (sweeps)", "residual e / n", "overlap"]
+    body = []
+    for label, spec, role, _ in rows:
+        success = index.get((label, spec, top))
+        if success is None:
+            continue
+        tts = index.get((label, spec, "tts99_sweeps"))
+        residual = index.get((label, spec, "residual_energy"))
+        overlap = index.get((label, spec, "overlap"))
+        tts_text = "-" if tts is None else ("censored" if tts.value is None else
+                                            f"{_fmt(tts.value)} [{_fmt(tts.low)}, {_fmt(tts.high)}]")  # fmt: skip
+        if tts is not None and tts.note and "edge" in tts.note:
+            tts_text += " *"
+        body.append([label, spec, role, f"{success.value:.2f} [{success.low:.2f}, {success.high:.2f}]", tts_text,
+                     "-" if residual is None else f"{residual.value:.4f}", _fmt(overlap.value if overlap else None, 3)])  # fmt: skip
+    return head, body
+
+
+def _tuning_table(result: Score) -> tuple[list[str], list[list[str]]]:
+    head = ["instance", "algorithm", "grid point", "median TTS99 on training twins", "on the instance", "chosen"]
+    body = []
+    for (label, tunable), c in result.choices.items():
+        if not c.training:
+            continue
+        for point in c.tunable.points():
+            chosen = " + ".join(r for r, p in (("tuned", c.recommended), ("oracle", c.oracle)) if p == point)
+            body.append([label, tunable, point, _fmt(_finite(c.training[point][0])), _fmt(_finite(c.scored[point][0])),
+                         chosen])  # fmt: skip
+    return head, body
+
+
+def _finite(v: float) -> float | None:
+    return None if math.isinf(v) else v
+
+
+def _html_table(head, body) -> str:
+    cells = lambda row, tag: "".join(f"<{tag}>{html.escape(str(v))}</{tag}>" for v in row)
+    return ("<table><thead><tr>" + cells(head, "th") + "</tr></thead><tbody>"
+            + "".join("<tr>" + cells(r, "td") + "</tr>" for r in body) + "</tbody></table>")  # fmt: skip
+
+
+def _md_table(head, body) -> str:
+    esc = lambda v: str(v).replace("|", "\\|")
+    lines = ["| " + " | ".join(map(esc, head)) + " |", "|" + "---|" * len(head)]
+    return "\n".join(lines + ["| " + " | ".join(map(esc, r)) + " |" for r in body])
+
+
+STYLE = """body{font-family:system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;font-size:13px;margin:1em 0}th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}
+th{background:#f2f2f2}figure{margin:2em 0}figcaption{font-size:13px;color:#444;max-width:900px}
+code{background:#f5f5f5;padding:1px 4px}svg{max-width:100%;height:auto}"""
+
+
+def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: str) -> dict[str, Path]:
+    """Write ``index.html``, ``scorecard.md``, its PNG figures and ``score.json`` into ``out_dir`` (created)."""
+    import matplotlib.pyplot as plt
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = _rows(result)
+    runs = _runs(result, store)
+    figures = _figures(result, runs, rows)
+    head, body = _table(result, rows)
+    tune_head, tune_body = _tuning_table(result)
+    suite = result.plan.suite
+    title = f"benchsuite scorecard: {result.plan.algorithm.label} on suite {suite.name} v{suite.version}"
+    about = (f"{len(suite.instances)} instances, {result.plan.seeds} runs per (instance, algorithm, budget), budgets "
+             f"{list(result.plan.budgets)} sweeps; baselines tuned on {len(suite.training_seeds)} training twins per "
+             f"instance (generator seeds {list(suite.training_seeds)}, {suite.tuning_seeds} runs per budget). "
+             f"{result.run.cells} cells in {store.path.name}. benchsuite {__version__}.")  # fmt: skip
+    legend = ("Intervals 95% (Jeffreys for success; TTS99 from it). * the best budget is at the edge of the range "
+              "tried. Roles: yours (your algorithm), tuned (the grid point chosen on training twins), oracle (the "
+              "best grid point on the instance itself: a bound on tuning, not a baseline), fixed (no grid).")  # fmt: skip
+    files = {}
+    for name, fig in figures.items():
+        files[name] = out / f"fig-{name}.png"
+        fig.savefig(files[name], dpi=110, bbox_inches="tight", metadata={"Software": None})
+    figure_html = "".join(
+        f"<figure id='fig-{name}'>{_svg(fig)}<figcaption>{html.escape(CAPTIONS[name])} Reproduce: "
+        f"<code>{html.escape(command)}</code></figcaption></figure>"
+        for name, fig in figures.items()
+    )
+    for fig in figures.values():
+        plt.close(fig)
+    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1><p>{html.escape(about)}</p>"
+            f"<p>Reproduce: <code>{html.escape(command)}</code></p><h2>Scorecard</h2>{_html_table(head, body)}"
+            f"<p>{html.escape(legend)}</p><h2>Tuning</h2>{_html_table(tune_head, tune_body)}"
+            f"<h2>Figures</h2>{figure_html}</body></html>\n")  # fmt: skip
+    (out / "index.html").write_text(page, encoding="utf-8")
+    md = [f"# {title}", "", about, "", f"Reproduce: `{command}`", "", "## Scorecard", "", _md_table(head, body), "",
+          legend, "", "## Tuning", "", _md_table(tune_head, tune_body), "", "## Figures", ""]  # fmt: skip
+    for name in figures:
+        md += [f"![{name}]({files[name].name})", "", f"{CAPTIONS[name]} Reproduce: `{command}`", ""]
+    (out / "scorecard.md").write_text("\n".join(md), encoding="utf-8")
+    (out / "score.json").write_text(json.dumps(result.to_dict(), allow_nan=False, indent=1) + "\n", encoding="utf-8")
+    return {"html": out / "index.html", "markdown": out / "scorecard.md", "json": out / "score.json", **files}
