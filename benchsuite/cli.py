@@ -254,7 +254,7 @@ def _print_results(result, budgets) -> None:
         if choice.oracle != choice.recommended:
             rows.append((label, choice.oracle, "oracle"))
     width = max(34, *(len(spec) + 2 for _, spec, _ in rows))
-    print(f"{'instance':<22}{'algorithm':<{width}}{'':<7}{top:>22}{'TTS99 (sweeps)':>30}{'residual e':>12}"
+    print(f"{'instance':<22}{'algorithm':<{width}}{'':<7}{top:>22} {'TTS99 (sweeps)':>30}{'residual e':>12}"
           f"{'overlap':>9}")  # fmt: skip
     for label, algorithm, role in rows:
         success = index.get((label, algorithm, top))
@@ -267,7 +267,7 @@ def _print_results(result, budgets) -> None:
         t = "-" if tts is None else ("censored" if tts.value is None else
                                      f"{fmt(tts.value)} [{fmt(tts.low)}, {fmt(tts.high)}]")  # fmt: skip
         edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
-        print(f"{label:<22}{algorithm:<{width}}{role:<7}{p:>22}{t + edge:>30}{residual.value:>12.4f}"
+        print(f"{label:<22}{algorithm:<{width}}{role:<7}{p:>22} {t + edge:>30}{residual.value:>12.4f}"
               f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
     print(f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
           f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself")

@@ -22,7 +22,8 @@ from .hypergraph import Hypergraph
 
 @dataclass(frozen=True)
 class Reference:
-    """A known value for an instance (a total energy, a count...), how it was obtained and where it comes from."""
+    """A known value for an instance (a total energy, a count...), how it was obtained (``method``: "planted",
+    "exact", "best known" or "best found") and where it comes from."""
 
     value: float
     method: str
@@ -126,11 +127,11 @@ class Problem:
         q = float(np.dot(self.check_configuration(x).astype(np.int64), self.planted) / self.n)
         return abs(q) if flip_symmetric else q
 
-    def _planted_ground_state(self, method: str) -> dict[str, Reference]:
+    def _planted_ground_state(self, why: str) -> dict[str, Reference]:
         """The reference {"ground_state_energy": 0} of a family whose planted assignment has zero energy."""
         if self.planted is None:
             return {}
-        return {"ground_state_energy": Reference(0.0, method, "construction")}
+        return {"ground_state_energy": Reference(0.0, "planted", f"by construction: {why}")}
 
     @property
     def references(self) -> dict[str, Reference]:
