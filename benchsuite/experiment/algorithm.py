@@ -37,7 +37,8 @@ OBSERVED_CHUNKS = 32  # chunk ends at which a dynamics without exact tracking is
 class Outcome:
     """What one run did.  Energies are totals; sweeps count from 1 (0 is the start); ``hit_sweep`` is None
     when the target was not reached (or none was given); ``exact_tracking`` is False when the best energy and
-    the hit were only observed at chunk ends; ``wall_s`` excludes the warm-up."""
+    the hit were only observed at chunk ends (or, for a sampler that reports no times, at the end);
+    ``wall_s`` excludes the warm-up; ``accepted`` is None for a sampler that does not report it."""
 
     budget: int
     best_energy: float
@@ -46,7 +47,7 @@ class Outcome:
     final_energy: float
     final_overlap: float | None
     wall_s: float
-    accepted: int
+    accepted: int | None
     attempted: int
     exact_tracking: bool
 
@@ -145,9 +146,14 @@ class DynamicsAlgorithm:
 
 
 def make_algorithm(spec: str) -> Algorithm:
-    """An algorithm from its spec: any dynamics spec (``metropolis:T=0.5``, ``module:Class:k=3``)."""
+    """An algorithm from its spec: any dynamics spec (``metropolis:T=0.5``, ``module:Class:k=3``), or a dimod
+    sampler (``dimod:module:Class[:key=value,...]``, see :mod:`.dimod_adapter`)."""
     if not isinstance(spec, str):
         raise ValidationError("algorithm", f"must be a spec string like 'metropolis:T=0.5', got {spec!r}")
+    if spec.startswith("dimod:"):
+        from .dimod_adapter import DimodAlgorithm  # dimod is an optional extra
+
+        return DimodAlgorithm(spec)
     return DynamicsAlgorithm(spec)
 
 

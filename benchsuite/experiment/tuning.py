@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dynamics.registry import DYNAMICS
 from ..errors import ValidationError
 from ..score.metrics import optimal_time_to_solution
 from ..spec import parse_spec
@@ -59,7 +60,11 @@ class Tunable:
     @classmethod
     def parse(cls, spec: str, grid: str | None = None) -> Tunable:
         """From an algorithm spec (``sgd-like:batch=term``) and a grid ``"s=0.6,0.7,0.8;persist=1,2"``."""
-        name, fixed = parse_spec(spec, "algorithm")
+        if isinstance(spec, str) and spec.startswith("dimod:"):  # dimod:module:Class[:params]
+            name, fixed = parse_spec(spec[len("dimod:") :], "algorithm", known=lambda _name: False)
+            name = "dimod:" + name
+        else:
+            name, fixed = parse_spec(spec, "algorithm", known=DYNAMICS.__contains__)
         values: dict[str, tuple] = {}
         for part in (grid or "").split(";"):
             if not part.strip():
