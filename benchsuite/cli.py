@@ -269,6 +269,10 @@ def _print_results(result, budgets) -> None:
         edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
         print(f"{label:<22}{algorithm:<{width}}{role:<7}{p:>22} {t + edge:>30}{residual.value:>12.4f}"
               f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
+    for m in result.summary:
+        value = "censored" if m.value is None else fmt(m.value)
+        print(f"{'(all instances)':<22}{m.algorithm:<{width}}{m.metric:<10}{value:>12} [{fmt(m.low)}, "
+              f"{'unbounded' if m.high is None else fmt(m.high)}]")  # fmt: skip
     print(f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
           f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself")
     print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "

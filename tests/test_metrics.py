@@ -145,3 +145,17 @@ def test_bad_arguments_name_their_field(call, field):
     with pytest.raises(ValidationError) as err:
         call()
     assert err.value.field == field
+
+
+def test_instance_quantiles_of_tts99():
+    from benchsuite.score.quantiles import instance_quantiles
+
+    solved = np.ones((4, 2), dtype=bool)  # every run at budgets 10 and 100: TTS99 = 10
+    half = np.array([[1, 1], [0, 1], [1, 1], [0, 1]], dtype=bool)  # p = 0.5 at 10: 10 ln 0.01 / ln 0.5 = 66.4
+    q50, q90 = instance_quantiles("x", [10, 100], [solved, half])
+    tts_half = 10 * np.log(0.01) / np.log(0.5)
+    assert q50.value == pytest.approx((10 + tts_half) / 2) and q90.value == pytest.approx(10 + 0.9 * (tts_half - 10))
+    assert q50.low <= q50.value <= q50.high
+    never = np.zeros((4, 2), dtype=bool)
+    q50, q90 = instance_quantiles("x", [10, 100], [solved, never, never])
+    assert q50.value is None and "censored" in q50.note and q90.value is None

@@ -47,7 +47,7 @@ def test_page_and_summary_hold_the_tables_figures_and_nothing_external(tmp_path)
     parser = _Resources()
     parser.feed(page)
     assert parser.links == []  # nothing fetched: no src, no href
-    assert parser.tags["table"] == 2 and parser.tags["svg"] == len(FIGURES) == parser.tags["figcaption"]
+    assert parser.tags["table"] == 3 and parser.tags["svg"] == len(FIGURES) == parser.tags["figcaption"]
     assert page.count("Reproduce: ") == 1 + len(FIGURES)
     for row in result.scorecard:
         assert row["algorithm"] in page and (row["baseline"] or "") in page
@@ -93,7 +93,7 @@ def test_page_loads_in_chromium_without_console_messages_and_renders(tmp_path):
     assert console == []
     parser = _Resources()
     parser.feed(dom)
-    assert parser.tags["table"] == 2 and parser.tags["svg"] == len(FIGURES)
+    assert parser.tags["table"] == 3 and parser.tags["svg"] == len(FIGURES)
     broken = tmp_path / "broken.html"  # the console check sees a script error
     broken.write_text("<!DOCTYPE html><html><body><script>undefined_function()</script></body></html>")
     assert any("undefined_function" in line for line in _load(broken)[1])

@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from ..errors import ValidationError
+from ..score.quantiles import instance_quantiles
 from ..score.scorecard import Metric, metrics
 from .grid import Cell, GridRun, compute_grid, plan_cells
 from .store import Store
@@ -63,6 +66,7 @@ class Score:
     choices: dict[tuple[str, str], Choice]
     results: list[Metric]
     scorecard: list[dict[str, Any]]
+    summary: list[Metric]
 
     def to_dict(self) -> dict[str, Any]:
         suite = self.plan.suite
@@ -71,6 +75,7 @@ class Score:
             "budgets": list(self.plan.budgets), "seeds": self.plan.seeds, "tuning_seeds": suite.tuning_seeds,
             "training_seeds": list(suite.training_seeds), "cells": self.run.cells, "computed": self.run.computed,
             "reused": self.run.reused, "scorecard": self.scorecard,
+            "suite_summary": [m.to_dict() for m in self.summary],
             "tuning": [{"instance": i, "tunable": t, **c.to_dict()} for (i, t), c in self.choices.items()],
             "results": [m.to_dict() for m in self.results],
         }  # fmt: skip
@@ -104,7 +109,22 @@ def evaluate(plan: Plan, store: Store, run: GridRun | None = None) -> Score:
         keep = {choice.recommended, choice.oracle}
         scored_cells += [c for c in scored if c.algorithm in keep]
     results = metrics(scored_cells, store, labels)
-    return Score(plan, run, choices, results, _scorecard(plan, choices, results))
+    return Score(plan, run, choices, results, _scorecard(plan, choices, results), _summary(plan, choices, store))
+
+
+def _summary(plan: Plan, choices: dict[tuple[str, str], Choice], store: Store) -> list[Metric]:
+    """Instance quantiles of TTS99 for each tunable, over the instances it was scored on (its chosen point
+    on each), with a bootstrap over instances and runs (:mod:`benchsuite.score.quantiles`)."""
+    budgets = list(plan.budgets)
+    per_tunable: dict[str, list[np.ndarray]] = {}
+    for entry, tunable, _, scored in plan.entries:
+        chosen = choices[(entry.label, tunable.label)].recommended
+        hits = np.zeros((plan.seeds, len(budgets)), dtype=bool)
+        for cell in scored:
+            if cell.algorithm == chosen:
+                hits[cell.key.seed, budgets.index(cell.key.budget)] = store.get(cell.key)["hit_sweep"] is not None
+        per_tunable.setdefault(tunable.label, []).append(hits)
+    return [m for label, groups in per_tunable.items() for m in instance_quantiles(label, budgets, groups)]
 
 
 def _scorecard(plan: Plan, choices: dict[tuple[str, str], Choice], results: list[Metric]) -> list[dict[str, Any]]:

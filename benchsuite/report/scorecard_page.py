@@ -189,6 +189,13 @@ def _table(result: Score, rows) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
+def _summary_table(result: Score) -> tuple[list[str], list[list[str]]]:
+    head = ["algorithm", "metric", "value", "95% interval"]
+    body = [[m.algorithm, m.metric, "censored" if m.value is None else _fmt(m.value),
+             f"[{_fmt(m.low)}, {'unbounded' if m.high is None else _fmt(m.high)}]"] for m in result.summary]  # fmt: skip
+    return head, body
+
+
 def _tuning_table(result: Score) -> tuple[list[str], list[list[str]]]:
     head = ["instance", "algorithm", "grid point", "median TTS99 on training twins", "on the instance", "chosen"]
     body = []
@@ -235,6 +242,10 @@ def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: s
     figures = _figures(result, runs, rows)
     head, body = _table(result, rows)
     tune_head, tune_body = _tuning_table(result)
+    sum_head, sum_body = _summary_table(result)
+    quantile_note = ("Instance quantiles of TTS99 (sweeps) over the suite's instances, each algorithm at its scored "
+                     "point on each; intervals: bootstrap over instances, then runs; censored: the quantile "
+                     "reaches an instance no run solved.")  # fmt: skip
     suite = result.plan.suite
     title = f"benchsuite scorecard: {result.plan.algorithm.label} on suite {suite.name} v{suite.version}"
     about = (f"{len(suite.instances)} instances, {result.plan.seeds} runs per (instance, algorithm, budget), budgets "
@@ -258,11 +269,12 @@ def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: s
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1><p>{html.escape(about)}</p>"
             f"<p>Reproduce: <code>{html.escape(command)}</code></p><h2>Scorecard</h2>{_html_table(head, body)}"
-            f"<p>{html.escape(legend)}</p><h2>Tuning</h2>{_html_table(tune_head, tune_body)}"
+            f"<p>{html.escape(legend)}</p><h2>Over the suite</h2>{_html_table(sum_head, sum_body)}"
+            f"<p>{html.escape(quantile_note)}</p><h2>Tuning</h2>{_html_table(tune_head, tune_body)}"
             f"<h2>Figures</h2>{figure_html}</body></html>\n")  # fmt: skip
     (out / "index.html").write_text(page, encoding="utf-8")
     md = [f"# {title}", "", about, "", f"Reproduce: `{command}`", "", "## Scorecard", "", _md_table(head, body), "",
-          legend, "", "## Tuning", "", _md_table(tune_head, tune_body), "", "## Figures", ""]  # fmt: skip
+          legend, "", "## Over the suite", "", _md_table(sum_head, sum_body), "", quantile_note, "", "## Tuning", "", _md_table(tune_head, tune_body), "", "## Figures", ""]  # fmt: skip
     for name in figures:
         md += [f"![{name}]({files[name].name})", "", f"{CAPTIONS[name]} Reproduce: `{command}`", ""]
     (out / "scorecard.md").write_text("\n".join(md), encoding="utf-8")

@@ -189,7 +189,9 @@ def hierarchical_bootstrap(
     for b in range(resamples):
         picked = rng.integers(len(arrays), size=len(arrays))
         draws[b] = statistic([arrays[g][rng.integers(arrays[g].size, size=arrays[g].size)] for g in picked])
-    low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
+    # the order statistics themselves (no interpolation: conservative, and exact when draws are infinite)
+    low = np.quantile(draws, alpha / 2, method="lower")
+    high = np.quantile(draws, 1 - alpha / 2, method="higher")
     return Interval(value, float(low), float(high), level)
 
 
