@@ -254,7 +254,8 @@ def _print_results(result, budgets) -> None:
         if choice.oracle != choice.recommended:
             rows.append((label, choice.oracle, "oracle"))
     width = max(34, *(len(spec) + 2 for _, spec, _ in rows))
-    print(f"{'instance':<22}{'algorithm':<{width}}{'':<7}{top:>22} {'TTS99 (sweeps)':>30}{'residual e':>12}"
+    label_width = max(22, *(len(label) + 2 for label, _, _ in rows))
+    print(f"{'instance':<{label_width}}{'algorithm':<{width}}{'':<7}{top:>22} {'TTS99 (sweeps)':>30}{'residual e':>12}"
           f"{'overlap':>9}")  # fmt: skip
     for label, algorithm, role in rows:
         success = index.get((label, algorithm, top))
@@ -267,12 +268,13 @@ def _print_results(result, budgets) -> None:
         t = "-" if tts is None else ("censored" if tts.value is None else
                                      f"{fmt(tts.value)} [{fmt(tts.low)}, {fmt(tts.high)}]")  # fmt: skip
         edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
-        print(f"{label:<22}{algorithm:<{width}}{role:<7}{p:>22} {t + edge:>30}{residual.value:>12.4f}"
+        print(f"{label:<{label_width}}{algorithm:<{width}}{role:<7}{p:>22} {t + edge:>30}{residual.value:>12.4f}"
               f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
     for m in result.summary:
         value = "censored" if m.value is None else fmt(m.value)
-        print(f"{'(all instances)':<22}{m.algorithm:<{width}}{m.metric:<10}{value:>12} [{fmt(m.low)}, "
-              f"{'unbounded' if m.high is None else fmt(m.high)}]")  # fmt: skip
+        interval = ("(censored in every resample)" if m.low is None else
+                    f"[{fmt(m.low)}, {'unbounded' if m.high is None else fmt(m.high)}]")  # fmt: skip
+        print(f"{'(all instances)':<{label_width}}{m.algorithm:<{width}}{m.metric:<10}{value:>12} {interval}")
     print(f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
           f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself")
     print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "

@@ -199,7 +199,7 @@ def test_score_command_text_output(tmp_path, capsys):
 def test_suites_command(capsys):
     assert main(["suites", "list", "--json"]) == 0
     suites = {s["name"]: s for s in json.loads(capsys.readouterr().out)}
-    assert set(suites) == {"quick", "seed1-coloring", "spin-glass"}
+    assert set(suites) == {"quick", "seed1-coloring", "spin-glass", "sat", "perceptron"}
     assert len(suites["quick"]["instances"]) == len(QUICK.instances)
     assert main(["suites", "show", "quick"]) == 0
     assert "reference" in capsys.readouterr().out
@@ -267,8 +267,9 @@ def _wait_for_more_cells(path, than: int, child, timeout: float = 120.0) -> None
 
 
 @pytest.mark.slow
-def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path):
-    """kill -9 of the whole process group (driver and workers) at 10 random moments while cells are being
+@pytest.mark.parametrize("executor", ["local", "dask"])
+def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path, executor):
+    """kill -9 of the whole process group (driver and workers, or the LocalCluster's) at 10 random moments while cells are being
     written (each after the first new cell of its run, a random fraction of a tenth of the uninterrupted run's
     writing time later), then a run to the end: the store is intact after every kill, holds every cell once,
     and equals the uninterrupted one."""
@@ -280,7 +281,7 @@ def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path
     import time
 
     argv = [sys.executable, "-m", "benchsuite.cli", "score", "sgd-like:s=0.8", "--seeds", "8", "--budget", "10000",
-            "--workers", "2", "--json", "--store"]  # fmt: skip
+            "--workers", "2", "--executor", executor, "--json", "--store"]  # fmt: skip
     clean_path = tmp_path / "clean.sqlite"
     clean_run = subprocess.Popen([*argv, str(clean_path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     _wait_for_more_cells(clean_path, 0, clean_run)

@@ -182,7 +182,51 @@ SEED1_COLORING = Suite(
     },
 )
 
-SUITES = {suite.name: suite for suite in (QUICK, SEED1_COLORING, SPIN_GLASS)}
+SAT = Suite(
+    name="sat",
+    version="1",
+    description="random 3-SAT at alpha = 4.2, near the satisfiability threshold (unplanted: reference from long "
+    "parallel-tempering runs, an upper bound; and planted: 0), and planted 3-XORSAT at alpha = 0.8",
+    instances=(
+        SuiteInstance("3-sat n=200 a=4.2", "ksat:n=200,alpha=4.2,seed=1"),
+        SuiteInstance("3-sat n=200 a=4.2 planted", "ksat:n=200,alpha=4.2,planted=true,seed=1"),
+        SuiteInstance("3-xorsat n=200 a=0.8", "xorsat:n=200,alpha=0.8,seed=1"),
+    ),
+    budgets=(10, 30, 100, 300, 1000),
+    seeds=16,
+    baselines={
+        "ksat": (
+            Tunable("metropolis", grid={"T": (0.2, 0.3, 0.5)}),
+            Tunable("anneal", {"beta0": 0.5}, {"beta1": (3.0, 10.0)}),
+            Tunable("walksat", grid={"noise": (0.3, 0.5, 0.7)}),
+        ),
+        "xorsat": (
+            Tunable("metropolis", grid={"T": (0.2, 0.3, 0.5)}),
+            Tunable("anneal", {"beta0": 0.5}, {"beta1": (3.0, 10.0)}),
+        ),
+    },
+)
+
+PERCEPTRON = Suite(
+    name="perceptron",
+    version="1",
+    description="binary perceptrons with a teacher (reference: the teacher classifies every pattern, energy 0), "
+    "n = 201 at alpha = 0.3 and 0.6",
+    instances=(
+        SuiteInstance("perceptron n=201 a=0.3", "perceptron:n=201,alpha=0.3,seed=1"),
+        SuiteInstance("perceptron n=201 a=0.6", "perceptron:n=201,alpha=0.6,seed=1"),
+    ),
+    budgets=(10, 30, 100, 300, 1000),
+    seeds=16,
+    baselines={
+        "perceptron": (
+            Tunable("metropolis", grid={"T": (0.2, 0.5, 1.0)}),
+            Tunable("anneal", {"beta0": 0.5}, {"beta1": (3.0, 10.0)}),
+        ),
+    },
+)
+
+SUITES = {suite.name: suite for suite in (QUICK, SEED1_COLORING, SPIN_GLASS, SAT, PERCEPTRON)}
 
 
 def get_suite(name: str) -> Suite:

@@ -100,9 +100,9 @@ class XorSatProblem(Problem):
             return {}
         method = "leaf removal + Gaussian elimination over GF(2)"
         return {
-            "ground_state_energy": Reference(0.0, f"consistent system ({method})", "exact"),
+            "ground_state_energy": Reference(0.0, "exact", f"consistent system ({method})"),
             "log2_solutions": Reference(
-                space.log2_solutions, f"n - rank = {self.n} - {space.rank} ({method})", "exact"
+                space.log2_solutions, "exact", f"n - rank = {self.n} - {space.rank} ({method})"
             ),
         }
 

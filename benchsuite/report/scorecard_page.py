@@ -171,7 +171,8 @@ def _fmt(v, digits: int = 4) -> str:
 def _table(result: Score, rows) -> tuple[list[str], list[list[str]]]:
     index = {(m.instance, m.algorithm, m.metric): m for m in result.results}
     top = f"success@{result.plan.budgets[-1]}"
-    head = ["instance", "algorithm", "role", top, "TTS99 (sweeps)", "residual e / n", "overlap"]
+    recovery = f"recovery@{result.plan.budgets[-1]}"
+    head = ["instance", "algorithm", "role", top, "TTS99 (sweeps)", "residual e / n", "overlap", recovery]
     body = []
     for label, spec, role, _ in rows:
         success = index.get((label, spec, top))
@@ -180,18 +181,22 @@ def _table(result: Score, rows) -> tuple[list[str], list[list[str]]]:
         tts = index.get((label, spec, "tts99_sweeps"))
         residual = index.get((label, spec, "residual_energy"))
         overlap = index.get((label, spec, "overlap"))
+        rec = index.get((label, spec, recovery))
+        rec_text = "-" if rec is None else f"{rec.value:.2f} [{rec.low:.2f}, {rec.high:.2f}]"
         tts_text = "-" if tts is None else ("censored" if tts.value is None else
                                             f"{_fmt(tts.value)} [{_fmt(tts.low)}, {_fmt(tts.high)}]")  # fmt: skip
         if tts is not None and tts.note and "edge" in tts.note:
             tts_text += " *"
         body.append([label, spec, role, f"{success.value:.2f} [{success.low:.2f}, {success.high:.2f}]", tts_text,
-                     "-" if residual is None else f"{residual.value:.4f}", _fmt(overlap.value if overlap else None, 3)])  # fmt: skip
+                     "-" if residual is None else f"{residual.value:.4f}", _fmt(overlap.value if overlap else None, 3),
+                     rec_text])  # fmt: skip
     return head, body
 
 
 def _summary_table(result: Score) -> tuple[list[str], list[list[str]]]:
     head = ["algorithm", "metric", "value", "95% interval"]
     body = [[m.algorithm, m.metric, "censored" if m.value is None else _fmt(m.value),
+             "censored in every resample" if m.low is None else
              f"[{_fmt(m.low)}, {'unbounded' if m.high is None else _fmt(m.high)}]"] for m in result.summary]  # fmt: skip
     return head, body
 

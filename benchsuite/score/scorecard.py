@@ -1,5 +1,5 @@
 """The scorecard: metrics with intervals for every (instance, algorithm) of a grid, read from the store alone,
-and the comparison of one algorithm with each baseline.
+grouped by (instance, algorithm spec); :mod:`benchsuite.experiment.scoring` builds the comparison from them.
 
 Metrics (see :mod:`benchsuite.score.metrics`; ``n`` = variables, the target is the instance's reference):
 
@@ -9,9 +9,11 @@ Metrics (see :mod:`benchsuite.score.metrics`; ``n`` = variables, the target is t
 - ``ert_sweeps``: COCO's expected running time to the target over the runs of the largest budget;
 - ``residual_energy``: (best energy - reference) / n after the largest budget, mean over seeds with a
   bootstrap interval;
+- ``recovery@B``: fraction of runs of budget B whose end state has overlap >= ``RECOVERY`` (0.9) with the
+  planted assignment, with its Jeffreys interval (planted instances only);
 - ``overlap``: final overlap with the planted assignment after the largest budget (planted instances only).
 
-Lower is better for every metric but ``success@B`` and ``overlap``.
+Lower is better for every metric but ``success@B``, ``recovery@B`` and ``overlap``.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from .metrics import (
     optimal_time_to_solution,
 )
 
-HIGHER_IS_BETTER = ("success@", "overlap")
+RECOVERY = 0.9  # overlap with the planted assignment that counts as recovering it
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,11 @@ def _group_metrics(instance: str, algorithm: str, runs: list[tuple[Cell, Outcome
     residual = np.array([(o.best_energy - reference) / problem_n for o in last])
     iv = hierarchical_bootstrap([residual], lambda g: float(g[0].mean()), level=LEVEL)
     out.append(row("residual_energy", iv.value, iv.low, iv.high))
+    if all(o.final_overlap is not None for _, o in runs):
+        for budget in budgets:  # recovery of a planted assignment: the end state's overlap >= RECOVERY
+            group = by_budget[budget]
+            p = jeffreys_interval(sum(o.final_overlap >= RECOVERY for o in group), len(group))
+            out.append(row(f"recovery@{budget}", p.value, p.low, p.high))
     overlaps = [o.final_overlap for o in last]
     if all(v is not None for v in overlaps):
         iv = hierarchical_bootstrap([np.array(overlaps)], lambda g: float(g[0].mean()), level=LEVEL)
