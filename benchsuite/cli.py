@@ -211,7 +211,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.report is not None:
         _checks.output_directory("report", args.report, create=True)
     algorithm = Tunable.parse(args.algorithm, args.tune)
-    plan = plan_score(suite, algorithm, seeds, budgets)
+    plan = plan_score(suite, algorithm, seeds, budgets, at_teff=args.at_teff)
     with Store(args.store) as store:
         if args.command == "scorecard":
             result = evaluate(plan, store)
@@ -240,6 +240,8 @@ def _reproduce(args: argparse.Namespace, budgets: list[int], seeds: int) -> str:
              ",".join(map(str, budgets))]  # fmt: skip
     if args.tune:
         parts += ["--tune", args.tune]
+    if args.at_teff:
+        parts += ["--at-teff"]
     quote = lambda p: p if all(c.isalnum() or c in "-_.:=,/" for c in p) else "'" + p.replace("'", "'\\''") + "'"
     return " ".join(map(quote, parts + ["--store", str(args.store), "--report", str(args.report)]))
 
@@ -250,12 +252,12 @@ def _print_results(result, budgets) -> None:
     top = f"success@{budgets[-1]}"
     rows = []
     for (label, _), choice in result.choices.items():
-        rows.append((label, choice.recommended, "tuned" if choice.training else ""))
+        rows.append((label, choice.recommended, "at T_eff" if choice.tunable.role else "tuned" if choice.training else ""))
         if choice.oracle != choice.recommended:
             rows.append((label, choice.oracle, "oracle"))
     width = max(34, *(len(spec) + 2 for _, spec, _ in rows))
     label_width = max(22, *(len(label) + 2 for label, _, _ in rows))
-    print(f"{'instance':<{label_width}}{'algorithm':<{width}}{'':<7}{top:>22} {'TTS99 (sweeps)':>30}{'residual e':>12}"
+    print(f"{'instance':<{label_width}}{'algorithm':<{width}}{'':<9}{top:>22} {'TTS99 (sweeps)':>30}{'residual e':>12}"
           f"{'overlap':>9}")  # fmt: skip
     for label, algorithm, role in rows:
         success = index.get((label, algorithm, top))
@@ -268,7 +270,7 @@ def _print_results(result, budgets) -> None:
         t = "-" if tts is None else ("censored" if tts.value is None else
                                      f"{fmt(tts.value)} [{fmt(tts.low)}, {fmt(tts.high)}]")  # fmt: skip
         edge = "*" if tts is not None and tts.note and "edge" in tts.note else ""
-        print(f"{label:<{label_width}}{algorithm:<{width}}{role:<7}{p:>22} {t + edge:>30}{residual.value:>12.4f}"
+        print(f"{label:<{label_width}}{algorithm:<{width}}{role:<9}{p:>22} {t + edge:>30}{residual.value:>12.4f}"
               f"{fmt(None if overlap is None else overlap.value, 3):>9}")  # fmt: skip
     for m in result.summary:
         value = "censored" if m.value is None else fmt(m.value)
@@ -341,6 +343,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="local process pool, or Dask distributed (a LocalCluster unless --scheduler is given)",
     )
     sc.add_argument("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+    sc.add_argument("--at-teff", action="store_true", help="add Metropolis at the algorithm's effective "
+                                                             "temperature on each instance as a baseline")  # fmt: skip
     sc.add_argument("--report", help="directory for the scorecard page (index.html), its Markdown summary and "
                                      "score.json")  # fmt: skip
     sc.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -353,6 +357,7 @@ def build_parser() -> argparse.ArgumentParser:
     card.add_argument("--budget", help="as given to score; default: the suite's")
     card.add_argument("--tune", help="as given to score")
     card.add_argument("--store", default="benchsuite-scores.sqlite", help="the store score wrote")
+    card.add_argument("--at-teff", action="store_true", help="as given to score")
     card.add_argument("--report", help="directory for the page, its Markdown summary and score.json")
     card.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     card.set_defaults(func=_cmd_score, workers=None, executor="local", scheduler=None)

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from benchsuite import cli
-from benchsuite.dynamics import Metropolis, SGDLike
+from benchsuite.dynamics import Metropolis, SGDLike, make_dynamics
 from benchsuite.errors import ValidationError
-from benchsuite.problems import coloring
+from benchsuite.problems import coloring, make_problem
 from benchsuite.score.equivalence import (
     ReferenceCurve,
     effective_temperature_from_energy,
@@ -269,3 +269,11 @@ def test_a_stationary_energy_without_error_bar_is_refused_with_its_cause(monkeyp
     with pytest.raises(ValidationError, match="too short: 7232 samples") as err:
         equivalence.effective_temperatures(coloring(n=500, q=5, c=10, seed=1), [SGDLike(0.8)], seed=1)
     assert err.value.field == "sweeps"
+
+
+def test_a_reference_point_without_an_error_bar_is_named_not_a_nan_temperature():
+    """Found by the scorer's T_eff baseline: near the colouring's dynamical transition the Metropolis reference at
+    one temperature is too short for an error bar; the message names it instead of 'T: must be finite, got nan'."""
+    problem = make_problem("coloring:c=26,n=1000,planted=false,q=5,seed=1")
+    with pytest.raises(ValidationError, match=r"Metropolis reference at T = .* has no error bar \(too short"):
+        effective_temperatures(problem, [make_dynamics("sgd-like:s=0.86")])

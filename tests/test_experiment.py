@@ -135,7 +135,9 @@ def test_scoring_tunes_on_training_twins_only_and_shows_the_oracle_beside(tmp_pa
                 assert choice.recommended == choose(tunable.points(), objectives_from_store(training, store))
             assert choice.oracle == choose(tunable.points(), objectives_from_store(scored, store))
     rows = result.scorecard
-    assert {r["baseline_role"] for r in rows} == {"recommended", "oracle"}
+    assert "recommended" in {r["baseline_role"] for r in rows} <= {"recommended", "oracle"}
+    differ = {c.oracle for c in result.choices.values() if c.oracle != c.recommended}
+    assert differ == {r["baseline"] for r in rows if r["baseline_role"] == "oracle"}  # an oracle row when it differs
     assert all(r["algorithm"] == "sgd-like:s=0.8" for r in rows)
     names = {m.metric for m in result.results}
     assert {"success@10", "success@100", "tts99_sweeps", "ert_sweeps", "residual_energy", "overlap"} <= names
@@ -339,3 +341,19 @@ def test_bad_executor_options(kwargs, field, tmp_path):
     with Store(tmp_path / "s.sqlite") as store, pytest.raises(ValidationError) as err:
         compute_grid(cells, store, progress=False, **kwargs)
     assert err.value.field == field
+
+
+def test_metropolis_at_the_effective_temperature_is_a_baseline_per_instance(tmp_path):
+    plan = plan_score(TINY_SUITE, Tunable.parse("sgd-like:s=0.8"), 2, [10, 100], at_teff=True)
+    measured = {t.instance: t for t in plan.effective_temperatures}
+    assert set(measured) == {entry.label for entry in SMALL}
+    colouring = measured["colouring"]  # planted: measured on the unplanted twin
+    assert "planted=false" in colouring.measured_on and colouring.low <= colouring.t_eff <= colouring.high
+    assert measured["glass"].measured_on == SMALL[1].spec  # nothing planted: on the instance itself
+    with Store(tmp_path / "s.sqlite") as store:
+        result = score(plan, store, workers=1, progress=False)
+    teff_rows = [r for r in result.scorecard if r["baseline_role"] == "at_teff"]
+    assert {r["baseline"] for r in teff_rows} == {f"metropolis:T={round(t.t_eff, 4)!r}" for t in measured.values()}
+    with pytest.raises(ValidationError) as err:
+        plan_score(TINY_SUITE, Tunable.parse("sgd-like", "s=0.7,0.8"), 2, [10], at_teff=True)
+    assert err.value.field == "at_teff"

@@ -22,6 +22,7 @@ from ..score.scorecard import Metric, metrics
 from .grid import Cell, GridRun, compute_grid, plan_cells
 from .store import Store
 from .suites import Suite, SuiteInstance
+from .teff_baseline import TeffMeasurement, measure
 from .tuning import Choice, Tunable, choose, objectives_from_store
 
 
@@ -35,14 +36,24 @@ class Plan:
     budgets: tuple[int, ...]
     cells: tuple[Cell, ...]
     entries: tuple[tuple[SuiteInstance, Tunable, tuple[Cell, ...], tuple[Cell, ...]], ...]  # (.., training, scored)
+    effective_temperatures: tuple[TeffMeasurement, ...] = ()
 
 
-def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[int]) -> Plan:
-    """Every cell of scoring ``algorithm`` on ``suite`` (see the module notes)."""
-    entries, everything = [], {}
+def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[int], at_teff: bool = False) -> Plan:
+    """Every cell of scoring ``algorithm`` on ``suite`` (see the module notes); with ``at_teff``, each instance
+    also gets Metropolis at the algorithm's effective temperature (:mod:`.teff_baseline`; the algorithm must
+    then be a single point, not a grid)."""
+    if at_teff and len(algorithm.points()) > 1:
+        raise ValidationError("at_teff", "Metropolis at the T_eff of a grid of points is not defined: give one "
+                                         "point (no --tune) to get this baseline")  # fmt: skip
+    entries, everything, measured = [], {}, []
     for entry in suite.instances:
         family = entry.build().family
-        tunables = {t.label: t for t in (algorithm, *suite.baselines_for(family))}  # the algorithm may be one
+        extra = []
+        if at_teff:
+            measured.append(measure(entry, algorithm.points()[0]))
+            extra = [b for b in [measured[-1].baseline(algorithm.points()[0])] if b is not None]
+        tunables = {t.label: t for t in (algorithm, *suite.baselines_for(family), *extra)}  # the algorithm may be one
         for tunable in tunables.values():
             points = tunable.points()
             scored = plan_cells([entry], points, seeds, budgets)
@@ -53,7 +64,7 @@ def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[i
             )
             entries.append((entry, tunable, tuple(training), tuple(scored)))
             everything.update((c.key.digest, c) for c in (*training, *scored))
-    return Plan(suite, algorithm, seeds, tuple(budgets), tuple(everything.values()), tuple(entries))
+    return Plan(suite, algorithm, seeds, tuple(budgets), tuple(everything.values()), tuple(entries), tuple(measured))
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,7 @@ class Score:
             "training_seeds": list(suite.training_seeds), "cells": self.run.cells, "computed": self.run.computed,
             "reused": self.run.reused, "scorecard": self.scorecard,
             "suite_summary": [m.to_dict() for m in self.summary],
+            "effective_temperatures": [t.to_dict() for t in self.plan.effective_temperatures],
             "tuning": [{"instance": i, "tunable": t, **c.to_dict()} for (i, t), c in self.choices.items()],
             "results": [m.to_dict() for m in self.results],
         }  # fmt: skip
@@ -140,9 +152,8 @@ def _scorecard(plan: Plan, choices: dict[tuple[str, str], Choice], results: list
         for m in results:
             if m.instance != entry.label or m.algorithm != mine.recommended:
                 continue
-            pairs = [
-                (spec, role) for c in others for spec, role in ((c.recommended, "recommended"), (c.oracle, "oracle"))
-            ]
+            pairs = [(c.recommended, "at_teff" if c.tunable.role else "recommended") for c in others]
+            pairs += [(c.oracle, "oracle") for c in others if c.oracle != c.recommended]
             filled = [(spec, role, index.get((m.instance, spec, m.metric))) for spec, role in pairs]
             filled = [f for f in filled if f[2] is not None]
             for spec, role, other in filled or [(None, None, None)]:

@@ -49,6 +49,7 @@ class Tunable:
     name: str
     fixed: dict[str, Any] = field(default_factory=dict)
     grid: dict[str, tuple] = field(default_factory=dict)
+    role: str | None = None  # what a baseline made for one instance stands for (e.g. "at T_eff of X")
 
     def __post_init__(self) -> None:
         for key, values in self.grid.items():
@@ -84,11 +85,14 @@ class Tunable:
 
     @property
     def label(self) -> str:
-        """The name and fixed parameters, with the tuned ones as ``key=?``."""
+        """The name and fixed parameters, with the tuned ones as ``key=?`` (a role instead of the fixed values)."""
+        if self.role:
+            return format_spec(self.name, {k: "?" for k in (*self.fixed, *self.grid)}) + f" ({self.role})"
         return format_spec(self.name, {**self.fixed, **{k: "?" for k in self.grid}})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "fixed": self.fixed, "grid": {k: list(v) for k, v in self.grid.items()}}
+        return {"name": self.name, "fixed": self.fixed, "grid": {k: list(v) for k, v in self.grid.items()},
+                "role": self.role}  # fmt: skip
 
 
 @dataclass(frozen=True)

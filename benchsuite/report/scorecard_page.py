@@ -61,7 +61,7 @@ def _rows(result: Score) -> list[tuple[str, str, str, str]]:
     rows = []
     for (label, tunable), choice in result.choices.items():
         mine = tunable == result.plan.algorithm.label
-        role = "yours" if mine else ("tuned" if choice.training else "fixed")
+        role = "yours" if mine else "at T_eff" if choice.tunable.role else "tuned" if choice.training else "fixed"
         rows.append((label, choice.recommended, role, tunable))
         if choice.oracle != choice.recommended:
             rows.append((label, choice.oracle, "oracle", tunable))
@@ -259,7 +259,9 @@ def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: s
              f"{result.run.cells} cells in {store.path.name}. benchsuite {__version__}.")  # fmt: skip
     legend = ("Intervals 95% (Jeffreys for success; TTS99 from it). * the best budget is at the edge of the range "
               "tried. Roles: yours (your algorithm), tuned (the grid point chosen on training twins), oracle (the "
-              "best grid point on the instance itself: a bound on tuning, not a baseline), fixed (no grid).")  # fmt: skip
+              "best grid point on the instance itself: a bound on tuning, not a baseline), fixed (no grid), at T_eff "
+              "(Metropolis at the effective temperature of your algorithm, measured on the unplanted twin of a "
+              "planted instance).")  # fmt: skip
     files = {}
     for name, fig in figures.items():
         files[name] = out / f"fig-{name}.png"

@@ -112,6 +112,11 @@ def _fit_inverse(curve: ReferenceCurve, target: StationaryEnergy, centre: float,
     returns T* = (e - a) / b, its standard error from both the target's and the line's uncertainty, and the
     temperatures used."""
     ts = np.array([t for t in sorted(curve.points) if abs(t / centre - 1) <= window])
+    for t in ts:  # a reference point without an error bar would weigh the fit with nan
+        point = curve.points[t]
+        if not (math.isfinite(point.mean) and math.isfinite(point.error)):
+            raise ValidationError("sweeps", f"the Metropolis reference at T = {t:.4g} near T_eff has no error bar "
+                                            f"({point.verdict}); run longer (sweeps)")  # fmt: skip
     es = np.array([curve.points[t].mean for t in ts])
     weights = 1.0 / np.array([curve.points[t].error for t in ts]) ** 2
     design = np.stack([np.ones_like(ts), ts], axis=1)
