@@ -152,7 +152,9 @@ def test_scoring_tunes_on_training_twins_only_and_shows_the_oracle_beside(tmp_pa
 def test_objective_ranks_by_median_time_then_residual_and_ties_go_to_the_first_point():
     assert choose(["a", "b", "c"], {"a": (10.0, 0.0), "b": (5.0, 0.1), "c": (5.0, 0.1)}) == "b"
     assert choose(["a", "b"], {"a": (math.inf, 0.2), "b": (math.inf, 0.1)}) == "b"
-    grid = Tunable.parse("anneal:beta0=0.5,beta1=3", "beta1=2,5;schedule=linear,geometric")
+    with pytest.raises(ValidationError, match="both"):  # a fixed value and a grid for one parameter
+        Tunable.parse("anneal:beta0=0.5,beta1=3", "beta1=2,5")
+    grid = Tunable.parse("anneal:beta0=0.5", "beta1=2,5;schedule=linear,geometric")
     assert grid.fixed == {"beta0": 0.5} and grid.points()[0] == "anneal:beta0=0.5,beta1=2,schedule=linear"
     assert len(grid.points()) == 4 and grid.label == "anneal:beta0=0.5,beta1=?,schedule=?"
     with pytest.raises(ValidationError):

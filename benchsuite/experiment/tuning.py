@@ -75,7 +75,11 @@ class Tunable:
             if not eq or not key or not items.strip():
                 raise ValidationError("tune", f"expected key=v1,v2,... (several joined by ';'), got {part!r}")
             values[key] = tuple(parse_spec(f"grid:{key}={v.strip()}", "tune")[1][key] for v in items.split(","))
-        return cls(name, {k: v for k, v in fixed.items() if k not in values}, values)
+        both = sorted(set(fixed) & set(values))
+        if both:
+            raise ValidationError("tune", f"{', '.join(both)} given both in the algorithm spec and in the grid; "
+                                          "give each parameter once")  # fmt: skip
+        return cls(name, fixed, values)
 
     def points(self) -> list[str]:
         """Every grid point as an algorithm spec, in grid order (the last key varies fastest)."""
