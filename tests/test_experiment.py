@@ -359,3 +359,20 @@ def test_metropolis_at_the_effective_temperature_is_a_baseline_per_instance(tmp_
     with pytest.raises(ValidationError) as err:
         plan_score(TINY_SUITE, Tunable.parse("sgd-like", "s=0.7,0.8"), 2, [10], at_teff=True)
     assert err.value.field == "at_teff"
+
+
+def test_time_to_recovery_is_the_tts_of_end_states_with_overlap_above_the_threshold(tmp_path):
+    from benchsuite.score.metrics import optimal_time_to_solution
+    from benchsuite.score.scorecard import RECOVERY
+
+    budgets = [2, 8, 64]
+    recoverable = SuiteInstance("c=8", "coloring:n=60,q=3,c=8,seed=2")  # well above (q - 1)^2 = 4
+    cells = plan_cells([recoverable], ["metropolis:T=0.3"], seeds=10, budgets=budgets)
+    with Store(tmp_path / "s.sqlite") as store:
+        compute_grid(cells, store, workers=1, progress=False)
+        recovered = [sum(store.get(c.key)["final_overlap"] >= RECOVERY for c in cells if c.key.budget == b)
+                     for b in budgets]  # fmt: skip
+        (tts,) = [m for m in metrics(cells, store) if m.metric == "tts99_recovery_sweeps"]
+    assert 0 < recovered[-1], "the instance must be recoverable at T=0.3 for this test to mean anything"
+    expected = optimal_time_to_solution(budgets, recovered, 10).best
+    assert (tts.value, tts.low, tts.high) == (expected.value, expected.low, expected.high)

@@ -172,25 +172,34 @@ def _table(result: Score, rows) -> tuple[list[str], list[list[str]]]:
     index = {(m.instance, m.algorithm, m.metric): m for m in result.results}
     top = f"success@{result.plan.budgets[-1]}"
     recovery = f"recovery@{result.plan.budgets[-1]}"
-    head = ["instance", "algorithm", "role", top, "TTS99 (sweeps)", "residual e / n", "overlap", recovery]
+    head = ["instance", "algorithm", "role", top, "TTS99 (sweeps)", "residual e / n", "overlap", recovery,
+            "TTS99 recovery (sweeps)"]  # fmt: skip
     body = []
     for label, spec, role, _ in rows:
         success = index.get((label, spec, top))
         if success is None:
             continue
-        tts = index.get((label, spec, "tts99_sweeps"))
         residual = index.get((label, spec, "residual_energy"))
         overlap = index.get((label, spec, "overlap"))
-        rec = index.get((label, spec, recovery))
-        rec_text = "-" if rec is None else f"{rec.value:.2f} [{rec.low:.2f}, {rec.high:.2f}]"
-        tts_text = "-" if tts is None else ("censored" if tts.value is None else
-                                            f"{_fmt(tts.value)} [{_fmt(tts.low)}, {_fmt(tts.high)}]")  # fmt: skip
-        if tts is not None and tts.note and "edge" in tts.note:
-            tts_text += " *"
-        body.append([label, spec, role, f"{success.value:.2f} [{success.low:.2f}, {success.high:.2f}]", tts_text,
+        body.append([label, spec, role, _probability(success), _tts(index.get((label, spec, "tts99_sweeps"))),
                      "-" if residual is None else f"{residual.value:.4f}", _fmt(overlap.value if overlap else None, 3),
-                     rec_text])  # fmt: skip
+                     _probability(index.get((label, spec, recovery))),
+                     _tts(index.get((label, spec, "tts99_recovery_sweeps")))])  # fmt: skip
     return head, body
+
+
+def _probability(m) -> str:
+    return "-" if m is None else f"{m.value:.2f} [{m.low:.2f}, {m.high:.2f}]"
+
+
+def _tts(m) -> str:
+    """A TTS99 with its interval, "censored" when no run succeeded, and * when the best budget is at the edge."""
+    if m is None:
+        return "-"
+    if m.value is None:
+        return "censored"
+    text = f"{_fmt(m.value)} [{_fmt(m.low)}, {_fmt(m.high)}]"
+    return text + " *" if m.note and "edge" in m.note else text
 
 
 def _summary_table(result: Score) -> tuple[list[str], list[list[str]]]:
