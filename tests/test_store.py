@@ -50,6 +50,19 @@ def test_put_get_and_resume(tmp_path):
         assert cell["numba"] not in ("", None) and cell["cpu"]
 
 
+def test_read_gives_what_get_gives_in_one_pass_over_more_keys_than_one_query_takes(tmp_path):
+    keys = [key(seed) for seed in range(1200)]  # above _READ_CHUNK, so several queries
+    with Store(tmp_path / "cells.sqlite") as store:
+        for k in keys:
+            store.put(k, {"best_energy": -float(k.seed)})
+        snapshot = store.read(keys + keys[:3])  # a key given twice is read once
+        assert len(snapshot) == len(keys)
+        assert all(snapshot.get(k) == store.get(k) for k in keys)
+        assert snapshot.get(key(5000)) is None
+        with pytest.raises(LookupError, match="1 of 1201 missing"):
+            store.read([*keys, key(5000)])
+
+
 def test_results_must_be_strict_json(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         for bad in ({"e": math.nan}, {"e": math.inf}, {"e": np.arange(2)}):

@@ -162,9 +162,14 @@ def _writable(state: TemperingState):
     try:
         yield
     finally:
-        for arr in arrays:
-            arr.flags.writeable = False
-        _seal(state)
+        _freeze(state)
+
+
+def _freeze(state: TemperingState) -> None:
+    """The state's arrays read-only, and sealed as they are."""
+    for arr in _arrays(state):
+        arr.flags.writeable = False
+    _seal(state)
 
 
 def _checksum(state: TemperingState) -> bytes:
@@ -240,8 +245,7 @@ class ParallelTempering(Frozen):
             swaps=np.zeros((R - 1, 2), dtype=np.int64), stage=np.zeros(R, dtype=np.int8),
             trips=np.zeros(1, dtype=np.int64),
         )  # fmt: skip
-        with _writable(state):  # read-only and sealed from here on
-            pass
+        _freeze(state)
         return state
 
     def step(self, state: TemperingState, sweeps: int) -> tuple[TemperingState, Info]:

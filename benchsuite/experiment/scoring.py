@@ -20,7 +20,7 @@ from ..errors import ValidationError
 from ..score.quantiles import instance_quantiles
 from ..score.scorecard import Metric, metrics
 from .grid import Cell, GridRun, compute_grid, plan_cells
-from .store import Store
+from .store import Snapshot, Store
 from .suites import Suite, SuiteInstance
 from .teff_baseline import TeffMeasurement, measure
 from .tuning import Choice, Tunable, choose, objectives_from_store
@@ -70,10 +70,12 @@ def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[i
 @dataclass(frozen=True)
 class Score:
     """What a scoring run found: the grid run, the choice per (instance label, tunable label), the metrics
-    of the scored points (recommended and oracle) and the scorecard rows."""
+    of the scored points (recommended and oracle) and the scorecard rows; ``outcomes`` holds the results of
+    every cell of the plan, read from the store once."""
 
     plan: Plan
     run: GridRun
+    outcomes: Snapshot
     choices: dict[tuple[str, str], Choice]
     results: list[Metric]
     scorecard: list[dict[str, Any]]
@@ -108,23 +110,25 @@ def evaluate(plan: Plan, store: Store, run: GridRun | None = None) -> Score:
             raise ValidationError("store", f"{missing} of the plan's {len(plan.cells)} cells are not in {store.path}; "
                                            "run benchsuite score with the same arguments first")  # fmt: skip
         run = GridRun(len(plan.cells), 0, len(plan.cells))
+    outcomes = store.read(c.key for c in plan.cells)
     labels = {entry.spec: entry.label for entry in plan.suite.instances}
     choices: dict[tuple[str, str], Choice] = {}
     scored_cells: list[Cell] = []
     for entry, tunable, training, scored in plan.entries:
         points = tunable.points()
-        on_instance = objectives_from_store(scored, store)
-        on_training = objectives_from_store(training, store) if training else on_instance
+        on_instance = objectives_from_store(scored, outcomes)
+        on_training = objectives_from_store(training, outcomes) if training else on_instance
         choice = Choice(tunable, choose(points, on_training), choose(points, on_instance),
                         on_training if training else {}, on_instance)  # fmt: skip
         choices[(entry.label, tunable.label)] = choice
         keep = {choice.recommended, choice.oracle}
         scored_cells += [c for c in scored if c.algorithm in keep]
-    results = metrics(scored_cells, store, labels)
-    return Score(plan, run, choices, results, _scorecard(plan, choices, results), _summary(plan, choices, store))
+    results = metrics(scored_cells, outcomes, labels)
+    scorecard = _scorecard(plan, choices, results)
+    return Score(plan, run, outcomes, choices, results, scorecard, _summary(plan, choices, outcomes))
 
 
-def _summary(plan: Plan, choices: dict[tuple[str, str], Choice], store: Store) -> list[Metric]:
+def _summary(plan: Plan, choices: dict[tuple[str, str], Choice], outcomes: Snapshot) -> list[Metric]:
     """Instance quantiles of TTS99 for each tunable, over the instances it was scored on (its chosen point
     on each), with a bootstrap over instances and runs (:mod:`benchsuite.score.quantiles`)."""
     budgets = list(plan.budgets)
@@ -134,7 +138,7 @@ def _summary(plan: Plan, choices: dict[tuple[str, str], Choice], store: Store) -
         hits = np.zeros((plan.seeds, len(budgets)), dtype=bool)
         for cell in scored:
             if cell.algorithm == chosen:
-                hits[cell.key.seed, budgets.index(cell.key.budget)] = store.get(cell.key)["hit_sweep"] is not None
+                hits[cell.key.seed, budgets.index(cell.key.budget)] = outcomes.get(cell.key)["hit_sweep"] is not None
         per_tunable.setdefault(tunable.label, []).append(hits)
     return [m for label, groups in per_tunable.items() for m in instance_quantiles(label, budgets, groups)]
 

@@ -185,6 +185,21 @@ class Store:
         row = self._db.execute("SELECT result FROM cells WHERE key = ?", (_digest(key),)).fetchone()
         return None if row is None else json.loads(row[0])
 
+    def read(self, keys: Iterable[CellKey]) -> Snapshot:
+        """The stored results of ``keys``, read once (in chunks of ``_READ_CHUNK`` keys per query); LookupError
+        naming the first one the store lacks."""
+        wanted = list(dict.fromkeys(_digest(key) for key in keys))
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), _READ_CHUNK):
+            chunk = wanted[start : start + _READ_CHUNK]
+            query = f"SELECT key, result FROM cells WHERE key IN ({', '.join('?' * len(chunk))})"
+            found.update((digest, json.loads(result)) for digest, result in self._db.execute(query, chunk))
+        lacking = next((digest for digest in wanted if digest not in found), None)
+        if lacking is not None:
+            raise LookupError(f"cell {lacking[:12]} is not in {self.path} ({len(wanted) - len(found)} of "
+                              f"{len(wanted)} missing)")  # fmt: skip
+        return Snapshot(found)
+
     def missing(self, keys: Iterable[CellKey]) -> list[CellKey]:
         """The keys the store does not hold yet, in the order given."""
         return [key for key in keys if key not in self]
@@ -227,6 +242,23 @@ class Store:
         except ImportError:
             raise ImportError("Store.to_dataframe needs pandas: pip install pandas") from None
         return pandas.DataFrame([_flat(cell) for cell in self.cells()])
+
+
+_READ_CHUNK = 500  # keys per query of Store.read (SQLite allows 999 parameters at the least)
+
+
+class Snapshot:
+    """Results read from a store once (:meth:`Store.read`), looked up by key like the store itself."""
+
+    def __init__(self, results: dict[str, dict[str, Any]]):
+        self._results = results
+
+    def get(self, key: CellKey) -> dict[str, Any] | None:
+        """The result of ``key``, or None when it was not read."""
+        return self._results.get(_digest(key))
+
+    def __len__(self) -> int:
+        return len(self._results)
 
 
 def _digest(key: CellKey) -> str:

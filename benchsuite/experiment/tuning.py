@@ -30,7 +30,7 @@ from ..score.metrics import optimal_time_to_solution
 from ..spec import parse_spec
 from .algorithm import Outcome
 from .instances import build_instance
-from .store import Store
+from .store import Snapshot, Store
 
 
 def format_spec(name: str, params: dict[str, Any]) -> str:
@@ -143,8 +143,9 @@ def choose(points: Sequence[str], objectives: dict[str, tuple[float, float]]) ->
     return min(points, key=lambda p: (objectives[p], points.index(p)))
 
 
-def objectives_from_store(cells, store: Store) -> dict[str, tuple[float, float]]:
-    """Objective of every algorithm spec among ``cells`` (all computed) over the instances they cover."""
+def objectives_from_store(cells, store: Store | Snapshot) -> dict[str, tuple[float, float]]:
+    """Objective of every algorithm spec among ``cells`` (all computed) over the instances they cover, read
+    from a store or a snapshot of one."""
     runs: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for cell in cells:
         found = store.get(cell.key)

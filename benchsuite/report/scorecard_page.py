@@ -44,7 +44,7 @@ CAPTIONS = {
 }
 
 
-def _runs(result: Score, store: Store) -> dict[tuple[str, str], list[Outcome]]:
+def _runs(result: Score) -> dict[tuple[str, str], list[Outcome]]:
     """Outcomes of every scored point, by (instance label, algorithm spec)."""
     keep = {(label, c.recommended) for (label, _), c in result.choices.items()}
     keep |= {(label, c.oracle) for (label, _), c in result.choices.items()}
@@ -52,7 +52,7 @@ def _runs(result: Score, store: Store) -> dict[tuple[str, str], list[Outcome]]:
     for entry, _, _, scored in result.plan.entries:
         for cell in scored:
             if (entry.label, cell.algorithm) in keep:
-                out[(entry.label, cell.algorithm)].append(Outcome.from_dict(store.get(cell.key)))
+                out[(entry.label, cell.algorithm)].append(Outcome.from_dict(result.outcomes.get(cell.key)))
     return out
 
 
@@ -252,7 +252,7 @@ def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: s
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rows = _rows(result)
-    runs = _runs(result, store)
+    runs = _runs(result)
     figures = _figures(result, runs, rows)
     head, body = _table(result, rows)
     tune_head, tune_body = _tuning_table(result)

@@ -33,7 +33,7 @@ import numpy as np
 from ..experiment.algorithm import Outcome
 from ..experiment.grid import Cell
 from ..experiment.instances import build_instance
-from ..experiment.store import Store
+from ..experiment.store import Snapshot, Store
 from .metrics import (
     LEVEL,
     expected_running_time,
@@ -62,9 +62,9 @@ class Metric:
                 "value": self.value, "low": self.low, "high": self.high, "note": self.note}  # fmt: skip
 
 
-def metrics(cells: Sequence[Cell], store: Store, labels: dict[str, str] | None = None) -> list[Metric]:
-    """Every metric of every (instance, algorithm) group of ``cells``, from the outcomes in ``store`` (all of
-    them must be there).  ``labels`` maps instance specs to the names shown (default: the spec)."""
+def metrics(cells: Sequence[Cell], store: Store | Snapshot, labels: dict[str, str] | None = None) -> list[Metric]:
+    """Every metric of every (instance, algorithm) group of ``cells``, from the outcomes in ``store`` or a
+    snapshot of it (all of them must be there).  ``labels`` maps instance specs to the names shown (default: the spec)."""
     groups: dict[tuple[str, str], list[tuple[Cell, Outcome]]] = defaultdict(list)
     for cell in cells:
         found = store.get(cell.key)
