@@ -11,7 +11,7 @@ from benchsuite.cli import main
 from benchsuite.dynamics import Metropolis
 from benchsuite.errors import ValidationError
 from benchsuite.experiment import Store
-from benchsuite.experiment.algorithm import DynamicsAlgorithm, make_algorithm
+from benchsuite.experiment.algorithm import DynamicsAlgorithm, Outcome, make_algorithm
 from benchsuite.experiment.grid import compute_grid, plan_cells, run_seed
 from benchsuite.experiment.scoring import plan_score, score
 from benchsuite.experiment.suites import QUICK, Suite, SuiteInstance, get_suite
@@ -115,7 +115,8 @@ TINY_SUITE = Suite(
     name="tiny", version="1", description="two small instances for the tests",
     instances=SMALL, budgets=(10, 100), seeds=4,
     baselines={"coloring": (Tunable("metropolis", grid={"T": (0.2, 0.6)}), Tunable("anneal", {"beta0": 0.2, "beta1": 6.0})),
-               "ising": (Tunable("metropolis", grid={"T": (0.3, 1.0)}),)},
+               "ising": (Tunable("metropolis", grid={"T": (0.3, 1.0)}),
+                         Tunable("parallel-tempering", {"T_min": 0.3, "T_max": 2.0, "replicas": 4}))},
     training_seeds=(11, 12), tuning_seeds=3,
 )  # fmt: skip
 
@@ -376,3 +377,27 @@ def test_time_to_recovery_is_the_tts_of_end_states_with_overlap_above_the_thresh
     assert 0 < recovered[-1], "the instance must be recoverable at T=0.3 for this test to mean anything"
     expected = optimal_time_to_solution(budgets, recovered, 10).best
     assert (tts.value, tts.low, tts.high) == (expected.value, expected.low, expected.high)
+
+
+def test_parallel_tempering_diagnostics_are_those_of_its_runs(tmp_path):
+    from benchsuite.dynamics import make_dynamics
+    from benchsuite.score.tempering import tempering_diagnostics
+
+    plan = plan_score(TINY_SUITE, Tunable.parse("metropolis:T=0.5"), 3, [10, 40])
+    with Store(tmp_path / "s.sqlite") as store:
+        result = score(plan, store, workers=1, progress=False)
+    (found,) = result.tempering  # the one parallel-tempering baseline, on the one glass
+    spec = "parallel-tempering:T_max=2.0,T_min=0.3,replicas=4"
+    assert (found.instance, found.algorithm, found.budget, found.runs) == ("glass", spec, 40, 3)
+    problem = SMALL[1].build()
+    pt = make_dynamics(spec)
+    direct = []
+    for seed in range(3):  # the same runs outside the scorer: 40 sweeps of budget are 10 rounds of 4 replicas
+        state, _ = pt.step(pt.init(problem, run_seed(problem.instance_id, seed)), 10)
+        direct.append(state.diagnostics())
+    assert found.swap_acceptance == pytest.approx(np.mean([d["swap_acceptance"] for d in direct], axis=0).tolist())
+    trips = sum(d["round_trips"] for d in direct)
+    assert found.round_trips == trips / 3
+    assert found.round_trip_rounds == (3 * 4 * 10 / trips if trips else None)
+    assert json.loads(json.dumps(result.to_dict(), allow_nan=False))["tempering"][0]["algorithm"] == spec
+    assert tempering_diagnostics("glass", "metropolis:T=0.5", [Outcome(40, 0, 0, None, 0, None, 0.1, 1, 1, True)]) is None

@@ -38,7 +38,9 @@ class Outcome:
     """What one run did.  Energies are totals; sweeps count from 1 (0 is the start); ``hit_sweep`` is None
     when the target was not reached (or none was given); ``exact_tracking`` is False when the best energy and
     the hit were only observed at chunk ends (or, for a sampler that reports no times, at the end);
-    ``wall_s`` excludes the warm-up; ``accepted`` is None for a sampler that does not report it."""
+    ``wall_s`` excludes the warm-up; ``accepted`` is None for a sampler that does not report it;
+    ``diagnostics`` is what the algorithm's end state reports about itself as JSON values (parallel
+    tempering: its ladder, swap acceptance per pair, round trips and rounds), None when it reports nothing."""
 
     budget: int
     best_energy: float
@@ -50,6 +52,7 @@ class Outcome:
     accepted: int | None
     attempted: int
     exact_tracking: bool
+    diagnostics: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,6 +131,7 @@ class DynamicsAlgorithm:
                 state._observe()
         wall = time.perf_counter() - t0
         check_energy(problem, self.dynamics, state)
+        report = getattr(state, "diagnostics", None)
         return Outcome(
             budget=budget,
             best_energy=state.best_energy,
@@ -139,6 +143,7 @@ class DynamicsAlgorithm:
             accepted=int(accepted),
             attempted=int(attempted),
             exact_tracking=exact,
+            diagnostics=report() if callable(report) else None,
         )
 
     def __repr__(self) -> str:

@@ -19,6 +19,8 @@ import numpy as np
 from ..errors import ValidationError
 from ..score.quantiles import instance_quantiles
 from ..score.scorecard import Metric, metrics
+from ..score.tempering import TemperingDiagnostics, tempering_diagnostics
+from .algorithm import Outcome
 from .grid import Cell, GridRun, compute_grid, plan_cells
 from .store import Snapshot, Store
 from .suites import Suite, SuiteInstance
@@ -70,7 +72,8 @@ def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[i
 @dataclass(frozen=True)
 class Score:
     """What a scoring run found: the grid run, the choice per (instance label, tunable label), the metrics
-    of the scored points (recommended and oracle) and the scorecard rows; ``outcomes`` holds the results of
+    of the scored points (recommended and oracle), the scorecard rows, the suite summary and the
+    parallel-tempering diagnostics of scored points at the largest budget; ``outcomes`` holds the results of
     every cell of the plan, read from the store once."""
 
     plan: Plan
@@ -80,6 +83,7 @@ class Score:
     results: list[Metric]
     scorecard: list[dict[str, Any]]
     summary: list[Metric]
+    tempering: list[TemperingDiagnostics]
 
     def to_dict(self) -> dict[str, Any]:
         suite = self.plan.suite
@@ -91,6 +95,7 @@ class Score:
             "suite_summary": [m.to_dict() for m in self.summary],
             "effective_temperatures": [t.to_dict() for t in self.plan.effective_temperatures],
             "tuning": [{"instance": i, "tunable": t, **c.to_dict()} for (i, t), c in self.choices.items()],
+            "tempering": [d.to_dict() for d in self.tempering],
             "results": [m.to_dict() for m in self.results],
         }  # fmt: skip
 
@@ -114,6 +119,7 @@ def evaluate(plan: Plan, store: Store, run: GridRun | None = None) -> Score:
     labels = {entry.spec: entry.label for entry in plan.suite.instances}
     choices: dict[tuple[str, str], Choice] = {}
     scored_cells: list[Cell] = []
+    tempering: list[TemperingDiagnostics] = []
     for entry, tunable, training, scored in plan.entries:
         points = tunable.points()
         on_instance = objectives_from_store(scored, outcomes)
@@ -123,9 +129,14 @@ def evaluate(plan: Plan, store: Store, run: GridRun | None = None) -> Score:
         choices[(entry.label, tunable.label)] = choice
         keep = {choice.recommended, choice.oracle}
         scored_cells += [c for c in scored if c.algorithm in keep]
+        for spec in dict.fromkeys((choice.recommended, choice.oracle)):
+            last = [Outcome.from_dict(outcomes.get(c.key)) for c in scored
+                    if c.algorithm == spec and c.key.budget == plan.budgets[-1]]  # fmt: skip
+            found = tempering_diagnostics(entry.label, spec, last)
+            tempering += [found] if found is not None else []
     results = metrics(scored_cells, outcomes, labels)
     scorecard = _scorecard(plan, choices, results)
-    return Score(plan, run, outcomes, choices, results, scorecard, _summary(plan, choices, outcomes))
+    return Score(plan, run, outcomes, choices, results, scorecard, _summary(plan, choices, outcomes), tempering)
 
 
 def _summary(plan: Plan, choices: dict[tuple[str, str], Choice], outcomes: Snapshot) -> list[Metric]:

@@ -210,6 +210,21 @@ def _summary_table(result: Score) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
+TEMPERING_NOTE = ("Parallel-tempering runs at the largest budget: the end ladder (mean over runs), the swap "
+                  "acceptance of each neighbouring pair (coldest first, mean over runs), round trips per run, "
+                  "and the rounds one replica needs per round trip (none: no replica went from the lowest "
+                  "temperature to the highest and back, so the ladder does not mix).")
+
+
+def _tempering_table(result: Score) -> tuple[list[str], list[list[str]]]:
+    head = ["instance", "algorithm", "T ladder", "swap acceptance per pair", "round trips / run",
+            "rounds per round trip"]  # fmt: skip
+    body = [[d.instance, d.algorithm, " ".join(f"{t:.3g}" for t in d.temperatures),
+             " ".join("-" if a is None else f"{a:.2f}" for a in d.swap_acceptance), f"{d.round_trips:.3g}",
+             "none" if d.round_trip_rounds is None else f"{d.round_trip_rounds:.4g}"] for d in result.tempering]  # fmt: skip
+    return head, body
+
+
 def _tuning_table(result: Score) -> tuple[list[str], list[list[str]]]:
     head = ["instance", "algorithm", "grid point", "median TTS99 on training twins", "on the instance", "chosen"]
     body = []
@@ -282,15 +297,21 @@ def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: s
     )
     for fig in figures.values():
         plt.close(fig)
+    sections = [("Scorecard", head, body, legend), ("Over the suite", sum_head, sum_body, quantile_note),
+                ("Tuning", tune_head, tune_body, None)]  # fmt: skip
+    if result.tempering:
+        sections.append(("Parallel tempering", *_tempering_table(result), TEMPERING_NOTE))
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1><p>{html.escape(about)}</p>"
-            f"<p>Reproduce: <code>{html.escape(command)}</code></p><h2>Scorecard</h2>{_html_table(head, body)}"
-            f"<p>{html.escape(legend)}</p><h2>Over the suite</h2>{_html_table(sum_head, sum_body)}"
-            f"<p>{html.escape(quantile_note)}</p><h2>Tuning</h2>{_html_table(tune_head, tune_body)}"
-            f"<h2>Figures</h2>{figure_html}</body></html>\n")  # fmt: skip
+            f"<p>Reproduce: <code>{html.escape(command)}</code></p>"
+            + "".join(f"<h2>{name}</h2>{_html_table(h, b)}" + (f"<p>{html.escape(note)}</p>" if note else "")
+                      for name, h, b, note in sections)
+            + f"<h2>Figures</h2>{figure_html}</body></html>\n")  # fmt: skip
     (out / "index.html").write_text(page, encoding="utf-8")
-    md = [f"# {title}", "", about, "", f"Reproduce: `{command}`", "", "## Scorecard", "", _md_table(head, body), "",
-          legend, "", "## Over the suite", "", _md_table(sum_head, sum_body), "", quantile_note, "", "## Tuning", "", _md_table(tune_head, tune_body), "", "## Figures", ""]  # fmt: skip
+    md = [f"# {title}", "", about, "", f"Reproduce: `{command}`", ""]
+    for name, h, b, note in sections:
+        md += [f"## {name}", "", _md_table(h, b), ""] + ([note, ""] if note else [])
+    md += ["## Figures", ""]
     for name in figures:
         md += [f"![{name}]({files[name].name})", "", f"{CAPTIONS[name]} Reproduce: `{command}`", ""]
     (out / "scorecard.md").write_text("\n".join(md), encoding="utf-8")
