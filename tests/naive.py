@@ -268,3 +268,37 @@ def walksat(problem, x, noise, sweeps, rng: PyXoshiro):
             energy, violated, accepted = energy + de, now, accepted + 1
             trace.append((sweep, energy - start))
     return x, accepted, energy - start, trace
+
+
+def focused_metropolis(problem, x, beta, sweeps, rng: PyXoshiro):
+    """Focused Metropolis search from its definition, energies and violated terms recomputed from all terms
+    after every flip; the violated terms are kept in the list order the kernel documents (as for WalkSAT)."""
+    x = x.copy()
+    g = problem.hypergraph
+    energy = start = problem.energy(x)
+    unsat = [a for a in range(problem.m) if problem.term_energies(x)[a] > 0]
+    accepted, trace = 0, []
+    for sweep in range(1, sweeps + 1):
+        for _ in range(problem.n):
+            if not unsat:
+                return x, accepted, energy - start, trace
+            a = unsat[rng.below(len(unsat))]
+            term_vars = g.term_var[g.term_ptr[a] : g.term_ptr[a + 1]]
+            i = int(term_vars[rng.below(len(term_vars))])
+            y = _with(x, i, -int(x[i]))
+            de = problem.energy(y) - energy
+            if not accept(1.0 if de <= 0 else boltzmann_factor(beta * de), rng):
+                continue
+            x, energy, accepted = y, energy + de, accepted + 1
+            now = problem.term_energies(x) > 0
+            for b in g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]]:
+                b = int(b)
+                if now[b] and b not in unsat:
+                    unsat.append(b)
+                elif not now[b] and b in unsat:
+                    position = unsat.index(b)
+                    last = unsat.pop()
+                    if last != b:
+                        unsat[position] = last
+            trace.append((sweep, energy - start))
+    return x, accepted, energy - start, trace

@@ -1,6 +1,8 @@
-"""Dynamics: Metropolis, heat bath, annealing, SGD-like mini-batch rules, and the base for your own."""
+"""Dynamics: Metropolis, heat bath, annealing, SGD-like mini-batch rules, parallel tempering, WalkSAT,
+focused Metropolis search, and the base for your own."""
 
 from .base import Dynamics, Facts, Info, KernelDynamics, State, check_state, facts, one_replica, replica_result
+from .focused import FocusedMetropolis
 from .metropolis import Annealing, HeatBath, Metropolis
 from .registry import DYNAMICS, make_dynamics, register_dynamics
 from .sgd_like import SGDLike
@@ -12,6 +14,7 @@ __all__ = [
     "Annealing",
     "Dynamics",
     "Facts",
+    "FocusedMetropolis",
     "HeatBath",
     "Info",
     "KernelDynamics",

@@ -8,13 +8,14 @@ from ..errors import SpecError
 from ..registry import Registry, lookup
 from ..spec import call_with, parse_spec
 from .base import Dynamics, KernelDynamics
+from .focused import FocusedMetropolis
 from .metropolis import Annealing, HeatBath, Metropolis
 from .sgd_like import SGDLike
 from .tempering import ParallelTempering
 from .walksat import WalkSAT
 
 DYNAMICS = Registry("dynamics")
-for _cls in (Metropolis, HeatBath, Annealing, SGDLike, ParallelTempering, WalkSAT):
+for _cls in (Metropolis, HeatBath, Annealing, SGDLike, ParallelTempering, WalkSAT, FocusedMetropolis):
     DYNAMICS.register(_cls.name, _cls)
 
 

@@ -184,7 +184,7 @@ SEED1_COLORING = Suite(
 
 SAT = Suite(
     name="sat",
-    version="1",
+    version="2",
     description="random 3-SAT at alpha = 4.2, near the satisfiability threshold (unplanted: reference from long "
     "parallel-tempering runs, an upper bound; and planted: 0), and planted 3-XORSAT at alpha = 0.8",
     instances=(
@@ -203,6 +203,7 @@ SAT = Suite(
         "xorsat": (
             Tunable("metropolis", grid={"T": (0.2, 0.3, 0.5)}),
             Tunable("anneal", {"beta0": 0.5}, {"beta1": (3.0, 10.0)}),
+            Tunable("focused-metropolis", grid={"eta": (0.2, 0.3, 0.5)}),
         ),
     },
 )

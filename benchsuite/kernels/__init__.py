@@ -28,10 +28,12 @@ that runs dynamics (``run``, ``effective_temperatures``, the CLI).  See ``docs/o
   :func:`in_batch`.
 - Primitives (dispatched on the model's type): :func:`propose`, :func:`delta`, :func:`apply`,
   :func:`slot_range`, :func:`slot_term`, :func:`slot_delta`, :func:`change_counts`,
-  :func:`conditional_energy`, :func:`domain_value`, :func:`fill_cache`; :func:`implements` and
-  :func:`register_model` add a family.
+  :func:`conditional_energy`, :func:`domain_value`, :func:`fill_cache`, :func:`violated` (constraint
+  families); :func:`implements` and :func:`register_model` add a family, :func:`implemented` says whether
+  a family has a primitive.
 - Rules: :data:`metropolis`, :data:`heat_bath`, :data:`sgd_like_binomial`, :data:`sgd_like_flags`,
-  :data:`parallel_tempering`, :data:`walksat` (K-SAT only), :data:`fill`; each advances a block of replicas (leading axis; one chain is
+  :data:`parallel_tempering`, :data:`walksat` (K-SAT only),
+  :data:`focused_metropolis` (constraint families), :data:`fill`; each advances a block of replicas (leading axis; one chain is
   ``state.x[None]``, see :func:`benchsuite.dynamics.one_replica`) and keeps each replica's track up to date
   with :func:`observe` (best energy so far, first sweep at a target).  :func:`metropolis_sweep` is the
   one-replica Metropolis sweep they share, for rules of your own.
@@ -57,6 +59,7 @@ from .primitives import (
     domain_value,
     fill_cache,
     flip_spin,
+    implemented,
     implements,
     kernel_family,
     model_for,
@@ -69,11 +72,13 @@ from .primitives import (
     slot_term,
     spin_value,
     state_value,
+    violated,
 )
 from .rng import PyXoshiro, next_below, next_u64, next_uniform, seed_state
 from .templates import (
     Rule,
     fill,
+    focused_metropolis,
     heat_bath,
     in_batch,
     metropolis,
@@ -105,7 +110,9 @@ __all__ = [
     "fill_boltzmann_table",
     "fill_cache",
     "flip_spin",
+    "focused_metropolis",
     "heat_bath",
+    "implemented",
     "implements",
     "in_batch",
     "kernel_family",
@@ -129,5 +136,6 @@ __all__ = [
     "slot_term",
     "spin_value",
     "state_value",
+    "violated",
     "walksat",
 ]

@@ -120,6 +120,12 @@ def fill_cache(model, x, cache):
     raise _jitted_only("fill_cache")
 
 
+def violated(model, cache, a):
+    """Whether constraint ``a`` is violated, read from the cache (constraint families only: K-SAT, XORSAT;
+    focused searches need it, with the terms in CSR form as ``model.term_ptr`` / ``model.term_var``)."""
+    raise _jitted_only("violated")
+
+
 # --- typing: each primitive resolves to the implementation registered for the model's type ---
 
 
@@ -171,6 +177,16 @@ def _domain_value_typer(model, v):
 @overload(fill_cache, inline="always")
 def _fill_cache_typer(model, x, cache):
     return _choose(fill_cache, model)
+
+
+@overload(violated, inline="always")
+def _violated_typer(model, cache, a):
+    return _choose(violated, model)
+
+
+def implemented(primitive: Callable, problem: Problem) -> bool:
+    """Whether the kernel model of ``problem``'s family implements ``primitive`` (or it has a default)."""
+    return (primitive, type(model_for(problem))) in _IMPLEMENTATIONS or primitive in _DEFAULTS
 
 
 # --- defaults, used by families that do not implement these ---

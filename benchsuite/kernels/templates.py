@@ -55,6 +55,7 @@ from .primitives import (
     slot_delta,
     slot_range,
     slot_term,
+    violated,
 )
 from .rng import next_below, next_uniform
 
@@ -438,6 +439,74 @@ def _walksat(fingerprint: str):
     return walksat
 
 
+def _focused_metropolis(fingerprint: str):
+    def focused_metropolis(model, x, cache, beta, sweeps, rng, track):
+        """Focused Metropolis search (Seitz, Alava & Orponen, J. Stat. Mech. P06006, 2005) on a constraint
+        model (``violated``, terms in CSR form): ``sweeps * n`` attempted flips per replica.
+
+        Each attempt picks a violated constraint, ``unsat[next_below(n_unsat)]`` (the list is kept as
+        WalkSAT keeps it: constraint order at the start, one that becomes satisfied replaced by the last
+        entry, one that becomes violated appended), one of its variables uniformly (one ``next_below``), and
+        flips it with probability min(1, e^(-beta dE)) (one uniform only when 0 < p < 1).  No violated
+        constraint: nothing more to do.  The list is rebuilt from the cache at each call.
+        """
+        fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
+        n = x.shape[1]
+        m = model.term_ptr.size - 1
+        unsat = np.empty(m, dtype=np.int64)
+        where = np.empty(m, dtype=np.int64)
+        table = boltzmann_table(model.delta_bound)
+        fill_boltzmann_table(beta, table)
+        for r in range(x.shape[0]):
+            xr, cr, rr = x[r], cache[r], rng[r]
+            start, sweep0, best, best_sweep, target, hit = _track_in(track[r])
+            accepted = 0
+            d_energy = 0
+            n_unsat = 0
+            for a in range(m):
+                where[a] = -1
+                if violated(model, cr, a):
+                    unsat[n_unsat] = a
+                    where[a] = n_unsat
+                    n_unsat += 1
+            for sweep in range(sweeps):
+                if n_unsat == 0:
+                    break
+                for _ in range(n):
+                    if n_unsat == 0:
+                        break
+                    a = unsat[next_below(rr, n_unsat)]
+                    first, last = model.term_ptr[a], model.term_ptr[a + 1]
+                    i = model.term_var[first + next_below(rr, last - first)]
+                    new = propose(model, xr, i, rr)
+                    de = delta(model, xr, cr, i, new)
+                    if de > 0 and not accept(boltzmann_weight(de, beta, table), rr):
+                        continue
+                    apply(model, xr, cr, i, new)
+                    slots_first, slots_last = slot_range(model, i)
+                    for k in range(slots_first, slots_last):
+                        b = slot_term(model, k)
+                        if violated(model, cr, b):
+                            if where[b] < 0:
+                                unsat[n_unsat] = b
+                                where[b] = n_unsat
+                                n_unsat += 1
+                        elif where[b] >= 0:
+                            moved = unsat[n_unsat - 1]
+                            unsat[where[b]] = moved
+                            where[moved] = where[b]
+                            where[b] = -1
+                            n_unsat -= 1
+                    accepted += 1
+                    d_energy += de
+                    if de < 0:
+                        best, best_sweep, hit = observe(start + d_energy, sweep0 + sweep + 1, best, best_sweep, hit,
+                                                        target)  # fmt: skip
+            _track_out(track[r], best, best_sweep, hit, d_energy, accepted)
+
+    return focused_metropolis
+
+
 def _gray_code_walk(fingerprint: str):
     def gray_code_walk(model, x, cache):
         """Visit every configuration of a two-valued model once, in reflected Gray-code order from ``x`` (step k
@@ -482,5 +551,6 @@ sgd_like_binomial = Rule(_sgd_like_binomial)
 sgd_like_flags = Rule(_sgd_like_flags)
 parallel_tempering = Rule(_parallel_tempering)
 walksat = Rule(_walksat)
+focused_metropolis = Rule(_focused_metropolis)
 gray_code_walk = Rule(_gray_code_walk)
 fill = Rule(_fill)

@@ -22,6 +22,7 @@ from ..primitives import (
     slot_range,
     slot_term,
     spin_value,
+    violated,
 )
 
 
@@ -99,3 +100,8 @@ def _fill_cache(model, x, cache):
             if model.term_sign[k] * x[model.term_var[k]] > 0:
                 count += 1
         cache[a] = count
+
+
+@implements(violated, KSatModel)
+def _violated(model, cache, a):
+    return cache[a] == 0

@@ -21,6 +21,7 @@ from ..primitives import (
     slot_range,
     slot_term,
     spin_value,
+    violated,
 )
 
 
@@ -60,10 +61,10 @@ def _slot_delta(model, x, cache, i, new, k):
 
 @implements(change_counts, XorSatModel)
 def _change_counts(model, x, cache, i, new):
-    violated = 0
+    broken = 0
     for k in range(model.ptr[i], model.ptr[i + 1]):
-        violated += cache[model.equation[k]]
-    return violated, model.ptr[i + 1] - model.ptr[i] - violated
+        broken += cache[model.equation[k]]
+    return broken, model.ptr[i + 1] - model.ptr[i] - broken
 
 
 @implements(delta, XorSatModel)
@@ -98,3 +99,8 @@ def _fill_cache(model, x, cache):
         for k in range(model.term_ptr[a], model.term_ptr[a + 1]):
             product *= x[model.term_var[k]]
         cache[a] = 1 if product < 0 else 0
+
+
+@implements(violated, XorSatModel)
+def _violated(model, cache, a):
+    return cache[a] == 1
