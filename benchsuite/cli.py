@@ -277,6 +277,10 @@ def _print_results(result, budgets) -> None:
         interval = ("(censored in every resample)" if m.low is None else
                     f"[{fmt(m.low)}, {'unbounded' if m.high is None else fmt(m.high)}]")  # fmt: skip
         print(f"{'(all instances)':<{label_width}}{m.algorithm:<{width}}{m.metric:<10}{value:>12} {interval}")
+    for q in result.sampling:
+        if q.t_eff_exact is not None:
+            print(f"{q.instance:<{label_width}}{q.algorithm:<{width}}{'exact':<10}T_eff {q.t_eff_exact:.4g}, TV to "
+                  f"Boltzmann there {q.tv_at_t_eff:.3g} ({q.states} states)")  # fmt: skip
     print(f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
           f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself")
     print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "

@@ -357,6 +357,10 @@ def test_metropolis_at_the_effective_temperature_is_a_baseline_per_instance(tmp_
         result = score(plan, store, workers=1, progress=False)
     teff_rows = [r for r in result.scorecard if r["baseline_role"] == "at_teff"]
     assert {r["baseline"] for r in teff_rows} == {f"metropolis:T={round(t.t_eff, 4)!r}" for t in measured.values()}
+    t_eff = {m.instance: m for m in result.results if m.metric == "t_eff"}  # the measurement, a metric of its own
+    assert {label: (m.value, m.low, m.high) for label, m in t_eff.items()} == {
+        label: (t.t_eff, t.low, t.high) for label, t in measured.items()}  # fmt: skip
+    assert "planted=false" in t_eff["colouring"].note
     with pytest.raises(ValidationError) as err:
         plan_score(TINY_SUITE, Tunable.parse("sgd-like", "s=0.7,0.8"), 2, [10], at_teff=True)
     assert err.value.field == "at_teff"
@@ -401,3 +405,27 @@ def test_parallel_tempering_diagnostics_are_those_of_its_runs(tmp_path):
     assert found.round_trip_rounds == (3 * 4 * 10 / trips if trips else None)
     assert json.loads(json.dumps(result.to_dict(), allow_nan=False))["tempering"][0]["algorithm"] == spec
     assert tempering_diagnostics("glass", "metropolis:T=0.5", [Outcome(40, 0, 0, None, 0, None, 0.1, 1, 1, True)]) is None
+
+
+def test_exact_sampling_quality_on_enumerable_instances_is_that_of_the_stated_law(tmp_path):
+    from benchsuite.dynamics import SGDLike
+    from benchsuite.validate.analysis import exact_analysis
+
+    plan = plan_score(TINY_SUITE, Tunable.parse("sgd-like:s=0.8"), 2, [10, 100])
+    with Store(tmp_path / "s.sqlite") as store:
+        result = score(plan, store, workers=1, progress=False)
+    by_algorithm = {q.algorithm: q for q in result.sampling}
+    assert {q.instance for q in result.sampling} == {"glass"}  # 2^10 states; the colouring's 3^60 are not enumerable
+    mine = by_algorithm["sgd-like:s=0.8"]
+    expected = exact_analysis(SMALL[1].build(), SGDLike(0.8), step="sweep")  # SGD-like sweeps sites in order
+    assert (mine.t_eff_exact, mine.tv_at_t_eff, mine.tv_at_own_t) == (expected.t_eff, expected.tv_to_boltzmann, None)
+    assert mine.tv_at_t_eff > 1e-3  # SGD-like is not Boltzmann at any temperature on a Gaussian glass
+    for spec, quality in by_algorithm.items():
+        if spec.startswith("metropolis:"):  # a Boltzmann sampler at its own T
+            assert quality.tv_at_own_t < 1e-9 and quality.t_eff_exact == pytest.approx(float(spec.split("=")[1]), rel=1e-4)
+        if spec.startswith("parallel-tempering"):
+            assert quality.t_eff_exact is None and "no exact stationary law" in quality.reason
+    rows = [r for r in result.scorecard if r["metric"] == "tv_at_t_eff"]
+    assert rows and all(r["value"] == mine.tv_at_t_eff for r in rows)
+    assert {r["baseline"] for r in rows} == {q.algorithm for q in result.sampling if q.tv_at_t_eff is not None} - {mine.algorithm}
+    json.dumps(result.to_dict(), allow_nan=False)

@@ -47,12 +47,12 @@ def test_page_and_summary_hold_the_tables_figures_and_nothing_external(tmp_path)
     parser = _Resources()
     parser.feed(page)
     assert parser.links == []  # nothing fetched: no src, no href
-    assert result.tempering  # the tiny suite has a parallel-tempering baseline: its table is the fourth
-    assert parser.tags["table"] == 4 and parser.tags["svg"] == len(FIGURES) == parser.tags["figcaption"]
+    assert result.tempering and result.sampling  # the tiny suite has both: scorecard, suite, tuning, sampling, PT
+    assert parser.tags["table"] == 5 and parser.tags["svg"] == len(FIGURES) == parser.tags["figcaption"]
     assert page.count("Reproduce: ") == 1 + len(FIGURES)
     for row in result.scorecard:
         assert row["algorithm"] in page and (row["baseline"] or "") in page
-    assert "swap acceptance per pair" in page and "rounds per round trip" in page
+    assert "swap acceptance per pair" in page and "rounds per round trip" in page and "TV at T_eff" in page
     md = files["markdown"].read_text()
     assert all(f"fig-{name}.png" in md and files[name].stat().st_size > 0 for name in FIGURES)
     assert json.loads(files["json"].read_text())["scorecard"] == json.loads(json.dumps(result.scorecard))
@@ -95,7 +95,7 @@ def test_page_loads_in_chromium_without_console_messages_and_renders(tmp_path):
     assert console == []
     parser = _Resources()
     parser.feed(dom)
-    assert parser.tags["table"] == 4 and parser.tags["svg"] == len(FIGURES)
+    assert parser.tags["table"] == 5 and parser.tags["svg"] == len(FIGURES)
     broken = tmp_path / "broken.html"  # the console check sees a script error
     broken.write_text("<!DOCTYPE html><html><body><script>undefined_function()</script></body></html>")
     assert any("undefined_function" in line for line in _load(broken)[1])

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..errors import ValidationError
 from ..score.quantiles import instance_quantiles
+from ..score.sampling import SamplingQuality, sampling_quality
 from ..score.scorecard import Metric, metrics
 from ..score.tempering import TemperingDiagnostics, tempering_diagnostics
 from .algorithm import Outcome
@@ -72,9 +73,10 @@ def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[i
 @dataclass(frozen=True)
 class Score:
     """What a scoring run found: the grid run, the choice per (instance label, tunable label), the metrics
-    of the scored points (recommended and oracle), the scorecard rows, the suite summary and the
-    parallel-tempering diagnostics of scored points at the largest budget; ``outcomes`` holds the results of
-    every cell of the plan, read from the store once."""
+    of the scored points (recommended and oracle), the scorecard rows, the suite summary, the
+    parallel-tempering diagnostics of scored points at the largest budget and the exact sampling quality of
+    scored points on enumerable instances (:mod:`benchsuite.score.sampling`); ``outcomes`` holds the results
+    of every cell of the plan, read from the store once."""
 
     plan: Plan
     run: GridRun
@@ -84,6 +86,7 @@ class Score:
     scorecard: list[dict[str, Any]]
     summary: list[Metric]
     tempering: list[TemperingDiagnostics]
+    sampling: list[SamplingQuality]
 
     def to_dict(self) -> dict[str, Any]:
         suite = self.plan.suite
@@ -96,6 +99,7 @@ class Score:
             "effective_temperatures": [t.to_dict() for t in self.plan.effective_temperatures],
             "tuning": [{"instance": i, "tunable": t, **c.to_dict()} for (i, t), c in self.choices.items()],
             "tempering": [d.to_dict() for d in self.tempering],
+            "sampling_quality": [q.to_dict() for q in self.sampling],
             "results": [m.to_dict() for m in self.results],
         }  # fmt: skip
 
@@ -120,6 +124,7 @@ def evaluate(plan: Plan, store: Store, run: GridRun | None = None) -> Score:
     choices: dict[tuple[str, str], Choice] = {}
     scored_cells: list[Cell] = []
     tempering: list[TemperingDiagnostics] = []
+    sampling: list[SamplingQuality] = []
     for entry, tunable, training, scored in plan.entries:
         points = tunable.points()
         on_instance = objectives_from_store(scored, outcomes)
@@ -134,9 +139,21 @@ def evaluate(plan: Plan, store: Store, run: GridRun | None = None) -> Score:
                     if c.algorithm == spec and c.key.budget == plan.budgets[-1]]  # fmt: skip
             found = tempering_diagnostics(entry.label, spec, last)
             tempering += [found] if found is not None else []
-    results = metrics(scored_cells, outcomes, labels)
+            quality = sampling_quality(entry.spec, entry.label, spec)
+            sampling += [quality] if quality is not None else []
+    results = metrics(scored_cells, outcomes, labels) + [m for q in sampling for m in q.metrics()]
+    results += _measured_teff(plan)
     scorecard = _scorecard(plan, choices, results)
-    return Score(plan, run, outcomes, choices, results, scorecard, _summary(plan, choices, outcomes), tempering)
+    summary = _summary(plan, choices, outcomes)
+    return Score(plan, run, outcomes, choices, results, scorecard, summary, tempering, sampling)
+
+
+def _measured_teff(plan: Plan) -> list[Metric]:
+    """The algorithm's effective temperature on each instance where ``at_teff`` measured it (metric
+    ``t_eff``, with the measurement's interval and where it was measured)."""
+    point = plan.algorithm.points()[0]
+    return [Metric(t.instance, point, "t_eff", t.t_eff, t.low, t.high, f"measured on {t.measured_on}")
+            for t in plan.effective_temperatures if t.t_eff is not None]  # fmt: skip
 
 
 def _summary(plan: Plan, choices: dict[tuple[str, str], Choice], outcomes: Snapshot) -> list[Metric]:

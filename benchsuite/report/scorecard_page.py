@@ -210,6 +210,34 @@ def _summary_table(result: Score) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
+TEFF_NOTE = ("The Metropolis temperature whose stationary energy equals your algorithm's, measured with long "
+             "runs (on the unplanted twin of a planted instance, where recovery would otherwise set the energy); "
+             "the 'at T_eff' baseline runs at it.")
+SAMPLING_NOTE = ("On instances small enough to enumerate, the exact stationary law pi of each scored point (one "
+                 "sweep in its own site order): T_eff is the temperature of the Boltzmann law closest to pi "
+                 "(least KL), TV the total-variation distance to it and to Boltzmann at the point's own T. A "
+                 "Boltzmann sampler has TV 0; a rule without detailed balance (SGD-like) need not.")
+
+
+def _teff_table(result: Score) -> tuple[list[str], list[list[str]]]:
+    head = ["instance", "measured on", "T_eff", "95% interval", "why not"]
+    body = [[t.instance, t.measured_on or "-", _fmt(t.t_eff), "-" if t.low is None else f"[{_fmt(t.low)}, "
+             f"{_fmt(t.high)}]", t.reason or ""] for t in result.plan.effective_temperatures]  # fmt: skip
+    return head, body
+
+
+def _sampling_table(result: Score) -> tuple[list[str], list[list[str]]]:
+    head = ["instance", "algorithm", "states", "T_eff (exact)", "TV at T_eff", "TV at own T", "why not"]
+    body = [[q.instance, q.algorithm, str(q.states), _fmt(q.t_eff_exact), _distance(q.tv_at_t_eff),
+             _distance(q.tv_at_own_t), q.reason or ""] for q in result.sampling]  # fmt: skip
+    return head, body
+
+
+def _distance(v: float | None) -> str:
+    """A distance between laws, "< 1e-12" when it is round-off."""
+    return "-" if v is None else ("< 1e-12" if v < 1e-12 else f"{v:.3g}")
+
+
 TEMPERING_NOTE = ("Parallel-tempering runs at the largest budget: the end ladder (mean over runs), the swap "
                   "acceptance of each neighbouring pair (coldest first, mean over runs), round trips per run, "
                   "and the rounds one replica needs per round trip (none: no replica went from the lowest "
@@ -299,6 +327,10 @@ def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: s
         plt.close(fig)
     sections = [("Scorecard", head, body, legend), ("Over the suite", sum_head, sum_body, quantile_note),
                 ("Tuning", tune_head, tune_body, None)]  # fmt: skip
+    if result.plan.effective_temperatures:
+        sections.append(("Effective temperature", *_teff_table(result), TEFF_NOTE))
+    if result.sampling:
+        sections.append(("Sampling quality (exact)", *_sampling_table(result), SAMPLING_NOTE))
     if result.tempering:
         sections.append(("Parallel tempering", *_tempering_table(result), TEMPERING_NOTE))
     page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
