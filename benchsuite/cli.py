@@ -190,7 +190,7 @@ def _budgets(text: str | None, suite) -> list[int]:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from . import _checks
-    from .experiment.scoring import evaluate, plan_score, score
+    from .experiment.scoring import check_at_teff, evaluate, plan_score, score
     from .experiment.store import Store, check_store_path
     from .experiment.suites import get_suite
     from .experiment.tuning import Tunable
@@ -211,8 +211,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.report is not None:
         _checks.output_directory("report", args.report, create=True)
     algorithm = Tunable.parse(args.algorithm, args.tune)
-    plan = plan_score(suite, algorithm, seeds, budgets, at_teff=args.at_teff)
+    plan = plan_score(suite, algorithm, seeds, budgets)  # every input checked before the store is opened
+    if args.at_teff:
+        check_at_teff(algorithm)
     with Store(args.store) as store:
+        if args.at_teff:  # measured once into the store; scorecard reads them
+            plan = plan_score(suite, algorithm, seeds, budgets, at_teff=True, store=store,
+                              compute=args.command != "scorecard")  # fmt: skip
         if args.command == "scorecard":
             result = evaluate(plan, store)
         else:

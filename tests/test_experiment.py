@@ -220,6 +220,7 @@ def test_suites_command(capsys):
         ["score", "sgd-like:s=0.8", "--budget", "100,10"],
         ["score", "sgd-like:s=0.8", "--budget", "ten"],
         ["score", "sgd-like:s=0.8", "--workers", "0"],
+        ["score", "sgd-like", "--tune", "s=0.7,0.8", "--at-teff"],
         ["suites", "show"],
         ["suites", "show", "nope"],
     ],
@@ -429,3 +430,22 @@ def test_exact_sampling_quality_on_enumerable_instances_is_that_of_the_stated_la
     assert rows and all(r["value"] == mine.tv_at_t_eff for r in rows)
     assert {r["baseline"] for r in rows} == {q.algorithm for q in result.sampling if q.tv_at_t_eff is not None} - {mine.algorithm}
     json.dumps(result.to_dict(), allow_nan=False)
+
+
+def test_effective_temperatures_are_measured_once_and_read_back_from_the_store(tmp_path, monkeypatch):
+    from benchsuite.experiment import teff_baseline
+
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(ValidationError, match="not in"):  # a report does not measure
+            plan_score(TINY_SUITE, Tunable.parse("sgd-like:s=0.8"), 2, [10], at_teff=True, store=store, compute=False)
+        first = plan_score(TINY_SUITE, Tunable.parse("sgd-like:s=0.8"), 2, [10], at_teff=True, store=store)
+
+        def no_more(*args, **kwargs):
+            raise AssertionError("measured again although the store holds the measurement")
+
+        monkeypatch.setattr(teff_baseline, "effective_temperatures", no_more)
+        again = plan_score(TINY_SUITE, Tunable.parse("sgd-like:s=0.8"), 2, [10], at_teff=True, store=store,
+                           compute=False)  # fmt: skip
+    assert again.effective_temperatures == first.effective_temperatures
+    with pytest.raises(AssertionError, match="measured again"):  # the patch bites where nothing is stored
+        plan_score(TINY_SUITE, Tunable.parse("sgd-like:s=0.7"), 2, [10], at_teff=True)

@@ -164,3 +164,24 @@ def test_kill_9_while_writing_loses_only_cells_in_flight(tmp_path):
 def test_kill_9_at_ten_random_moments(tmp_path):
     done = _kill_at_random_moments(tmp_path / "s.sqlite", 100_000, kills=10, seed=2)
     assert done[-1] < 100_000
+
+
+def test_a_version_1_store_gains_the_measurements_table_and_keeps_its_cells(tmp_path):
+    from benchsuite.experiment.store import MeasurementKey
+
+    path = tmp_path / "old.sqlite"
+    with Store(path) as store:
+        store.put(key(0), {"best_energy": -3.0})
+    db = sqlite3.connect(path)
+    db.execute("DROP TABLE measurements")
+    db.execute("PRAGMA user_version = 1")  # as version 1 wrote it
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.get(key(0)) == {"best_energy": -3.0}
+        measured = MeasurementKey("t_eff", "i", "sgd-like", "1", {"s": 0.8}, 0)
+        assert store.measurement(measured) is None
+        assert store.put_measurement(measured, {"t_eff": 0.7}) and not store.put_measurement(measured, {"t_eff": 9})
+        assert store.measurement(measured) == {"t_eff": 0.7}
+        with pytest.raises(ValidationError):
+            store.put_measurement(measured, {"t_eff": math.nan})

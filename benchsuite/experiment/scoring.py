@@ -42,19 +42,27 @@ class Plan:
     effective_temperatures: tuple[TeffMeasurement, ...] = ()
 
 
-def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[int], at_teff: bool = False) -> Plan:
+def plan_score(
+    suite: Suite,
+    algorithm: Tunable,
+    seeds: int,
+    budgets: Sequence[int],
+    at_teff: bool = False,
+    store: Store | None = None,
+    compute: bool = True,
+) -> Plan:
     """Every cell of scoring ``algorithm`` on ``suite`` (see the module notes); with ``at_teff``, each instance
     also gets Metropolis at the algorithm's effective temperature (:mod:`.teff_baseline`; the algorithm must
-    then be a single point, not a grid)."""
-    if at_teff and len(algorithm.points()) > 1:
-        raise ValidationError("at_teff", "Metropolis at the T_eff of a grid of points is not defined: give one "
-                                         "point (no --tune) to get this baseline")  # fmt: skip
+    then be a single point, not a grid), measured once and kept in ``store`` when one is given
+    (``compute=False``: read from it only, as a report does)."""
+    if at_teff:
+        check_at_teff(algorithm)
     entries, everything, measured = [], {}, []
     for entry in suite.instances:
         family = entry.build().family
         extra = []
         if at_teff:
-            measured.append(measure(entry, algorithm.points()[0]))
+            measured.append(measure(entry, algorithm.points()[0], store, compute))
             extra = [b for b in [measured[-1].baseline(algorithm.points()[0])] if b is not None]
         tunables = {t.label: t for t in (algorithm, *suite.baselines_for(family), *extra)}  # the algorithm may be one
         for tunable in tunables.values():
@@ -68,6 +76,13 @@ def plan_score(suite: Suite, algorithm: Tunable, seeds: int, budgets: Sequence[i
             entries.append((entry, tunable, tuple(training), tuple(scored)))
             everything.update((c.key.digest, c) for c in (*training, *scored))
     return Plan(suite, algorithm, seeds, tuple(budgets), tuple(everything.values()), tuple(entries), tuple(measured))
+
+
+def check_at_teff(algorithm: Tunable) -> None:
+    """The at-T_eff baseline needs one point: ValidationError for a grid."""
+    if len(algorithm.points()) > 1:
+        raise ValidationError("at_teff", "Metropolis at the T_eff of a grid of points is not defined: give one "
+                                         "point (no --tune) to get this baseline")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ committed in its own transaction as it finishes: a process killed at any moment 
 flight, and SQLite's journal keeps the file readable.  Results are strict JSON (no NaN or infinity: a
 target never hit is ``null``); every cell records the package, numba, numpy, Python and CPU that computed it.
 
+Measurements that are not cells (the effective temperature an ``--at-teff`` baseline runs at) are kept in
+a second table, keyed the same way by (kind, instance id, algorithm, seed), so that a report rendered from
+the store alone reads them instead of measuring again.
+
 One process writes (the experiment's driver, which receives results from its workers); any number may read
 while it does, e.g. a report rendered during a run.
 """
@@ -29,7 +33,7 @@ from typing import Any, TextIO
 from .. import _checks
 from ..errors import ValidationError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 added the measurements table; a version-1 file gains it when opened
 MAX_SEED = 2**63 - 1  # seeds are stored as SQLite integers (signed 64-bit)
 _COLUMNS = ("key", "instance_id", "algorithm", "version", "params", "seed", "budget", "result",
             "benchsuite", "numba", "numpy", "python", "cpu", "finished_at")  # fmt: skip
@@ -51,6 +55,16 @@ CREATE TABLE IF NOT EXISTS cells (
     finished_at TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS cells_by_instance ON cells (instance_id, algorithm);
+CREATE TABLE IF NOT EXISTS measurements (
+    key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    instance_id TEXT NOT NULL,
+    algorithm TEXT NOT NULL,
+    params TEXT NOT NULL,
+    result TEXT NOT NULL,
+    benchsuite TEXT NOT NULL,
+    finished_at TEXT NOT NULL
+) WITHOUT ROWID;
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -84,6 +98,24 @@ class CellKey:
         canonical_json(self.params, "params")
         _checks.integer("seed", self.seed, low=0, high=MAX_SEED)
         _checks.count("budget", self.budget)
+
+    @property
+    def digest(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of every field."""
+        return hashlib.sha256(canonical_json(asdict(self), "key").encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class MeasurementKey:
+    """What defines a measurement that is not a cell (an effective temperature): its kind, the instance it
+    was made on, the algorithm (name, version, parameters) and the seed."""
+
+    kind: str
+    instance_id: str
+    algorithm: str
+    version: str
+    params: dict[str, Any] = field(hash=False)
+    seed: int
 
     @property
     def digest(self) -> str:
@@ -155,7 +187,7 @@ class Store:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL mode
             found = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if found not in (0, SCHEMA_VERSION):
+            if found not in (0, 1, SCHEMA_VERSION):
                 raise ValidationError("store", f"{self.path} has schema version {found}; this benchsuite reads "
                                                f"version {SCHEMA_VERSION}")  # fmt: skip
             self._db.executescript(_SCHEMA)
@@ -199,6 +231,20 @@ class Store:
             raise LookupError(f"cell {lacking[:12]} is not in {self.path} ({len(wanted) - len(found)} of "
                               f"{len(wanted)} missing)")  # fmt: skip
         return Snapshot(found)
+
+    def measurement(self, key: MeasurementKey) -> dict[str, Any] | None:
+        """The stored result of a measurement, or None."""
+        row = self._db.execute("SELECT result FROM measurements WHERE key = ?", (key.digest,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def put_measurement(self, key: MeasurementKey, result: dict[str, Any]) -> bool:
+        """Commit a measurement; False (and nothing written) when the store already holds ``key``."""
+        if not isinstance(key, MeasurementKey):
+            raise ValidationError("key", f"must be a MeasurementKey, got {type(key).__name__}")
+        row = (key.digest, key.kind, key.instance_id, key.algorithm, canonical_json(key.params, "params"),
+               canonical_json(result, "result"), environment()["benchsuite"],
+               datetime.now(timezone.utc).isoformat(timespec="seconds"))  # fmt: skip
+        return self._db.execute("INSERT OR IGNORE INTO measurements VALUES (?, ?, ?, ?, ?, ?, ?, ?)", row).rowcount == 1
 
     def missing(self, keys: Iterable[CellKey]) -> list[CellKey]:
         """The keys the store does not hold yet, in the order given."""
