@@ -1,6 +1,7 @@
 """The worked example of docs/own_dynamics.md, run as written: a user's rule through run, effective_temperatures
 and the command line, on colouring and on K-SAT."""
 
+import json
 import re
 import subprocess
 import sys
@@ -91,3 +92,21 @@ def test_command_line_reports_a_bad_parameter_of_the_users_rule(example):
         capture_output=True, text=True, cwd=folder, check=False,
     )  # fmt: skip
     assert missing.returncode == 2 and "has no attribute 'Nope'" in missing.stderr
+
+
+def test_the_documented_score_command_scores_the_users_rule_with_its_grid(example, tmp_path):
+    folder, _ = example
+    doc_command = next(line for line in DOC.read_text().splitlines() if line.startswith("benchsuite score"))
+    assert '--tune "k=1,2,3,4"' in doc_command
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchsuite.cli", "score", "exactly_k:ExactlyK", "--tune", "k=1,2,3,4",
+         "--budget", "10,30", "--seeds", "2", "--workers", "1", "--json", "--store", str(tmp_path / "s.sqlite")],
+        capture_output=True, text=True, cwd=folder, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    tuned = [t for t in out["tuning"] if t["tunable"]["name"] == "exactly_k:ExactlyK"]
+    assert tuned and all(len(t["training"]) == 4 for t in tuned)  # every grid point ran on the training twins
+    assert len({q["instance"] for q in out["sampling_quality"]}) == 1  # the one enumerable instance of quick
+    mine = [q for q in out["sampling_quality"] if q["algorithm"].startswith("exactly_k:")]
+    assert mine and all(q["reason"] and q["t_eff_exact"] is None for q in mine)  # its facts state no exact law
