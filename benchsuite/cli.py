@@ -2,7 +2,7 @@
 and ``report``.
 
 Bad input prints one line on stderr and exits with status 2; no traceback.  ``validate`` exits 1 when a check
-fails, ``advise-batch`` when SGD-like at the advised batch fraction does not recover the planted colouring.
+fails and 3 when none failed but one was inconclusive (it had not the power to fail), ``advise-batch`` when SGD-like at the advised batch fraction does not recover the planted colouring.
 """
 
 from __future__ import annotations
@@ -147,6 +147,9 @@ def _cmd_advise_batch(args: argparse.Namespace) -> int:
     return 1
 
 
+VALIDATE_EXIT = {True: 0, False: 1, None: 3}  # passed, failed, inconclusive (2 is a usage error)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .dynamics import make_dynamics
     from .problems import make_problem
@@ -156,21 +159,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     dynamics = make_dynamics(args.dynamics)
     out = validate(problem, dynamics, temperature=args.temperature, seed=args.seed, runs=args.runs)
     if args.json:
-        print(json.dumps({"problem": args.problem, "dynamics": repr(dynamics), "seed": args.seed, **out}))
+        print(json.dumps({"problem": args.problem, "dynamics": repr(dynamics), "seed": args.seed, **out},
+                         allow_nan=False))  # fmt: skip
     else:
         print(f"{dynamics!r} on {args.problem} ({out['states']} states), seed {args.seed}")
+        number = lambda v: "-" if v is None else f"{v:.4g}"
         for c in out["checks"]:
-            verdict = "pass" if c["passed"] else "FAIL"
-            print(f"  {verdict}  {c['name']:<22} {c['statistic']:.4g} (threshold {c['threshold']:.4g}): {c['detail']}")
+            verdict = {True: "pass", False: "FAIL", None: "????"}[c["passed"]]
+            print(f"  {verdict}  {c['name']:<22} {number(c['statistic'])} (threshold {number(c['threshold'])}): "
+                  f"{c['detail']}")  # fmt: skip
         if out["t_eff"] is not None:
             bound = "" if out["matrix_error"] is None else f", entries within +-{out['matrix_error']:.3g}"
+            production = "infinite" if out["entropy_production"] is None else f"{out['entropy_production']:.3g}"
             print(
                 f"  {out['detailed_balance_of']}{bound}: net flux {out['detailed_balance_violation']:.3g}, "
-                f"entropy production {out['entropy_production']:.3g}/step, T_eff {out['t_eff']:.5g}, "
+                f"entropy production {production}/step, T_eff {out['t_eff']:.5g}, "
                 f"TV to Boltzmann(T_eff) {out['tv_to_boltzmann']:.3g}, spectral gap {out['spectral_gap']:.3g}"
             )
-        print("passed" if out["passed"] else "FAILED")
-    return 0 if out["passed"] else 1
+        print({True: "passed", False: "FAILED", None: "INCONCLUSIVE (no check failed, but not every check had the "
+               "power to fail)"}[out["passed"]])  # fmt: skip
+    return VALIDATE_EXIT[out["passed"]]
 
 
 def _budgets(text: str | None, suite) -> list[int]:
@@ -408,7 +416,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--seed", type=int, default=1, help="seed for the instances and every run")
     rep.set_defaults(func=_cmd_report)
 
-    val = sub.add_parser("validate", help="check a dynamics on an enumerable instance (exit 1 if a check fails)")
+    val = sub.add_parser("validate", help="check a dynamics on an enumerable instance (exit 1 if a check fails, "
+                                          "3 if none failed but one was inconclusive)")  # fmt: skip
     val.add_argument("--problem", required=True, help="an instance with at most 2^16 states, e.g. ising:model=sk,n=10")
     val.add_argument("--dynamics", required=True, help="NAME:key=value,... or module:attribute[:key=value,...]")
     val.add_argument("--temperature", type=float, help="target temperature (default: the dynamics' T)")

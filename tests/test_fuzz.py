@@ -160,8 +160,12 @@ def _cli(argv: list[str]) -> str:
     else:
         assert out.getvalue() and not lines, err.getvalue()
         if "--json" in argv:
-            json.loads(out.getvalue())
+            json.loads(out.getvalue(), parse_constant=_non_strict)
     return f"exit {code}"
+
+
+def _non_strict(constant: str):
+    raise AssertionError(f"non-strict JSON: {constant}")
 
 
 @pytest.mark.parametrize("examples", SIZES)

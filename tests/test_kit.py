@@ -49,7 +49,7 @@ def test_correct_dynamics_pass_every_check(dynamics, check):
 def test_every_bug_of_the_zoo_is_caught(bug):
     with pytest.raises(CheckFailed) as failure:
         check_dynamics(UserMetropolis(0.8, bug))
-    assert failure.value.results and all(not r.passed for r in failure.value.results)
+    assert failure.value.results and all(r.passed is False for r in failure.value.results)
 
 
 class ClaimsReversible(Metropolis):

@@ -6,7 +6,7 @@ from .autocorr import AutocorrError, integrated_time, mean_and_error
 from .checks import CheckResult, stays_at_target
 from .estimate import EstimatedMatrix, estimate_transition_matrix
 from .exact import all_energies, boltzmann_mean_energy
-from .kit import CheckFailed, CheckWarning, check_dynamics, parametrize_with_checks, yield_checks
+from .kit import CheckFailed, CheckInconclusive, CheckWarning, check_dynamics, parametrize_with_checks, yield_checks
 from .long_chains import chains_agree, mean_energy_matches, same_energy_law
 from .series import chain_means, energy_series
 from .steady_state import stationary_distribution
@@ -15,6 +15,7 @@ from .verdict import validate
 __all__ = [
     "AutocorrError",
     "CheckFailed",
+    "CheckInconclusive",
     "CheckResult",
     "CheckWarning",
     "EstimatedMatrix",

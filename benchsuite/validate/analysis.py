@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import numpy as np
+import scipy.sparse as sp
+
 from .. import _checks
 from ..problems.base import Problem
 from .markov import (
@@ -32,7 +35,10 @@ class ExactAnalysis:
     (sites 0..n-1 in order).  Temperatures in energy units; ``detailed_balance_violation`` is the total net flux
     sum_ij |pi_i P_ij - pi_j P_ji| / 2 per step and ``entropy_production`` its rate in nats per step, both at the
     stationary law pi; ``t_eff`` is the temperature whose Boltzmann law is closest to pi (min KL), ``kl`` and
-    ``tv_to_boltzmann`` what remains there; ``spectral_gap`` is 1 - |second eigenvalue| of one step.
+    ``tv_to_boltzmann`` what remains there; ``spectral_gap`` is 1 - |second eigenvalue| of one step.  For a
+    dynamics with a temperature T of its own, ``tv_to_nominal`` is the distance from pi to Boltzmann(T) (as
+    accurate as the solver: its error grows as the spectral gap closes) and ``nominal_residual`` the 1-norm of
+    pi_T P - pi_T, which needs no solver: round-off only when Boltzmann(T) is stationary.
     """
 
     states: int
@@ -44,6 +50,7 @@ class ExactAnalysis:
     tv_to_boltzmann: float
     spectral_gap: float
     tv_to_nominal: float | None = None  # distance to Boltzmann at the dynamics' own T, when it has one
+    nominal_residual: float | None = None  # sum |pi_T P - pi_T| for Boltzmann at the own T: 0 iff it is stationary
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -73,4 +80,11 @@ def matrix_analysis(space: StateSpace, matrix, step: str, nominal: float | None 
         tv_to_boltzmann=total_variation(pi, boltzmann(space.energy, t_eff)),
         spectral_gap=spectral_gap(matrix),
         tv_to_nominal=None if nominal is None else total_variation(pi, boltzmann(space.energy, float(nominal))),
+        nominal_residual=None if nominal is None else _residual(matrix, boltzmann(space.energy, float(nominal))),
     )
+
+
+def _residual(matrix, law: np.ndarray) -> float:
+    """sum |law P - law|: how far ``law`` is from being stationary under one step."""
+    moved = matrix.T @ law if sp.issparse(matrix) else law @ matrix
+    return float(np.abs(np.asarray(moved).ravel() - law).sum())

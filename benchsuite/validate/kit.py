@@ -55,8 +55,21 @@ class CheckFailed(AssertionError):
 
     def __init__(self, results: list[CheckResult]):
         self.results = results
-        super().__init__("; ".join(f"{r.name}: {r.detail} (statistic {r.statistic:.4g}, threshold "
-                                   f"{r.threshold:.4g})" for r in results))  # fmt: skip
+        super().__init__("; ".join(_described(r) for r in results))
+
+
+class CheckInconclusive(AssertionError):
+    """Raised by ``check_dynamics`` (``on_fail="raise"``) when no check failed but some had not the power to
+    fail (``results``): a test suite must not pass on them quietly."""
+
+    def __init__(self, results: list[CheckResult]):
+        self.results = results
+        super().__init__("; ".join(_described(r) for r in results))
+
+
+def _described(r: CheckResult) -> str:
+    number = lambda v: "-" if v is None else f"{v:.4g}"
+    return f"{r.name}: {r.detail} (statistic {number(r.statistic)}, threshold {number(r.threshold)})"
 
 
 class CheckWarning(UserWarning):
@@ -100,9 +113,12 @@ class Check:
 
     def __call__(self, dynamics) -> list[CheckResult]:
         results = self.results(dynamics)
-        failed = [r for r in results if not r.passed]
+        failed = [r for r in results if r.passed is False]
         if failed:
             raise CheckFailed(failed)
+        unsure = [r for r in results if r.passed is None]
+        if unsure:
+            raise CheckInconclusive(unsure)
         return results
 
     def __repr__(self) -> str:
@@ -123,8 +139,10 @@ def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str |
                    expected_failed_checks: dict[str, str] | None = None, seed: int = 0) -> list[CheckResult]:  # fmt: skip
     """Run every check that applies to ``dynamics``; one :class:`CheckResult` per verdict.
 
-    ``on_fail``: ``"raise"`` a :class:`CheckFailed` listing the failures, ``"warn"`` one :class:`CheckWarning` per
-    failure, or ``None`` to only return the results.  ``expected_failed_checks`` maps a check name (as in the
+    ``on_fail``: ``"raise"`` a :class:`CheckFailed` listing the failures (or, when none failed, a
+    :class:`CheckInconclusive` listing the checks that had not the power to fail), ``"warn"`` one
+    :class:`CheckWarning` per failed or inconclusive check, or ``None`` to only return the results (an
+    inconclusive one has ``passed`` None).  ``expected_failed_checks`` maps a check name (as in the
     results, e.g. ``"stays_at_target[sk-gauss-n6]"``) to the reason it is expected to fail: it still runs and
     is reported, but does not raise or warn.  ``temperature`` is the target for a dynamics without ``T``.
     """
@@ -140,11 +158,14 @@ def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str |
     unknown = set(expected) - {r.name for r in results}
     if unknown:
         raise ValidationError("expected_failed_checks", f"no such checks: {sorted(unknown)}")
-    failed = [r for r in results if not r.passed and r.name not in expected]
+    failed = [r for r in results if r.passed is False and r.name not in expected]
+    unsure = [r for r in results if r.passed is None and r.name not in expected]
     if failed and on_fail == "raise":
         raise CheckFailed(failed)
+    if unsure and on_fail == "raise":
+        raise CheckInconclusive(unsure)
     if on_fail == "warn":
-        for r in failed:
+        for r in failed + unsure:
             warnings.warn(f"{r.name}: {r.detail}", CheckWarning, stacklevel=2)
     return results
 

@@ -85,7 +85,8 @@ def same_energy_law(problem: Problem, first, second, *, samples: int = 1000, bur
     table = np.array([np.bincount(np.searchsorted(edges, x, side="right"), minlength=edges.size + 1) for x in (a, b)])
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:
-        return CheckResult("same_energy_law", True, 0.0, np.inf, "both dynamics gave one energy only")
+        return CheckResult("same_energy_law", None, None, None, "inconclusive: both dynamics gave one energy "
+                           "only, so their laws of the energy cannot be told apart")  # fmt: skip
     statistic, _, dof, _ = chi2_contingency(table, correction=False)
     threshold = float(chi2.isf(false_alarm, dof))
     return CheckResult("same_energy_law", bool(statistic <= threshold), float(statistic), threshold,
