@@ -25,6 +25,10 @@ BUGS = {
     "uniform-drawn-once-per-sweep": 9,  # one random number reused for every site of a sweep
     "heat-bath-unnormalised": 10,  # the first value v with u < e^(-beta (E_v - E_min)) is taken
 }
+SUBTLE = {  # what the planned directed test is sized for (kit defaults: 2% at power 0.99)
+    "two-percent-hot": 11,  # exp(-dE / (1.02 T)) while stating T
+    "one-percent-acceptance-bias": 12,  # uphill moves accepted with 0.99 exp(-dE / T)
+}
 SHARED_STREAM = "replicas-share-one-stream"  # init ignores the seed: every chain draws the same numbers
 
 
@@ -65,6 +69,10 @@ def buggy_sweeps(model, x, cache, beta, q, bug, sweeps, rng):
                 exponent = beta * max(de + 1.0, 0.0)
             elif bug == 5:
                 exponent = max(de, 0.0) / beta
+            elif bug == 11:
+                exponent = beta * max(de, 0.0) / 1.02
+            elif bug == 12 and de > 0:
+                exponent = beta * de - math.log(0.99)
             u = u_sweep if bug == 9 else K.next_uniform(rng)
             if u < math.exp(-exponent):
                 d_energy += de
@@ -93,9 +101,19 @@ class UserMetropolis(KernelDynamics):
         return super().init(problem, seed, x0=x0, horizon=horizon)
 
     def advance(self, state, sweeps):
-        code = BUGS.get(self.bug, CORRECT)
+        code = {**BUGS, **SUBTLE}.get(self.bug, CORRECT)
         q = state.problem.domain.size
         return buggy_sweeps(state.model, state.x, state.cache, self.beta, q, code, sweeps, state.rng)
 
     def __repr__(self):
         return f"UserMetropolis(T={self.T}, bug={self.bug!r})"
+
+
+class StatesItsLaw(UserMetropolis):
+    """The same user rule, stating that it implements Metropolis at its T (so the exact acceptance applies)."""
+
+    def facts(self):
+        from benchsuite.dynamics import Facts
+
+        return Facts(target="boltzmann", temperature=self.T, sweep="sequential", reversible=False,
+                     local_law="metropolis")  # fmt: skip

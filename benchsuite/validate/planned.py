@@ -1,0 +1,265 @@
+"""Directed tests with planned sample sizes, on chains started at exact Boltzmann samples: the mean energy
+(``mean_energy_holds``, a temperature error) and, for a rule that states an exact local law, the acceptance
+rate (``acceptance_holds``, a bias of its uphill acceptance).
+
+``mean_energy_holds`` starts ``chains`` independent chains at exact Boltzmann(T) samples and advances each one
+sweep at a time (``sweeps`` calls of ``step``), reading the energy of the configuration after each; a rule that
+keeps Boltzmann(T) keeps the mean of these energies at the exact Boltzmann mean.  Statistic: z = (mean over
+chains of each chain's average energy - exact mean) / its standard error estimated from the chains (they are
+independent), two-sided normal threshold at the false-alarm rate.  A temperature error moves the mean energy
+at first order (d<E>/dT = Var(E) / T^2), which the omnibus chi-square on configurations dilutes over all cells.
+
+**Planning.**  The number of chains is chosen so that a Metropolis sweep at T (1 +- ``effect``), in the
+dynamics' own site order, is detected with probability ``power``: its exact shift of the mean after each sweep
+is computed from the site matrices of :mod:`.markov`, and the standard error under the null from Metropolis(T)'s
+exact autocovariances.  The test itself uses the empirical standard error, so its false-alarm rate does not
+depend on that model; the planning does.  The result states the smallest relative temperature error the run can
+detect at ``power`` (first order in the error).  A plan above ``max_chains`` runs ``max_chains``: a rejection
+still fails the check, but acceptance is *inconclusive*, never a pass.
+
+**Pilot.**  In :func:`planned_checks` the standard deviation of one chain's statistic is measured on a pilot
+of ``PILOT_CHAINS`` chains with their own random numbers (not part of the test) rather than modelled, so the
+run is sized for the rule itself.
+
+**Acceptance.**  A rule that states its local law (``Facts.local_law``) and keeps Boltzmann sees a Boltzmann
+configuration at every visit, so its accepted moves per attempted update have the exact expectation
+mean_i E_pi[1 - P_i(x, x)] (the off-diagonal mass of site i's matrix).  The bias planned for is a rule that
+takes uphill moves with (1 - ``effect``) times the stated probability; its first-visit shift is exact, later
+visits differ at second order.  Both tests run on one set of chains, sized for the more demanding plan.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.stats import norm
+
+from .. import _checks
+from ..dynamics import Metropolis
+from ..dynamics.base import facts
+from ..problems.base import Problem
+from .checks import CheckResult
+from .estimate import require_runnable
+from .markov import StateSpace, boltzmann, has_exact_law, site_matrix, state_space
+
+MAX_CHAINS = 400_000
+PILOT_CHAINS = 2000  # chains of the pilot run that measures one chain's standard deviation for the plan
+
+
+@dataclass(frozen=True)
+class TemperaturePlan:
+    """Chains needed to detect a relative temperature error ``effect`` with probability ``power``; the
+    standard error of one chain's average energy under the null (``chain_sd``) and the mean shift of that
+    average at T (1 + effect) and T (1 - effect)."""
+
+    chains: int
+    effect: float
+    power: float
+    false_alarm: float
+    chain_sd: float
+    shift_hot: float
+    shift_cold: float
+
+    def detectable(self, chains: int) -> float:
+        """The smallest relative temperature error detected with probability ``power`` by ``chains`` chains
+        (first order in the error)."""
+        z = norm.isf(self.false_alarm / 2) + norm.isf(1 - self.power)
+        weakest = min(abs(self.shift_hot), abs(self.shift_cold))
+        return math.inf if weakest == 0 else self.effect * z * self.chain_sd / (math.sqrt(chains) * weakest)
+
+
+def plan_temperature_test(problem: Problem | StateSpace, temperature: float, sweep: str | None, sweeps: int,
+                          effect: float, power: float, false_alarm: float) -> TemperaturePlan:  # fmt: skip
+    """The plan of :func:`mean_energy_holds` (see the module notes); ``sweep`` is the site order
+    ("sequential", "random"; None is read as sequential)."""
+    space = state_space(problem)
+    order = "random" if sweep == "random" else "sequential"
+    energy = space.energy
+    pi = boltzmann(energy, temperature)
+    mean = float(pi @ energy)
+    centred = energy - mean
+    null = _sweep_operator(space, Metropolis(temperature, order=order))
+    lagged = [centred]
+    for _ in range(sweeps - 1):
+        lagged.append(null(lagged[-1]))
+    autocov = np.array([pi @ (centred * v) for v in lagged])  # c_l = Cov(E_0, E_l) at Boltzmann
+    lags = np.arange(sweeps)
+    variance = (sweeps * autocov[0] + 2 * np.sum((sweeps - lags[1:]) * autocov[1:])) / sweeps**2
+    shifts = []
+    for sign in (1.0, -1.0):
+        step = _sweep_operator(space, Metropolis(temperature * (1 + sign * effect), order=order))
+        moved, total = energy, 0.0
+        for _ in range(sweeps):
+            moved = step(moved)  # (P^a E)(x): the mean energy after a sweeps from x
+            total += float(pi @ moved) - mean
+        shifts.append(total / sweeps)
+    z = norm.isf(false_alarm / 2) + norm.isf(1 - power)
+    sd = math.sqrt(max(variance, 0.0))
+    weakest = min(abs(s) for s in shifts)
+    chains = math.inf if weakest == 0 else math.ceil((z * sd / weakest) ** 2)
+    return TemperaturePlan(chains, effect, power, false_alarm, sd, shifts[0], shifts[1])
+
+
+def _sweep_operator(space: StateSpace, dynamics):
+    """v -> P v for P the matrix of one sweep of ``dynamics`` (sites 0..n-1 in order, or n random sites)."""
+    sites = [site_matrix(space, dynamics, i) for i in range(space.n)]
+    if facts(dynamics).sweep == "random":
+        average = sum(sites) / space.n
+
+        def apply(v):
+            for _ in range(space.n):
+                v = average @ v
+            return v
+    else:
+
+        def apply(v):
+            for matrix in reversed(sites):  # P_0 P_1 ... P_(n-1) v
+                v = matrix @ v
+            return v
+
+    return apply
+
+
+@dataclass(frozen=True)
+class AcceptancePlan:
+    """Chains needed to detect an acceptance bias ``effect`` (uphill moves taken with (1 - effect) times the
+    stated probability) with probability ``power``: the exact acceptance per attempted update at Boltzmann
+    under the stated law, the shift the bias makes (first visits), and one chain's standard deviation of its
+    acceptance fraction (binomial, for the plan only)."""
+
+    chains: int
+    effect: float
+    power: float
+    false_alarm: float
+    expected: float
+    shift: float
+    chain_sd: float
+
+    def detectable(self, chains: int) -> float:
+        """The smallest relative bias detected with probability ``power`` by ``chains`` chains."""
+        z = norm.isf(self.false_alarm / 2) + norm.isf(1 - self.power)
+        return math.inf if self.shift == 0 else self.effect * z * self.chain_sd / (math.sqrt(chains) * abs(self.shift))
+
+
+def plan_acceptance_test(problem: Problem | StateSpace, dynamics, sweeps: int, effect: float, power: float,
+                         false_alarm: float) -> AcceptancePlan | None:  # fmt: skip
+    """The plan of the acceptance test for ``dynamics``' stated exact local law at its own temperature, or
+    None when it states none (:func:`~.markov.has_exact_law`)."""
+    if not has_exact_law(dynamics):
+        return None
+    space = state_space(problem)
+    pi = boltzmann(space.energy, facts(dynamics).temperature)
+    expected = uphill = 0.0
+    for i in range(space.n):
+        matrix = site_matrix(space, dynamics, i).tocoo()
+        moves = matrix.row != matrix.col
+        expected += float(pi @ np.bincount(matrix.row[moves], matrix.data[moves], minlength=space.size))
+        up = moves & (space.energy[matrix.col] > space.energy[matrix.row])
+        uphill += float(pi @ np.bincount(matrix.row[up], matrix.data[up], minlength=space.size))
+    expected, shift = expected / space.n, -effect * uphill / space.n
+    sd = math.sqrt(expected * (1 - expected) / (sweeps * space.n))
+    z = norm.isf(false_alarm / 2) + norm.isf(1 - power)
+    chains = math.inf if shift == 0 else math.ceil((z * sd / shift) ** 2)
+    return AcceptancePlan(chains, effect, power, false_alarm, expected, shift, sd)
+
+
+def _chains_for(plan, chain_sd: float) -> int | float:
+    """Chains the plan needs when one chain's standard deviation is ``chain_sd``."""
+    z = norm.isf(plan.false_alarm / 2) + norm.isf(1 - plan.power)
+    shift = min(abs(plan.shift_hot), abs(plan.shift_cold)) if hasattr(plan, "shift_hot") else abs(plan.shift)
+    return math.inf if shift == 0 else math.ceil((z * chain_sd / shift) ** 2)
+
+
+def resized(plan, chain_sd: float):
+    """The plan with one chain's standard deviation measured (by a pilot run) instead of modelled."""
+    return replace(plan, chain_sd=chain_sd, chains=_chains_for(plan, chain_sd))
+
+
+def planned_checks(problem: Problem | StateSpace, dynamics, temperature: float, *, temperature_error: float = 0.02,
+                   acceptance_bias: float = 0.01, power: float = 0.99, sweeps: int = 5, seed: int = 0,
+                   false_alarm: float = 1e-3, max_chains: int = MAX_CHAINS) -> list[CheckResult]:  # fmt: skip
+    """``mean_energy_holds`` (planned for a relative temperature error ``temperature_error``) and, for a
+    dynamics that states an exact local law at ``temperature``, ``acceptance_holds`` (planned for a relative
+    bias ``acceptance_bias`` of its uphill acceptance), on one set of chains sized for the more demanding of
+    the two (see the module notes)."""
+    space = state_space(problem)
+    t = _checks.real("temperature", temperature, low=0.0, low_open=True)
+    temperature_error = _checks.real("temperature_error", temperature_error, low=0.0, high=0.5, low_open=True)
+    acceptance_bias = _checks.real("acceptance_bias", acceptance_bias, low=0.0, high=0.5, low_open=True)
+    power = _checks.real("power", power, low=0.5, high=1.0, high_open=True)
+    sweeps = _checks.integer("sweeps", sweeps, low=1, high=1000)
+    seed = _checks.integer("seed", seed, low=0)
+    false_alarm = _checks.real("false_alarm", false_alarm, low=0.0, high=1.0, low_open=True, high_open=True)
+    max_chains = _checks.integer("max_chains", max_chains, low=2, high=10**7)
+    require_runnable(dynamics)
+    temperature_plan = plan_temperature_test(space, t, facts(dynamics).sweep, sweeps, temperature_error, power,
+                                             false_alarm)  # fmt: skip
+    stated = facts(dynamics).temperature
+    acceptance_plan = (plan_acceptance_test(space, dynamics, sweeps, acceptance_bias, power, false_alarm)
+                       if stated is not None and math.isclose(stated, t) else None)  # fmt: skip
+    pilot_energy, pilot_acceptance = _run_chains(space, dynamics, t, PILOT_CHAINS, sweeps, seed, stream=4)
+    temperature_plan = resized(temperature_plan, float(pilot_energy.std(ddof=1)))
+    if acceptance_plan is not None:
+        acceptance_plan = resized(acceptance_plan, float(pilot_acceptance.std(ddof=1)))
+    wanted = max(temperature_plan.chains, acceptance_plan.chains if acceptance_plan else 0)
+    chains = int(min(wanted, max_chains))
+    energies, acceptance = _run_chains(space, dynamics, t, chains, sweeps, seed)
+    threshold = float(norm.isf(false_alarm / 2))
+    mean = float(boltzmann(space.energy, t) @ space.energy)
+    out = [_verdict("mean_energy_holds", energies, mean, threshold, temperature_plan.chains, max_chains,
+                    f"{chains} chains from Boltzmann(T={t:g}), mean energy over sweeps 1..{sweeps} "
+                    f"{energies.mean():.6g} against {mean:.6g}", "a temperature error",
+                    temperature_plan.detectable(chains), temperature_error, power, false_alarm)]  # fmt: skip
+    if acceptance_plan is not None:
+        out.append(_verdict("acceptance_holds", acceptance, acceptance_plan.expected, threshold,
+                            acceptance_plan.chains, max_chains, f"{chains} chains from Boltzmann(T={t:g}), accepted "
+                            f"per attempted update over {sweeps} sweeps {acceptance.mean():.6g} against the stated "
+                            f"law's {acceptance_plan.expected:.6g}", "an uphill acceptance bias",
+                            acceptance_plan.detectable(chains), acceptance_bias, power, false_alarm))  # fmt: skip
+    return out
+
+
+def mean_energy_holds(problem: Problem | StateSpace, dynamics, temperature: float, **options) -> CheckResult:
+    """The directed temperature test alone (options as :func:`planned_checks`)."""
+    return planned_checks(problem, dynamics, temperature, **options)[0]
+
+
+def _run_chains(space: StateSpace, dynamics, t: float, chains: int, sweeps: int, seed: int, stream: int = 2):
+    """Each chain's average energy over sweeps 1..k and its accepted / attempted updates (random numbers from
+    ``SeedSequence(seed, spawn_key=(stream, ...))``: the pilot and the test use different streams)."""
+    starts = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,))).choice(
+        space.size, chains, p=boltzmann(space.energy, t)
+    )
+    energies, acceptance = np.empty(chains), np.empty(chains)
+    for c, start in enumerate(starts):
+        chain_seed = np.random.SeedSequence(seed, spawn_key=(stream + 1, c))
+        state = dynamics.init(space.problem, chain_seed, x0=space.x[start].copy())
+        total = 0.0
+        accepted = attempted = 0
+        for _ in range(sweeps):
+            state, info = dynamics.step(state, 1)
+            total += space.energy[space.index(state.x)]
+            accepted, attempted = accepted + info.accepted, attempted + info.attempted
+        energies[c] = total / sweeps
+        acceptance[c] = accepted / attempted if attempted else 0.0
+    return energies, acceptance
+
+
+def _verdict(name: str, values: np.ndarray, expected: float, threshold: float, planned: float, max_chains: int,
+             described: str, effect_name: str, reach: float, effect: float, power: float,
+             false_alarm: float) -> CheckResult:  # fmt: skip
+    """z of the chains' mean against ``expected`` with their standard error; a pass only when the run was as
+    large as planned."""
+    error = float(values.std(ddof=1)) / math.sqrt(values.size)
+    gap = abs(float(values.mean()) - expected)
+    z = gap / error if error > 0 else (0.0 if gap == 0 else math.inf)
+    described = (f"{described} (z with the chains' standard error, false-alarm rate {false_alarm:g}); detects "
+                 f"{effect_name} of {100 * reach:.3g}% with probability {power:g}")  # fmt: skip
+    if z > threshold:
+        return CheckResult(name, False, z, threshold, described)
+    if values.size < planned:
+        return CheckResult(name, None, z, threshold, f"inconclusive: {described}, not the {100 * effect:g}% asked "
+                           f"for ({planned} chains needed, at most {max_chains})")  # fmt: skip
+    return CheckResult(name, True, z, threshold, described)
