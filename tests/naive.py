@@ -227,6 +227,20 @@ def parallel_tempering(problem, xs, betas, rounds, rngs: list[PyXoshiro], swap_r
     return xs, at, energies, accepted, swaps, trips
 
 
+def _update_unsat(unsat: list, now: np.ndarray, terms) -> None:
+    """The kernels' list order after a flip: a term of the flipped variable that became violated is appended,
+    one that became satisfied is replaced by the last entry."""
+    for b in terms:
+        b = int(b)
+        if now[b] and b not in unsat:
+            unsat.append(b)
+        elif not now[b] and b in unsat:
+            position = unsat.index(b)
+            last = unsat.pop()
+            if last != b:
+                unsat[position] = last
+
+
 def walksat(problem, x, noise, sweeps, rng: PyXoshiro):
     """WalkSAT from its definition, with clause states recomputed from all terms after every flip; the
     unsatisfied clauses are kept in the list order the kernel documents (clause order at the start, a
@@ -255,15 +269,7 @@ def walksat(problem, x, noise, sweeps, rng: PyXoshiro):
                 i = ties[rng.below(len(ties))] if len(ties) > 1 else ties[0]
             x = _with(x, i, -int(x[i]))
             now = problem.term_energies(x).astype(bool)
-            for b in g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]]:
-                b = int(b)
-                if now[b] and b not in unsat:
-                    unsat.append(b)
-                elif not now[b] and b in unsat:
-                    position = unsat.index(b)
-                    last = unsat.pop()
-                    if last != b:
-                        unsat[position] = last
+            _update_unsat(unsat, now, g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]])
             de = int(now.sum()) - energy
             energy, violated, accepted = energy + de, now, accepted + 1
             trace.append((sweep, energy - start))
@@ -290,15 +296,6 @@ def focused_metropolis(problem, x, beta, sweeps, rng: PyXoshiro):
             if not accept(1.0 if de <= 0 else boltzmann_factor(beta * de), rng):
                 continue
             x, energy, accepted = y, energy + de, accepted + 1
-            now = problem.term_energies(x) > 0
-            for b in g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]]:
-                b = int(b)
-                if now[b] and b not in unsat:
-                    unsat.append(b)
-                elif not now[b] and b in unsat:
-                    position = unsat.index(b)
-                    last = unsat.pop()
-                    if last != b:
-                        unsat[position] = last
+            _update_unsat(unsat, problem.term_energies(x) > 0, g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]])
             trace.append((sweep, energy - start))
     return x, accepted, energy - start, trace

@@ -62,12 +62,14 @@ class TemperaturePlan:
     shift_hot: float
     shift_cold: float
 
+    @property
+    def weakest_shift(self) -> float:
+        return min(abs(self.shift_hot), abs(self.shift_cold))
+
     def detectable(self, chains: int) -> float:
         """The smallest relative temperature error detected with probability ``power`` by ``chains`` chains
         (first order in the error)."""
-        z = norm.isf(self.false_alarm / 2) + norm.isf(1 - self.power)
-        weakest = min(abs(self.shift_hot), abs(self.shift_cold))
-        return math.inf if weakest == 0 else self.effect * z * self.chain_sd / (math.sqrt(chains) * weakest)
+        return _detectable(self, chains)
 
 
 def plan_temperature_test(problem: Problem | StateSpace, temperature: float, sweep: str | None, sweeps: int,
@@ -137,10 +139,13 @@ class AcceptancePlan:
     shift: float
     chain_sd: float
 
+    @property
+    def weakest_shift(self) -> float:
+        return abs(self.shift)
+
     def detectable(self, chains: int) -> float:
         """The smallest relative bias detected with probability ``power`` by ``chains`` chains."""
-        z = norm.isf(self.false_alarm / 2) + norm.isf(1 - self.power)
-        return math.inf if self.shift == 0 else self.effect * z * self.chain_sd / (math.sqrt(chains) * abs(self.shift))
+        return _detectable(self, chains)
 
 
 def plan_acceptance_test(problem: Problem | StateSpace, dynamics, sweeps: int, effect: float, power: float,
@@ -165,11 +170,20 @@ def plan_acceptance_test(problem: Problem | StateSpace, dynamics, sweeps: int, e
     return AcceptancePlan(chains, effect, power, false_alarm, expected, shift, sd)
 
 
+def _z(plan) -> float:
+    return norm.isf(plan.false_alarm / 2) + norm.isf(1 - plan.power)
+
+
 def _chains_for(plan, chain_sd: float) -> int | float:
     """Chains the plan needs when one chain's standard deviation is ``chain_sd``."""
-    z = norm.isf(plan.false_alarm / 2) + norm.isf(1 - plan.power)
-    shift = min(abs(plan.shift_hot), abs(plan.shift_cold)) if hasattr(plan, "shift_hot") else abs(plan.shift)
-    return math.inf if shift == 0 else math.ceil((z * chain_sd / shift) ** 2)
+    shift = plan.weakest_shift
+    return math.inf if shift == 0 else math.ceil((_z(plan) * chain_sd / shift) ** 2)
+
+
+def _detectable(plan, chains: int) -> float:
+    """The smallest relative effect ``chains`` chains detect with the plan's power (first order)."""
+    shift = plan.weakest_shift
+    return math.inf if shift == 0 else plan.effect * _z(plan) * plan.chain_sd / (math.sqrt(chains) * shift)
 
 
 def resized(plan, chain_sd: float):
