@@ -36,6 +36,7 @@ from ..kernels.templates import (
     TRACK_SIZE,
 )
 from ..problems.base import Problem
+from .replicas import Replicas, block_of_one, check_block, seal, start_block
 
 
 @dataclass
@@ -231,7 +232,20 @@ class KernelDynamics(Frozen):
         raise NotImplementedError
 
     def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        raise NotImplementedError
+        """Run ``sweeps`` sweeps on ``state``'s arrays in place; (accepted moves, energy change).  By default the
+        block of one chain through :meth:`advance_replicas`."""
+        if not supports_replicas(self):
+            raise NotImplementedError(f"{type(self).__name__} implements neither advance nor advance_replicas")
+        accepted, d_energy = self.advance_replicas(block_of_one(state), sweeps)
+        return int(accepted[0]), float(d_energy[0])
+
+    def advance_replicas(self, block: Replicas, sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+        """Optional: run ``sweeps`` sweeps on every chain of ``block`` in place (the kernel on ``block.x`` (R, n),
+        ``block.cache``, ``block.rng``, ``block.track`` and ``block.extra``, each with the leading axis R) and
+        return each chain's accepted moves and energy change, two (R,) arrays.  A subclass that implements it
+        gets :meth:`advance` (the block of one chain) and blocks of chains (:meth:`init_replicas`), on which
+        the validators run their planned tests in one kernel call per sweep."""
+        raise NotImplementedError(f"{type(self).__name__} does not advance blocks of chains")
 
     def prepare(self, state: State, horizon: int | None) -> None:
         """Hook for rule-specific state (schedules, batch flags)."""
@@ -253,6 +267,37 @@ class KernelDynamics(Frozen):
         self.prepare(state, horizon)
         _seal(state)
         return state
+
+    def init_replicas(self, problem: Problem, seed, x0, horizon: int | None = None) -> Replicas:
+        """A block of chains at configurations ``x0`` (R, n), for a dynamics that implements
+        :meth:`advance_replicas`; kernel streams from ``seed`` (see :mod:`benchsuite.dynamics.replicas`), rule
+        arrays as :meth:`prepare` makes them for one chain."""
+        if not supports_replicas(self):
+            raise ValidationError("dynamics", f"{type(self).__name__} does not advance blocks of chains (it does "
+                                              "not implement advance_replicas)")  # fmt: skip
+        x0 = np.asarray(x0)
+        if x0.ndim != 2 or x0.shape[0] < 1:
+            raise ValidationError("x0", f"must be a (chains, n) array of configurations, got shape {x0.shape}")
+        template = self.init(problem, 0, x0=x0[0], horizon=horizon)  # checks; prepare's arrays for one chain
+        return start_block(problem, x0, seed_sequence(seed), template.extra)
+
+    def step_replicas(self, block: Replicas, sweeps: int) -> np.ndarray:
+        """Advance every chain of ``block`` by ``sweeps`` sweeps; each chain's accepted moves ((R,) int64).
+        Keeps ``block.energy``, ``block.sweep`` and the tracks up to date, as :meth:`step` does for one chain."""
+        sweeps = _checks.count("sweeps", sweeps)
+        check_block(block)
+        if block.sweep + sweeps > _checks.MAX_COUNT:
+            raise ValidationError("sweeps", f"{block.sweep} done + {sweeps} more is beyond the 2^53 sweeps a chain counts")
+        block.track[:, START_ENERGY], block.track[:, START_SWEEP] = block.energy, block.sweep
+        accepted, d_energy = self.advance_replicas(block, sweeps)
+        block.energy += d_energy
+        block.sweep = int(block.sweep) + sweeps
+        lower = block.energy < block.track[:, BEST_ENERGY]
+        block.track[lower, BEST_ENERGY], block.track[lower, BEST_SWEEP] = block.energy[lower], block.sweep
+        hit = (block.track[:, HIT_SWEEP] < 0) & (block.energy <= block.track[:, TARGET])
+        block.track[hit, HIT_SWEEP] = block.sweep
+        seal(block)
+        return np.asarray(accepted, dtype=np.int64)
 
     def check_extra(self, state: State) -> None:
         """Hook: check the rule-specific arrays ``prepare`` put in ``state.extra`` (a state from another
@@ -289,6 +334,17 @@ class KernelDynamics(Frozen):
         """What this dynamics is (see :class:`Facts`): by default :func:`presented_facts`; a subclass that
         knows more states it."""
         return presented_facts(self)
+
+
+def supports_replicas(dynamics) -> bool:
+    """True when ``dynamics`` advances blocks of chains (it overrides ``KernelDynamics.advance_replicas``)."""
+    own = getattr(type(dynamics), "advance_replicas", None)
+    return isinstance(dynamics, KernelDynamics) and own is not KernelDynamics.advance_replicas
+
+
+def replica_results(block: Replicas) -> tuple[np.ndarray, np.ndarray]:
+    """Each chain's (accepted moves, energy change) of a rule's last call, from the block's tracks."""
+    return block.track[:, ACCEPTED].astype(np.int64), block.track[:, ENERGY_CHANGE].copy()
 
 
 def one_replica(state: State) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -15,11 +15,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels import focused_metropolis, implemented, violated
 from ..problems.base import Problem
-from .base import Facts, KernelDynamics, State, one_replica, replica_result
+from .base import Facts, KernelDynamics, State, replica_results
+from .replicas import Replicas
 
 
 class FocusedMetropolis(KernelDynamics):
@@ -53,7 +56,6 @@ class FocusedMetropolis(KernelDynamics):
         if skip:
             raise ValidationError("problem", reason)
 
-    def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        x, cache, rng, track = one_replica(state)
-        focused_metropolis(state.model, x, cache, self.beta, sweeps, rng, track)
-        return replica_result(track[0])
+    def advance_replicas(self, block: Replicas, sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+        focused_metropolis(block.model, block.x, block.cache, self.beta, sweeps, block.rng, block.track)
+        return replica_results(block)

@@ -15,7 +15,8 @@ from .. import _checks
 from ..errors import ValidationError
 from ..kernels import Rule, heat_bath, metropolis
 from ..kernels.templates import START_ENERGY, START_SWEEP
-from .base import Facts, KernelDynamics, State, check_extra_array, one_replica, replica_result
+from .base import Facts, KernelDynamics, State, check_extra_array, one_replica, replica_result, replica_results
+from .replicas import Replicas
 
 ORDERS = ("sequential", "random")
 SCHEDULES = ("linear", "geometric")
@@ -45,17 +46,15 @@ class _FixedTemperature(KernelDynamics):
         return Facts(target="boltzmann", temperature=self.T, sweep=self.order, reversible=self.order == "random",
                      local_law=self.name, observes_every_move=True)  # fmt: skip
 
-    def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        betas = np.full((1, min(sweeps, BETA_CHUNK)), self.beta)
-        random_order = self.order == "random"
-        x, cache, rng, track = one_replica(state)
-        self._rule(state.model, x, cache, betas, random_order, rng, track)
-        accepted, d_energy = replica_result(track[0])
-        for done in range(betas.shape[1], sweeps, BETA_CHUNK):
+    def advance_replicas(self, block: Replicas, sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+        chains = block.size
+        accepted, d_energy = np.zeros(chains, dtype=np.int64), np.zeros(chains)
+        betas = np.full((chains, min(sweeps, BETA_CHUNK)), self.beta)
+        for done in range(0, max(sweeps, 1), BETA_CHUNK):
             chunk = betas[:, : min(BETA_CHUNK, sweeps - done)]
-            track[0, START_ENERGY], track[0, START_SWEEP] = state.energy + d_energy, state.sweep + done
-            self._rule(state.model, x, cache, chunk, random_order, rng, track)
-            more, d_more = replica_result(track[0])
+            block.track[:, START_ENERGY], block.track[:, START_SWEEP] = block.energy + d_energy, block.sweep + done
+            self._rule(block.model, block.x, block.cache, chunk, self.order == "random", block.rng, block.track)
+            more, d_more = replica_results(block)
             accepted, d_energy = accepted + more, d_energy + d_more
         return accepted, d_energy
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from ..errors import SpecError
 from ..registry import Registry, lookup
 from ..spec import call_with, parse_spec
-from .base import Dynamics, KernelDynamics
+from .base import Dynamics, KernelDynamics, supports_replicas
 from .focused import FocusedMetropolis
 from .metropolis import Annealing, HeatBath, Metropolis
 from .sgd_like import SGDLike
@@ -42,7 +42,9 @@ def make_dynamics(spec: str, **overrides) -> Dynamics:
     if not isinstance(dynamics, Dynamics):
         raise SpecError("dynamics", f"{name} made a {type(dynamics).__name__}, which lacks name, params, init or step")
     if isinstance(dynamics, KernelDynamics) and (
-        type(dynamics).advance is KernelDynamics.advance or type(dynamics).params is KernelDynamics.params
+        (type(dynamics).advance is KernelDynamics.advance and not supports_replicas(dynamics))
+        or type(dynamics).params is KernelDynamics.params
     ):
-        raise SpecError("dynamics", f"{name} is an abstract base: a subclass implements params() and advance()")
+        raise SpecError("dynamics", f"{name} is an abstract base: a subclass implements params() and advance() "
+                                    "(or advance_replicas())")  # fmt: skip
     return dynamics

@@ -27,7 +27,8 @@ import numpy as np
 from .. import _checks
 from ..kernels import acceptance_table, sgd_like_binomial, sgd_like_flags
 from ..kernels.acceptance import MAX_BINOMIAL_DEGREE
-from .base import Facts, KernelDynamics, State, check_extra_array, one_replica, replica_result
+from .base import Facts, KernelDynamics, State, check_extra_array, replica_results
+from .replicas import Replicas
 
 BATCH_RULES = ("half-edge", "term")
 
@@ -71,15 +72,14 @@ class SGDLike(KernelDynamics):
         if not self.uses_binomial_rule(state.model):
             check_extra_array(state, "batch", np.int64, self._n_flags(state), "SGDLike(...).init", writable=True)
 
-    def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        model = state.model
-        x, cache, rng, track = one_replica(state)
+    def advance_replicas(self, block: Replicas, sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+        model = block.model
         if self.uses_binomial_rule(model):
             d = model.max_degree
             if d not in self._tables:
                 self._tables[d] = acceptance_table(self.s, d)
-            sgd_like_binomial(model, x, cache, self._tables[d], sweeps, rng, track)
+            sgd_like_binomial(model, block.x, block.cache, self._tables[d], sweeps, block.rng, block.track)
         else:
-            sgd_like_flags(model, x, cache, state.extra["batch"][None], self.batch == "term", self.s, state.sweep,
-                           sweeps, self.persist, rng, track)  # fmt: skip
-        return replica_result(track[0])
+            sgd_like_flags(model, block.x, block.cache, block.extra["batch"], self.batch == "term", self.s,
+                           block.sweep, sweeps, self.persist, block.rng, block.track)  # fmt: skip
+        return replica_results(block)

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels import walksat
 from ..problems.base import Problem
-from .base import Facts, KernelDynamics, State, one_replica, replica_result
+from .base import Facts, KernelDynamics, State, replica_results
+from .replicas import Replicas
 
 
 class WalkSAT(KernelDynamics):
@@ -44,7 +47,6 @@ class WalkSAT(KernelDynamics):
         if skip:
             raise ValidationError("problem", reason)
 
-    def advance(self, state: State, sweeps: int) -> tuple[int, float]:
-        x, cache, rng, track = one_replica(state)
-        walksat(state.model, x, cache, self.noise, sweeps, rng, track)
-        return replica_result(track[0])
+    def advance_replicas(self, block: Replicas, sweeps: int) -> tuple[np.ndarray, np.ndarray]:
+        walksat(block.model, block.x, block.cache, self.noise, sweeps, block.rng, block.track)
+        return replica_results(block)

@@ -545,6 +545,16 @@ def _fill(fingerprint: str):
     return fill
 
 
+def _fill_replicas(fingerprint: str):
+    def fill_replicas(model, x, cache):
+        """The cached fields of every configuration of a block: ``fill`` for each replica r of ``x`` (R, n)."""
+        fingerprint  # noqa: B018 -- part of numba's cache key (see the module notes)
+        for r in range(x.shape[0]):
+            fill_cache(model, x[r], cache[r])
+
+    return fill_replicas
+
+
 metropolis = Rule(_metropolis)
 heat_bath = Rule(_heat_bath)
 sgd_like_binomial = Rule(_sgd_like_binomial)
@@ -554,3 +564,4 @@ walksat = Rule(_walksat)
 focused_metropolis = Rule(_focused_metropolis)
 gray_code_walk = Rule(_gray_code_walk)
 fill = Rule(_fill)
+fill_replicas = Rule(_fill_replicas)
