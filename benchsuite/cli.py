@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import threading
@@ -60,6 +61,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _finite_or_none(value):
+    """A figure as strict JSON takes it: None for an infinite or NaN float."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 def _cmd_equivalence(args: argparse.Namespace) -> int:
     from .dynamics import facts, make_dynamics
     from .problems import make_problem
@@ -98,6 +104,7 @@ def _cmd_equivalence(args: argparse.Namespace) -> int:
             **rel.fields(),
         })  # fmt: skip
     if args.json:
+        rows = [{k: _finite_or_none(v) for k, v in row.items()} for row in rows]  # an unbounded interval: null
         print(json.dumps({"instance_id": problem.instance_id, "seed": args.seed, "rows": rows}, allow_nan=False))
         return 0
     print(f"problem {args.problem} ({problem.instance_id}), seed {args.seed}; T_eff with 95% interval")

@@ -29,36 +29,80 @@ SUBTLE = {  # what the planned directed test is sized for (kit defaults: 2% at p
     "two-percent-hot": 11,  # exp(-dE / (1.02 T)) while stating T
     "one-percent-acceptance-bias": 12,  # uphill moves accepted with 0.99 exp(-dE / T)
 }
+PATHS = {  # bugs that show only on some instances or through some calls (the kit's instances must reach them)
+    "heat-bath-over-other-values": 13,  # never keeps the current value (spins: a deterministic flip)
+    "asymmetric-proposal": 14,  # "next" value proposed half the time, no Hastings correction (q >= 3)
+    "field-sign-error": 15,  # acceptance from an energy change with the field terms' sign flipped
+    "proposal-right-for-q-le-3": 16,  # x + 1 or x + 2 (mod q): every other value only when q <= 3
+    "unrolled-by-8-skips-a-site": 17,  # the remainder loop after blocks of 8 sites starts one too late
+    "forgets-downhill-energy": 18,  # only uphill changes added to the energy it reports
+    "heat-bath-one-percent-into-next-bin": 19,  # 1% of value 0's weight given to value 1
+}
+RESTORES_RNG = "restores-rng-every-step"  # every step starts from the random state of the first
 SHARED_STREAM = "replicas-share-one-stream"  # init ignores the seed: every chain draws the same numbers
+HEAT_BATH_BUGS = (10, 13, 19)
 
 
 @njit(cache=True, nogil=True)
-def buggy_sweeps(model, x, cache, beta, q, bug, sweeps, rng):
-    accepted, d_energy = 0, 0.0
-    last_value = K.domain_value(model, q - 1)
-    for _ in range(sweeps):
-        u_sweep = K.next_uniform(rng)
-        for i in range(x.size - 1 if bug == 7 else x.size):
-            if bug == 10:  # heat bath, weights not normalised
-                low = K.conditional_energy(model, x, cache, i, 0)
-                for v in range(1, q):
-                    low = min(low, K.conditional_energy(model, x, cache, i, v))
-                u = K.next_uniform(rng)
-                new = x[i]
-                for v in range(q):
-                    if u < math.exp(-beta * (K.conditional_energy(model, x, cache, i, v) - low)):
-                        new = K.domain_value(model, v)
-                        break
-                if new != x[i]:
-                    d_energy += K.delta(model, x, cache, i, new)
-                    K.apply(model, x, cache, i, new)
-                    accepted += 1
-                continue
-            new = K.propose(model, x, i, rng)
-            de = K.delta(model, x, cache, i, new)
-            if bug == 8 and new == last_value:
-                continue
-            exponent = beta * max(de, 0.0)
+def _heat_bath_value(model, x, cache, i, beta, q, bug, rng):
+    """The new value of site i from its conditional law (bug 10: unnormalised; 13: among the other values only;
+    19: 1% of value 0's weight moved to value 1)."""
+    low = K.conditional_energy(model, x, cache, i, 0)
+    for v in range(1, q):
+        low = min(low, K.conditional_energy(model, x, cache, i, v))
+    u = K.next_uniform(rng)
+    if bug == 10:
+        for v in range(q):
+            if u < math.exp(-beta * (K.conditional_energy(model, x, cache, i, v) - low)):
+                return K.domain_value(model, v)
+        return x[i]
+    weights = np.empty(q)
+    for v in range(q):
+        skip = bug == 13 and K.domain_value(model, v) == x[i]
+        weights[v] = 0.0 if skip else math.exp(-beta * (K.conditional_energy(model, x, cache, i, v) - low))
+    if bug == 19:
+        weights[1] += 0.01 * weights[0]
+        weights[0] *= 0.99
+    u *= weights.sum()
+    for v in range(q - 1):
+        u -= weights[v]
+        if u < 0.0:
+            return K.domain_value(model, v)
+    return K.domain_value(model, q - 1)
+
+
+@njit(cache=True, nogil=True)
+def _proposal(model, x, i, q, bug, rng):
+    """The family's proposal, or for q >= 3 (colour values 0..q-1) bug 14: the next value half the time, else a
+    uniform other value; bug 16: x + 1 or x + 2 (mod q)."""
+    if q >= 3 and (bug == 14 or bug == 16):
+        step = 1 + K.next_below(rng, 2 if bug == 16 else q - 1)
+        if bug == 14 and K.next_uniform(rng) < 0.5:
+            step = 1
+        new = np.int8((x[i] + step) % q)
+    else:
+        new = K.propose(model, x, i, rng)
+    return new
+
+
+@njit(cache=True, nogil=True)
+def _visit(model, x, cache, i, beta, q, bug, fields, u_sweep, last_value, rng):
+    """One update of site i: (accepted, energy change reported).  One exit and one call of each primitive
+    (numba inlines them)."""
+    heat_bath = bug == 10 or bug == 13 or bug == 19
+    if heat_bath:
+        new = _heat_bath_value(model, x, cache, i, beta, q, bug, rng)
+    else:
+        new = _proposal(model, x, i, q, bug, rng)
+    take = False
+    de = 0.0
+    if new != x[i]:
+        de = K.delta(model, x, cache, i, new)
+        if heat_bath:
+            take = True
+        elif not (bug == 8 and new == last_value):
+            seen = de - 4.0 * x[i] * fields[i] if bug == 15 else de  # flipping s_i changes -h s_i by 2 h s_i
+            exponent = beta * max(seen, 0.0)
             if bug == 1:
                 exponent = beta * max(de, 0.0) / 2
             elif bug == 2:
@@ -74,18 +118,55 @@ def buggy_sweeps(model, x, cache, beta, q, bug, sweeps, rng):
             elif bug == 12 and de > 0:
                 exponent = beta * de - math.log(0.99)
             u = u_sweep if bug == 9 else K.next_uniform(rng)
-            if u < math.exp(-exponent):
-                d_energy += de
-                if bug == 6:
-                    x[i] = new
-                else:
-                    K.apply(model, x, cache, i, new)
-                accepted += 1
+            take = u < math.exp(-exponent)
+    if take and bug == 6:
+        x[i] = new
+    elif take:
+        K.apply(model, x, cache, i, new)
+    reported = de if take and not (bug == 18 and de < 0) else 0.0
+    return (1 if take else 0), reported
+
+
+@njit(cache=True, nogil=True)
+def buggy_sweeps(model, x, cache, beta, q, bug, sweeps, rng, fields):
+    """Sweeps of one chain in site order: (accepted, energy change)."""
+    accepted, d_energy = 0, 0.0
+    last_value = K.domain_value(model, q - 1)
+    n = x.size
+    for _ in range(sweeps):
+        u_sweep = K.next_uniform(rng)
+        if bug == 17:  # blocks of 8 sites, then the remainder (from one site too far when n >= 8)
+            for i in range(8 * (n // 8)):
+                a, d = _visit(model, x, cache, i, beta, q, bug, fields, u_sweep, last_value, rng)
+                accepted, d_energy = accepted + a, d_energy + d
+            for i in range(8 * (n // 8) + (1 if n >= 8 else 0), n):
+                a, d = _visit(model, x, cache, i, beta, q, bug, fields, u_sweep, last_value, rng)
+                accepted, d_energy = accepted + a, d_energy + d
+            continue
+        for i in range(n - 1 if bug == 7 else n):
+            a, d = _visit(model, x, cache, i, beta, q, bug, fields, u_sweep, last_value, rng)
+            accepted, d_energy = accepted + a, d_energy + d
     return accepted, d_energy
 
 
+@njit(cache=True, nogil=True)
+def buggy_block(model, x, cache, beta, q, bug, sweeps, rng, fields, accepted, d_energy):
+    """``buggy_sweeps`` for each chain of a block (x of shape (R, n))."""
+    for r in range(x.shape[0]):
+        accepted[r], d_energy[r] = buggy_sweeps(model, x[r], cache[r], beta, q, bug, sweeps, rng[r], fields)
+
+
+def _fields(problem) -> np.ndarray:
+    return np.asarray(getattr(problem, "fields", np.zeros(problem.n)), dtype=np.float64)
+
+
+def _code(bug: str) -> int:
+    return {**BUGS, **SUBTLE, **PATHS}.get(bug, CORRECT)
+
+
 class UserMetropolis(KernelDynamics):
-    """Single-site Metropolis (or heat bath for ``heat-bath-unnormalised``) as a user writes it, with one bug."""
+    """Single-site Metropolis (or heat bath for the heat-bath bugs) as a user writes it, over a block of chains
+    (one chain is the block of one), with one bug."""
 
     name = "user-metropolis"
 
@@ -100,13 +181,27 @@ class UserMetropolis(KernelDynamics):
             seed = np.random.SeedSequence(0, spawn_key=seed_sequence(seed).spawn_key[:1])  # one stream per batch
         return super().init(problem, seed, x0=x0, horizon=horizon)
 
-    def advance(self, state, sweeps):
-        code = {**BUGS, **SUBTLE}.get(self.bug, CORRECT)
-        q = state.problem.domain.size
-        return buggy_sweeps(state.model, state.x, state.cache, self.beta, q, code, sweeps, state.rng)
+    def advance_replicas(self, block, sweeps):
+        accepted, d_energy = np.zeros(block.size, dtype=np.int64), np.zeros(block.size)
+        saved = block.rng.copy()
+        buggy_block(block.model, block.x, block.cache, self.beta, block.problem.domain.size, _code(self.bug), sweeps,
+                    block.rng, _fields(block.problem), accepted, d_energy)  # fmt: skip
+        if self.bug == RESTORES_RNG:
+            block.rng[:] = saved
+        return accepted, d_energy
 
     def __repr__(self):
-        return f"UserMetropolis(T={self.T}, bug={self.bug!r})"
+        return f"{type(self).__name__}(T={self.T}, bug={self.bug!r})"
+
+
+class OneChainMetropolis(UserMetropolis):
+    """The same rule written for one chain only (no ``advance_replicas``): the kit steps it chain by chain."""
+
+    advance_replicas = KernelDynamics.advance_replicas
+
+    def advance(self, state, sweeps):
+        return buggy_sweeps(state.model, state.x, state.cache, self.beta, state.problem.domain.size, _code(self.bug),
+                            sweeps, state.rng, _fields(state.problem))  # fmt: skip
 
 
 class StatesItsLaw(UserMetropolis):

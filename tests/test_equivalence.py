@@ -277,3 +277,15 @@ def test_a_reference_point_without_an_error_bar_is_named_not_a_nan_temperature()
     problem = make_problem("coloring:c=26,n=1000,planted=false,q=5,seed=1")
     with pytest.raises(ValidationError, match=r"Metropolis reference at T = .* has no error bar \(too short"):
         effective_temperatures(problem, [make_dynamics("sgd-like:s=0.86")])
+
+
+@pytest.mark.parametrize("low, high", [(0.5, 0.5), (0.3, math.inf), (-math.inf, 0.7)])
+def test_no_nominal_verdict_without_a_finite_nonzero_standard_error(low, high):
+    """A frozen run (zero-width interval) or an unbounded bracket gave |z| = inf and a verdict drawn from it,
+    and then non-strict JSON; now there is no z and no verdict."""
+    from benchsuite.score.equivalence import EffectiveTemperature
+
+    eff = EffectiveTemperature(0.5, low, high, target=None, reference={}, t_paramagnetic=None, nominal=0.4)
+    assert eff.nominal_z is None and eff.agrees_with_nominal is None
+    fine = EffectiveTemperature(0.5, 0.4, 0.6, target=None, reference={}, t_paramagnetic=None, nominal=0.5)
+    assert fine.nominal_z == 0.0 and fine.agrees_with_nominal is True

@@ -34,21 +34,31 @@ def test_a_chi_square_without_degrees_of_freedom_is_inconclusive_for_right_and_w
 
 
 def test_the_issue_command_is_inconclusive_with_exit_3_and_strict_json():
-    proc = _cli("--dynamics", "metropolis:T=0.8", "--problem", "coloring:n=9,q=3,c=2", "--json")
+    """A rule stepped chain by chain runs 4000 chains on the issue's 19,683-state instance: no dof."""
+    proc = _cli("--dynamics", "broken_dynamics:OneChainMetropolis:T=0.8", "--problem", "coloring:n=9,q=3,c=2",
+                "--json")  # fmt: skip
     assert proc.returncode == 3, proc.stderr
     out = json.loads(proc.stdout, parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
     assert out["passed"] is None
     (law,) = [c for c in out["checks"] if c["name"] == "stays_at_target"]
     assert law["passed"] is None and law["threshold"] is None
-    text = _cli("--dynamics", "metropolis:T=0.8", "--problem", "coloring:n=9,q=3,c=2")
+    text = _cli("--dynamics", "broken_dynamics:OneChainMetropolis:T=0.8", "--problem", "coloring:n=9,q=3,c=2")
     assert text.returncode == 3 and "INCONCLUSIVE" in text.stdout
+
+
+def test_the_built_in_rule_runs_enough_chains_there_to_pass_with_its_stated_power():
+    proc = _cli("--dynamics", "metropolis:T=0.8", "--problem", "coloring:n=9,q=3,c=2", "--json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    checks = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}
+    assert checks["stays_at_target"]["passed"] and checks["mean_energy_holds"]["passed"]
+    assert "with probability 0.99" in checks["mean_energy_holds"]["detail"]
 
 
 def test_the_kit_raises_on_an_inconclusive_check_rather_than_passing(monkeypatch):
     from benchsuite.validate import kit
 
-    patched = {**kit.instances(), "coloring-q3-n5": coloring(n=9, q=3, c=2, planted=False, seed=0)}
-    monkeypatch.setattr(kit, "instances", lambda: patched)  # a target instance whose chi-square has no dof
+    monkeypatch.setattr(kit, "TARGET_INSTANCES", ("coloring-q3-n9",))  # 19,683 states
+    monkeypatch.setattr(kit, "BLOCK_CHAINS", 4000)  # so few chains that its chi-square has no dof
     with pytest.raises(CheckInconclusive, match="no degree of freedom"):
         check_dynamics(Metropolis(0.8))
     results = check_dynamics(Metropolis(0.8), on_fail=None)

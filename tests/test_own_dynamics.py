@@ -22,17 +22,27 @@ def example(tmp_path_factory):
     """The doc's code blocks: the module (written to exactly_k.py) and the usage snippet."""
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
     folder = tmp_path_factory.mktemp("user")
-    (folder / "exactly_k.py").write_text(blocks[0])
+    (folder / "exactly_k.py").write_text(blocks[0] + "\n\n" + blocks[1])  # the rule, then its block version
     sys.path.insert(0, str(folder))
-    yield folder, blocks[1]
+    yield folder, blocks[2]
     sys.path.remove(str(folder))
     sys.modules.pop("exactly_k", None)
 
 
-def test_the_module_is_about_thirty_lines(example):
-    folder, _ = example
-    code = [line for line in (folder / "exactly_k.py").read_text().splitlines() if line.strip()]
-    assert len(code) <= 45
+def test_the_module_is_about_thirty_lines():
+    rule = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)[0]
+    assert len([line for line in rule.splitlines() if line.strip()]) <= 45
+
+
+def test_the_block_version_advances_chains_as_the_rule_does_one_by_one(example):
+    from exactly_k import ExactlyKBlocks
+
+    from benchsuite.dynamics import supports_replicas
+    from benchsuite.validate.api import replicas_agree
+
+    problem = ising("rrg", n=12, d=4, couplings="gauss", seed=2)
+    assert supports_replicas(ExactlyKBlocks(k=2))
+    assert replicas_agree(problem, ExactlyKBlocks(k=2), seed=1).passed
 
 
 def test_usage_snippet_runs_as_written(example, capsys):

@@ -8,7 +8,7 @@ from broken_dynamics import StatesItsLaw
 from benchsuite.dynamics import Metropolis
 from benchsuite.problems import ising
 from benchsuite.validate.markov import StateSpace, boltzmann, sweep_matrix
-from benchsuite.validate.planned import plan_temperature_test, planned_checks
+from benchsuite.validate.planned import PILOT_CHAINS, plan_temperature_test, planned_checks
 
 GLASS = ising("sk", n=6, couplings="gauss", seed=5)
 SIZES = {"temperature_error": 0.1, "acceptance_bias": 0.1}  # planned for 10% effects: a few thousand chains
@@ -25,7 +25,7 @@ def test_a_rule_at_twice_its_stated_temperature_fails_both():
 
 
 def test_a_run_capped_below_its_plan_is_inconclusive_not_passed():
-    results = planned_checks(GLASS, Metropolis(0.8), 0.8, max_chains=50, **SIZES)
+    results = planned_checks(GLASS, Metropolis(0.8), 0.8, max_chains=PILOT_CHAINS)  # 2% and 1%: far more needed
     assert all(r.passed is None and "inconclusive" in r.detail and "chains needed" in r.detail for r in results)
 
 

@@ -15,7 +15,11 @@ def test_the_pytest_example_runs_one_case_per_dynamics_and_check(tmp_path):
     (tmp_path / "test_user.py").write_text(BLOCKS[0])
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
                           cwd=tmp_path, capture_output=True, text=True, check=False)  # fmt: skip
-    assert proc.returncode == 0 and "4 passed" in proc.stdout, proc.stdout + proc.stderr
+    from benchsuite.dynamics import Metropolis
+    from benchsuite.validate import yield_checks
+
+    cases = sum(len(list(yield_checks(Metropolis(t)))) for t in (0.8, 1.5))
+    assert proc.returncode == 0 and f"{cases} passed" in proc.stdout, proc.stdout + proc.stderr
 
 
 def test_the_pytest_example_fails_a_broken_rule(tmp_path):
@@ -28,7 +32,8 @@ def test_the_pytest_example_fails_a_broken_rule(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_user.py"],
                           cwd=tmp_path, capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": env_path})  # fmt: skip
-    assert proc.returncode == 1 and "4 failed" in proc.stdout and "CheckFailed" in proc.stdout, proc.stdout
+    assert proc.returncode == 1 and " failed" in proc.stdout and "CheckFailed" in proc.stdout, proc.stdout
+    assert "FAILED test_user.py::test_my_rule[" in proc.stdout and "-planned[sk-gauss-n6]]" in proc.stdout
 
 
 def test_the_exact_analysis_snippet_runs(capsys):

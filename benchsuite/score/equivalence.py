@@ -46,16 +46,20 @@ class EffectiveTemperature:
 
     @property
     def nominal_z(self) -> float | None:
-        """(T_eff - nominal) / standard error of T_eff; None without a nominal temperature."""
-        if self.nominal is None:
+        """(T_eff - nominal) / standard error of T_eff; None without a nominal temperature, or when the interval
+        gives no finite, nonzero standard error (a frozen run, an unbounded bracket: nothing to compare)."""
+        error = (self.high - self.low) / (2 * Z_95)
+        if self.nominal is None or not math.isfinite(error) or error <= 0 or not math.isfinite(self.t_eff):
             return None
-        return (self.t_eff - self.nominal) / ((self.high - self.low) / (2 * Z_95))
+        return (self.t_eff - self.nominal) / error
 
     @property
     def agrees_with_nominal(self) -> bool | None:
         """False when T_eff and the nominal T differ by more than ``NOMINAL_Z`` standard errors (two-sided
-        false-alarm rate 1e-3 when the dynamics does sample at its nominal T); None without a nominal T."""
-        return None if self.nominal is None else abs(self.nominal_z) <= NOMINAL_Z
+        false-alarm rate 1e-3 when the dynamics does sample at its nominal T); None without a nominal T or
+        without a usable standard error (see :attr:`nominal_z`)."""
+        z = self.nominal_z
+        return None if z is None else abs(z) <= NOMINAL_Z
 
 
 class ReferenceCurve:

@@ -31,8 +31,8 @@ def _max_n(q: int, max_states: int) -> int:
 
 @st.composite
 def _coloring(draw, max_states: int) -> Problem:
-    q = draw(st.integers(2, 4))
-    n = draw(st.integers(5, max(5, _max_n(q, max_states))))
+    q = draw(st.integers(2, max(q for q in (2, 3, 4) if q**5 <= max_states)))  # n >= 5: q^5 states at least
+    n = draw(st.integers(5, _max_n(q, max_states)))
     if draw(st.booleans()):
         d = draw(st.integers(1, min(4, n - 1)).filter(lambda d: n * d % 2 == 0))
         return coloring(n=n, q=q, d=d, planted=False, seed=draw(seeds))

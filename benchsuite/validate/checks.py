@@ -25,7 +25,8 @@ from scipy.stats import chi2, norm
 
 from .. import _checks
 from ..problems.base import Problem
-from .estimate import MIN_EXPECTED, end_state, estimate_transition_matrix, pooled_chi_square, require_runnable
+from .chains import run_chains
+from .estimate import MIN_EXPECTED, estimate_transition_matrix, pooled_chi_square, require_runnable
 from .markov import StateSpace, boltzmann, state_space
 
 
@@ -100,8 +101,7 @@ def stays_at_target(problem: Problem | StateSpace, dynamics, temperature: float,
     require_runnable(dynamics)
     target = boltzmann(space.energy, t)
     starts = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0,))).choice(space.size, chains, p=target)
-    ends = np.array([end_state(space, dynamics, start, np.random.SeedSequence(seed, spawn_key=(1, c)), sweeps)
-                     for c, start in enumerate(starts)])  # fmt: skip
+    ends = run_chains(space, dynamics, starts, sweeps, np.random.SeedSequence(seed, spawn_key=(1,))).ends
     statistic, dof = pooled_chi_square(np.bincount(ends, minlength=space.size), chains * target)
     described = (f"{chains} chains after {sweeps} sweeps from Boltzmann(T={t:g}) over {space.size} states, "
                  f"false-alarm rate {false_alarm:g}")  # fmt: skip

@@ -8,11 +8,19 @@
     def test_my_rule(dynamics, check):                 # one pytest case per (dynamics, check)
         check(dynamics)
 
-Which checks run follows the dynamics' tags (:func:`dynamics_tags`): ``target="boltzmann"`` (it claims to sample
-e^(-E/T) at its ``T``) selects ``stays_at_target`` (with ``chains_move`` and ``every_variable_moves``) on each of
-``TARGET_INSTANCES``; ``reversible=True`` (by default: random site order) adds ``detailed_balance`` on a
-16-state spin glass.  A class can declare tags with a ``tags`` attribute (a dict).  False-alarm rate of one ``stays_at_target`` at the
-defaults: ``FALSE_ALARM`` per instance (chi-square approximation; measured in the tests).
+First the exact API checks of :mod:`.api` on every instance of :mod:`.instances` (bookkeeping, determinism,
+chunking, seeds, and for a rule that advances blocks of chains, the block against single chains).  Then, by
+the dynamics' tags (:func:`dynamics_tags`): ``target="boltzmann"`` (it claims to sample e^(-E/T) at its ``T``)
+selects, on each of ``TARGET_INSTANCES``, the omnibus ``stays_at_target`` (with ``chains_move`` and
+``every_variable_moves``) and the planned directed tests of :mod:`.planned` (``mean_energy_holds``, and
+``acceptance_holds`` for a rule that states its exact local law), sized to detect a relative temperature
+error ``temperature_error`` and an uphill acceptance bias ``acceptance_bias`` with probability ``power``;
+``reversible=True`` adds ``detailed_balance`` on a 16-state glass with fields.  A class can declare tags with a
+``tags`` attribute (a dict).  False-alarm rate of each statistical check: ``FALSE_ALARM``.
+
+A planned test that cannot reach its power with the chains it may run (at most ``MAX_CHAINS`` for a rule that
+advances blocks of chains, ``MAX_STEPPED_CHAINS`` for one stepped chain by chain) is *inconclusive*:
+``check_dynamics`` raises :class:`CheckInconclusive` rather than pass.
 """
 
 from __future__ import annotations
@@ -20,34 +28,24 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 
-from ..dynamics.base import facts
+from .. import _checks
+from ..dynamics.base import facts, supports_replicas
 from ..errors import ValidationError
-from ..problems import coloring, ising
-from ..problems.base import Problem
+from .api import API_CHECKS
 from .checks import CheckResult, detailed_balance, stays_at_target
+from .instances import REVERSIBILITY_INSTANCE, TARGET_INSTANCES, instances
+from .planned import planned_checks
 
 FALSE_ALARM = 1e-3
-CHAINS = 4000
+CHAINS = 4000  # stays_at_target for a dynamics stepped chain by chain
+BLOCK_CHAINS = 100_000  # stays_at_target for a dynamics that advances blocks
 SWEEPS = 5
 RUNS = 1000  # detailed_balance: one-sweep runs from each state
+TEMPERATURE_ERROR = 0.02
+ACCEPTANCE_BIAS = 0.01
+POWER = 0.99
 ON_FAIL = ("raise", "warn", None)
-
-
-@cache
-def instances() -> dict[str, Problem]:
-    """The small instances the checks run on: spin glasses with Gaussian couplings (64 states; 16 for
-    ``detailed_balance``, which runs from every state) and a 3-colouring of a sparse random graph (243 states)."""
-    return {
-        "sk-gauss-n6": ising("sk", n=6, couplings="gauss", seed=5),
-        "coloring-q3-n5": coloring(n=5, q=3, c=2, planted=False, seed=1),
-        "sk-gauss-n4": ising("sk", n=4, couplings="gauss", seed=2),
-    }
-
-
-TARGET_INSTANCES = ("sk-gauss-n6", "coloring-q3-n5")
-REVERSIBILITY_INSTANCE = "sk-gauss-n4"
 
 
 class CheckFailed(AssertionError):
@@ -97,19 +95,32 @@ class Check:
     instance: str
     temperature: float | None = None
     seed: int = 0
+    temperature_error: float = TEMPERATURE_ERROR
+    acceptance_bias: float = ACCEPTANCE_BIAS
+    power: float = POWER
 
     def results(self, dynamics) -> list[CheckResult]:
+        problem = instances()[self.instance]
+        if self.name in API_CHECKS:
+            results = [API_CHECKS[self.name](problem, dynamics, self.seed)]
+        else:
+            results = self._statistical(problem, dynamics)
+        return [CheckResult(f"{r.name}[{self.instance}]", r.passed, r.statistic, r.threshold, r.detail)
+                for r in results]  # fmt: skip
+
+    def _statistical(self, problem, dynamics) -> list[CheckResult]:
         t = self.temperature if self.temperature is not None else dynamics_tags(dynamics).get("temperature")
         if t is None:
             raise ValidationError("temperature", f"{type(dynamics).__name__} has no T; give the target temperature")
-        problem = instances()[self.instance]
         if self.name == "detailed_balance":
-            results = [detailed_balance(problem, dynamics, t, runs=RUNS, seed=self.seed, false_alarm=FALSE_ALARM)]
-        else:
-            results = stays_at_target(problem, dynamics, t, chains=CHAINS, sweeps=SWEEPS, seed=self.seed,
-                                      false_alarm=FALSE_ALARM)  # fmt: skip
-        return [CheckResult(f"{r.name}[{self.instance}]", r.passed, r.statistic, r.threshold, r.detail)
-                for r in results]  # fmt: skip
+            return [detailed_balance(problem, dynamics, t, runs=RUNS, seed=self.seed, false_alarm=FALSE_ALARM)]
+        if self.name == "planned":
+            return planned_checks(problem, dynamics, t, temperature_error=self.temperature_error,
+                                  acceptance_bias=self.acceptance_bias, power=self.power, sweeps=SWEEPS,
+                                  seed=self.seed, false_alarm=FALSE_ALARM)  # fmt: skip
+        chains = BLOCK_CHAINS if supports_replicas(dynamics) else CHAINS
+        return stays_at_target(problem, dynamics, t, chains=chains, sweeps=SWEEPS, seed=self.seed,
+                               false_alarm=FALSE_ALARM)  # fmt: skip
 
     def __call__(self, dynamics) -> list[CheckResult]:
         results = self.results(dynamics)
@@ -125,18 +136,31 @@ class Check:
         return f"{self.name}[{self.instance}]"
 
 
-def yield_checks(dynamics, *, temperature: float | None = None, seed: int = 0) -> Iterator[Check]:
-    """The checks that apply to ``dynamics`` by its tags."""
+def yield_checks(dynamics, *, temperature: float | None = None, seed: int = 0,
+                 temperature_error: float = TEMPERATURE_ERROR, acceptance_bias: float = ACCEPTANCE_BIAS,
+                 power: float = POWER) -> Iterator[Check]:  # fmt: skip
+    """The checks that apply to ``dynamics`` by its tags, API checks first."""
     tags = dynamics_tags(dynamics)
+    effects = {"temperature_error": temperature_error, "acceptance_bias": acceptance_bias, "power": power}
+    for name in API_CHECKS:
+        if name == "replicas_agree" and not supports_replicas(dynamics):
+            continue
+        if name == "seeds_differ" and not facts(dynamics).stochastic:
+            continue
+        for instance in TARGET_INSTANCES:
+            yield Check(name, instance, temperature, seed, **effects)
     if tags.get("target") == "boltzmann" or temperature is not None:
-        for name in TARGET_INSTANCES:
-            yield Check("stays_at_target", name, temperature, seed)
+        for instance in TARGET_INSTANCES:
+            yield Check("stays_at_target", instance, temperature, seed, **effects)
+            yield Check("planned", instance, temperature, seed, **effects)
         if tags.get("reversible"):
-            yield Check("detailed_balance", REVERSIBILITY_INSTANCE, temperature, seed)
+            yield Check("detailed_balance", REVERSIBILITY_INSTANCE, temperature, seed, **effects)
 
 
 def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str | None = "raise",
-                   expected_failed_checks: dict[str, str] | None = None, seed: int = 0) -> list[CheckResult]:  # fmt: skip
+                   expected_failed_checks: dict[str, str] | None = None, seed: int = 0,
+                   temperature_error: float = TEMPERATURE_ERROR, acceptance_bias: float = ACCEPTANCE_BIAS,
+                   power: float = POWER) -> list[CheckResult]:  # fmt: skip
     """Run every check that applies to ``dynamics``; one :class:`CheckResult` per verdict.
 
     ``on_fail``: ``"raise"`` a :class:`CheckFailed` listing the failures (or, when none failed, a
@@ -145,16 +169,25 @@ def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str |
     inconclusive one has ``passed`` None).  ``expected_failed_checks`` maps a check name (as in the
     results, e.g. ``"stays_at_target[sk-gauss-n6]"``) to the reason it is expected to fail: it still runs and
     is reported, but does not raise or warn.  ``temperature`` is the target for a dynamics without ``T``.
+    ``temperature_error`` (relative), ``acceptance_bias`` (relative, of uphill moves) and ``power``: the
+    effects the planned tests are sized to detect, and with which probability.
     """
+    temperature_error = _checks.real("temperature_error", temperature_error, low=0.0, high=0.5, low_open=True)
+    acceptance_bias = _checks.real("acceptance_bias", acceptance_bias, low=0.0, high=0.5, low_open=True)
+    power = _checks.real("power", power, low=0.5, high=1.0, high_open=True)
+    if temperature is not None:
+        temperature = _checks.real("temperature", temperature, low=0.0, low_open=True)
+    seed = _checks.integer("seed", seed, low=0)
     if on_fail not in ON_FAIL:
         raise ValidationError("on_fail", f"must be 'raise', 'warn' or None, got {on_fail!r}")
     expected = dict(expected_failed_checks or {})
-    results = [
-        r for check in yield_checks(dynamics, temperature=temperature, seed=seed) for r in check.results(dynamics)
-    ]
-    if not results:
-        raise ValidationError("dynamics", f"no check applies to {type(dynamics).__name__}: give a temperature or "
-                                          "tags={'target': 'boltzmann'}")  # fmt: skip
+    effects = {"temperature_error": temperature_error, "acceptance_bias": acceptance_bias, "power": power}
+    checks = yield_checks(dynamics, temperature=temperature, seed=seed, **effects)
+    results = [r for check in checks for r in check.results(dynamics)]
+    if not any(name.split("[")[0] not in API_CHECKS for name in (r.name for r in results)):
+        results.append(CheckResult("target_law", None, None, None, f"inconclusive: only the API checks apply to "
+                                   f"{type(dynamics).__name__}, which states no Boltzmann target; give a temperature "
+                                   "or tags={'target': 'boltzmann'} to check it against a law"))  # fmt: skip
     unknown = set(expected) - {r.name for r in results}
     if unknown:
         raise ValidationError("expected_failed_checks", f"no such checks: {sorted(unknown)}")

@@ -66,6 +66,10 @@ class StateSpace:
             raise ValidationError("x", f"is not a configuration of this problem: {x!r}")
         return int(digits @ self.place)
 
+    def indices(self, xs: np.ndarray) -> np.ndarray:
+        """The index of each row of ``xs`` (configurations of domain values, unchecked: from a kernel)."""
+        return np.searchsorted(self.problem.domain.values, xs) @ self.place
+
     def moved(self, site: int, digit) -> np.ndarray:
         """Index of every state with variable ``site`` set to the value of digit ``digit`` (one digit for all
         states, or one per state)."""

@@ -38,13 +38,15 @@ from scipy.stats import norm
 
 from .. import _checks
 from ..dynamics import Metropolis
-from ..dynamics.base import facts
+from ..dynamics.base import facts, supports_replicas
 from ..problems.base import Problem
+from .chains import run_chains
 from .checks import CheckResult
 from .estimate import require_runnable
 from .markov import StateSpace, boltzmann, has_exact_law, site_matrix, state_space
 
-MAX_CHAINS = 400_000
+MAX_CHAINS = 1_000_000  # chains of a block-advanced plan
+MAX_STEPPED_CHAINS = 10_000  # chains of a plan for a dynamics that advances one chain per step call
 PILOT_CHAINS = 2000  # chains of the pilot run that measures one chain's standard deviation for the plan
 
 
@@ -193,11 +195,12 @@ def resized(plan, chain_sd: float):
 
 def planned_checks(problem: Problem | StateSpace, dynamics, temperature: float, *, temperature_error: float = 0.02,
                    acceptance_bias: float = 0.01, power: float = 0.99, sweeps: int = 5, seed: int = 0,
-                   false_alarm: float = 1e-3, max_chains: int = MAX_CHAINS) -> list[CheckResult]:  # fmt: skip
+                   false_alarm: float = 1e-3, max_chains: int | None = None) -> list[CheckResult]:  # fmt: skip
     """``mean_energy_holds`` (planned for a relative temperature error ``temperature_error``) and, for a
     dynamics that states an exact local law at ``temperature``, ``acceptance_holds`` (planned for a relative
     bias ``acceptance_bias`` of its uphill acceptance), on one set of chains sized for the more demanding of
-    the two (see the module notes)."""
+    the two (see the module notes).  ``max_chains`` defaults to ``MAX_CHAINS`` for a dynamics that advances
+    blocks of chains (:func:`~benchsuite.dynamics.supports_replicas`) and ``MAX_STEPPED_CHAINS`` otherwise."""
     space = state_space(problem)
     t = _checks.real("temperature", temperature, low=0.0, low_open=True)
     temperature_error = _checks.real("temperature_error", temperature_error, low=0.0, high=0.5, low_open=True)
@@ -206,8 +209,13 @@ def planned_checks(problem: Problem | StateSpace, dynamics, temperature: float, 
     sweeps = _checks.integer("sweeps", sweeps, low=1, high=1000)
     seed = _checks.integer("seed", seed, low=0)
     false_alarm = _checks.real("false_alarm", false_alarm, low=0.0, high=1.0, low_open=True, high_open=True)
-    max_chains = _checks.integer("max_chains", max_chains, low=2, high=10**7)
     require_runnable(dynamics)
+    blocks = supports_replicas(dynamics)
+    if max_chains is None:
+        max_chains = MAX_CHAINS if blocks else MAX_STEPPED_CHAINS
+    max_chains = _checks.integer("max_chains", max_chains, low=PILOT_CHAINS, high=10**7)
+    limit = f"at most {max_chains}" + ("" if blocks else " for a dynamics that advances one chain per step; "
+                                       "implement advance_replicas to run blocks of chains")  # fmt: skip
     temperature_plan = plan_temperature_test(space, t, facts(dynamics).sweep, sweeps, temperature_error, power,
                                              false_alarm)  # fmt: skip
     stated = facts(dynamics).temperature
@@ -218,17 +226,17 @@ def planned_checks(problem: Problem | StateSpace, dynamics, temperature: float, 
     if acceptance_plan is not None:
         acceptance_plan = resized(acceptance_plan, float(pilot_acceptance.std(ddof=1)))
     wanted = max(temperature_plan.chains, acceptance_plan.chains if acceptance_plan else 0)
-    chains = int(min(wanted, max_chains))
+    chains = int(min(max(wanted, PILOT_CHAINS), max_chains))
     energies, acceptance = _run_chains(space, dynamics, t, chains, sweeps, seed)
     threshold = float(norm.isf(false_alarm / 2))
     mean = float(boltzmann(space.energy, t) @ space.energy)
-    out = [_verdict("mean_energy_holds", energies, mean, threshold, temperature_plan.chains, max_chains,
+    out = [_verdict("mean_energy_holds", energies, mean, threshold, temperature_plan.chains, limit,
                     f"{chains} chains from Boltzmann(T={t:g}), mean energy over sweeps 1..{sweeps} "
                     f"{energies.mean():.6g} against {mean:.6g}", "a temperature error",
                     temperature_plan.detectable(chains), temperature_error, power, false_alarm)]  # fmt: skip
     if acceptance_plan is not None:
         out.append(_verdict("acceptance_holds", acceptance, acceptance_plan.expected, threshold,
-                            acceptance_plan.chains, max_chains, f"{chains} chains from Boltzmann(T={t:g}), accepted "
+                            acceptance_plan.chains, limit, f"{chains} chains from Boltzmann(T={t:g}), accepted "
                             f"per attempted update over {sweeps} sweeps {acceptance.mean():.6g} against the stated "
                             f"law's {acceptance_plan.expected:.6g}", "an uphill acceptance bias",
                             acceptance_plan.detectable(chains), acceptance_bias, power, false_alarm))  # fmt: skip
@@ -241,27 +249,17 @@ def mean_energy_holds(problem: Problem | StateSpace, dynamics, temperature: floa
 
 
 def _run_chains(space: StateSpace, dynamics, t: float, chains: int, sweeps: int, seed: int, stream: int = 2):
-    """Each chain's average energy over sweeps 1..k and its accepted / attempted updates (random numbers from
-    ``SeedSequence(seed, spawn_key=(stream, ...))``: the pilot and the test use different streams)."""
+    """Each chain's average energy over sweeps 1..k (of its configurations) and its accepted moves per attempted
+    update.  Starts from ``SeedSequence(seed, spawn_key=(stream,))``, chains seeded from ``spawn_key=(stream +
+    1,)`` (:func:`~.chains.run_chains`): the pilot and the test use different streams."""
     starts = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,))).choice(
         space.size, chains, p=boltzmann(space.energy, t)
     )
-    energies, acceptance = np.empty(chains), np.empty(chains)
-    for c, start in enumerate(starts):
-        chain_seed = np.random.SeedSequence(seed, spawn_key=(stream + 1, c))
-        state = dynamics.init(space.problem, chain_seed, x0=space.x[start].copy())
-        total = 0.0
-        accepted = attempted = 0
-        for _ in range(sweeps):
-            state, info = dynamics.step(state, 1)
-            total += space.energy[space.index(state.x)]
-            accepted, attempted = accepted + info.accepted, attempted + info.attempted
-        energies[c] = total / sweeps
-        acceptance[c] = accepted / attempted if attempted else 0.0
-    return energies, acceptance
+    run = run_chains(space, dynamics, starts, sweeps, np.random.SeedSequence(seed, spawn_key=(stream + 1,)))
+    return space.energy[run.visited].mean(axis=1), run.acceptance
 
 
-def _verdict(name: str, values: np.ndarray, expected: float, threshold: float, planned: float, max_chains: int,
+def _verdict(name: str, values: np.ndarray, expected: float, threshold: float, planned: float, limit: str,
              described: str, effect_name: str, reach: float, effect: float, power: float,
              false_alarm: float) -> CheckResult:  # fmt: skip
     """z of the chains' mean against ``expected`` with their standard error; a pass only when the run was as
@@ -275,5 +273,5 @@ def _verdict(name: str, values: np.ndarray, expected: float, threshold: float, p
         return CheckResult(name, False, z, threshold, described)
     if values.size < planned:
         return CheckResult(name, None, z, threshold, f"inconclusive: {described}, not the {100 * effect:g}% asked "
-                           f"for ({planned} chains needed, at most {max_chains})")  # fmt: skip
+                           f"for ({planned} chains needed, {limit})")  # fmt: skip
     return CheckResult(name, True, z, threshold, described)

@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 
 from .. import _checks
+from ..dynamics.base import supports_replicas
 from ..errors import ValidationError
 from ..problems.base import Problem
 from .analysis import exact_analysis, matrix_analysis
 from .checks import CheckResult, overall, stays_at_target
 from .estimate import MAX_RUNS, estimate_transition_matrix
-from .kit import CHAINS, FALSE_ALARM, SWEEPS
+from .kit import BLOCK_CHAINS, CHAINS, FALSE_ALARM, SWEEPS
 from .markov import StateSpace, has_exact_law
+from .planned import planned_checks
 
 EXACT_TOLERANCE = 1e-12  # sum |pi P - pi| at Boltzmann(T) for a rule that keeps it: round-off (< 1e-15 seen)
 
@@ -19,8 +21,9 @@ EXACT_TOLERANCE = 1e-12  # sum |pi P - pi| at Boltzmann(T) for a rule that keeps
 def validate(problem: Problem, dynamics, *, temperature: float | None = None, seed: int = 0, runs: int = 0) -> dict:
     """Checks and exact figures of ``dynamics`` on ``problem`` (at most 2^16 states).
 
-    Checks: ``stays_at_target`` / ``chains_move`` / ``every_variable_moves`` at ``temperature`` (default: the
-    dynamics' ``T``, else its T_eff from the matrix below), and for a built-in rule with an exact local law and a
+    Checks: ``stays_at_target`` / ``chains_move`` / ``every_variable_moves`` and the planned
+    ``mean_energy_holds`` / ``acceptance_holds`` (:mod:`.planned`, kit defaults) at ``temperature`` (default:
+    the dynamics' ``T``, else its T_eff from the matrix below), and for a built-in rule with an exact local law and a
     ``T``, ``exact_stationary``: its exact stationary law is Boltzmann at ``T`` (total variation at most
     ``EXACT_TOLERANCE``).  Figures: for a built-in rule, from the exact matrix of one update of a uniformly random
     site; for any other rule with ``runs`` > 0, from its one-sweep matrix estimated from ``runs`` runs per state
@@ -51,7 +54,9 @@ def validate(problem: Problem, dynamics, *, temperature: float | None = None, se
     t = temperature if temperature is not None else getattr(dynamics, "T", None)
     if t is None:
         t = analysis.t_eff  # a rule without a temperature of its own is checked against its closest Boltzmann law
-    checks = stays_at_target(space, dynamics, t, chains=CHAINS, sweeps=SWEEPS, seed=seed, false_alarm=FALSE_ALARM)
+    chains = BLOCK_CHAINS if supports_replicas(dynamics) else CHAINS
+    checks = stays_at_target(space, dynamics, t, chains=chains, sweeps=SWEEPS, seed=seed, false_alarm=FALSE_ALARM)
+    checks += planned_checks(space, dynamics, t, sweeps=SWEEPS, seed=seed, false_alarm=FALSE_ALARM)
     if exact and analysis.nominal_residual is not None:
         checks.append(CheckResult("exact_stationary", analysis.nominal_residual <= EXACT_TOLERANCE,
                                   analysis.nominal_residual, EXACT_TOLERANCE, "sum |pi P - pi| for pi = Boltzmann at "
