@@ -129,3 +129,27 @@ def test_exact_stationarity_is_read_from_the_residual_not_from_the_solver():
 
     hot = matrix_analysis(space, random_scan_matrix(space, Metropolis(0.8 * 1.02)), "site", nominal=0.8)
     assert hot.nominal_residual > 1e6 * EXACT_TOLERANCE
+
+
+@pytest.mark.parametrize("examples", [pytest.param(8, id="default"), pytest.param(80, id="slow", marks=pytest.mark.slow)])
+def test_validate_on_drawn_instances_gives_strict_json_and_a_three_way_verdict(examples):
+    """Any enumerable instance and built-in rule, at its own T, a lower or a higher one: a dict that strict
+    JSON takes, with passed True, False or None, or the project's ValidationError."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from benchsuite.errors import ValidationError
+    from benchsuite.testing.strategies import dynamics, enumerable_problems
+    from benchsuite.validate import validate
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(enumerable_problems(max_states=1024), dynamics(), st.sampled_from([None, 0.5, 1.5]))
+    def check(problem, rule, temperature):
+        try:
+            out = validate(problem, rule, temperature=temperature)
+        except ValidationError:
+            return
+        assert json.loads(json.dumps(out, allow_nan=False))["passed"] in (True, False, None)
+
+    check()
