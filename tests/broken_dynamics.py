@@ -9,7 +9,7 @@ import numpy as np
 from numba import njit
 
 from benchsuite import kernels as K
-from benchsuite.dynamics import KernelDynamics
+from benchsuite.dynamics import Facts, KernelDynamics
 from benchsuite.dynamics.base import seed_sequence
 
 CORRECT = 0
@@ -208,7 +208,89 @@ class StatesItsLaw(UserMetropolis):
     """The same user rule, stating that it implements Metropolis at its T (so the exact acceptance applies)."""
 
     def facts(self):
-        from benchsuite.dynamics import Facts
-
         return Facts(target="boltzmann", temperature=self.T, sweep="sequential", reversible=False,
                      local_law="metropolis")  # fmt: skip
+
+
+@njit(cache=True, nogil=True)
+def _variant_sweeps(model, x, cache, beta, q, kind, sweeps, rng, weights_cdf):
+    accepted, d_energy = 0, 0.0
+    n = x.size
+    for _ in range(sweeps):
+        for t in range(n):
+            i = t
+            if kind == 2:  # site drawn with probability proportional to i + 1
+                u = K.next_uniform(rng)
+                i = 0
+                while i < n - 1 and weights_cdf[i] <= u:
+                    i += 1
+            if kind == 1:  # uniform over all q values, the current one included
+                v = K.next_below(rng, q)
+                new = K.domain_value(model, v)
+            else:
+                new = K.propose(model, x, i, rng)
+            take = False
+            de = 0.0
+            if new != x[i]:
+                de = K.delta(model, x, cache, i, new)
+                if kind == 0:  # Glauber
+                    take = K.next_uniform(rng) < 1.0 / (1.0 + math.exp(beta * de))
+                else:
+                    take = de <= 0 or K.next_uniform(rng) < math.exp(-beta * de)
+            if take:
+                K.apply(model, x, cache, i, new)
+                accepted += 1
+                d_energy += de
+    return accepted, d_energy
+
+
+@njit(cache=True, nogil=True)
+def _variant_block(model, x, cache, beta, q, kind, sweeps, rng, cdf, acc, de):
+    for r in range(x.shape[0]):
+        acc[r], de[r] = _variant_sweeps(model, x[r], cache[r], beta, q, kind, sweeps, rng[r], cdf)
+
+
+VARIANTS = {"glauber": 0, "all-q-proposals": 1, "weighted-random-site": 2}  # correct, but not Metropolis
+
+
+class CorrectVariant(KernelDynamics):
+    """A correct Boltzmann sampler unlike the built-in rules: Glauber acceptance, a proposal uniform over all q
+    values (the current one included), or sites drawn with probability proportional to i + 1 (declared
+    reversible: a mixture of reversible site updates is).  What the kit must pass."""
+
+    name = "correct-variant"
+
+    def __init__(self, T, kind):
+        self.T, self.kind = T, kind
+
+    def params(self):
+        return {"T": self.T, "kind": self.kind}
+
+    def facts(self):
+        random = self.kind == "weighted-random-site"
+        return Facts(
+            target="boltzmann", temperature=self.T, sweep="random" if random else "sequential", reversible=random
+        )
+
+    def advance_replicas(self, block, sweeps):
+        n = block.problem.n
+        w = np.arange(1, n + 1, dtype=np.float64)
+        cdf = np.cumsum(w) / w.sum()
+        acc, de = np.zeros(block.size, dtype=np.int64), np.zeros(block.size)
+        _variant_block(
+            block.model,
+            block.x,
+            block.cache,
+            1.0 / self.T,
+            block.problem.domain.size,
+            VARIANTS[self.kind],
+            sweeps,
+            block.rng,
+            cdf,
+            acc,
+            de,
+        )
+        return acc, de
+
+    def __repr__(self):
+        return f"CorrectVariant(T={self.T}, kind={self.kind!r})"

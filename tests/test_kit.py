@@ -17,6 +17,8 @@ from broken_dynamics import (
     RESTORES_RNG,
     SHARED_STREAM,
     SUBTLE,
+    VARIANTS,
+    CorrectVariant,
     OneChainMetropolis,
     StatesItsLaw,
     UserMetropolis,
@@ -46,6 +48,25 @@ from benchsuite.validate.verdict import validate
 @parametrize_with_checks([Metropolis(0.8), HeatBath(0.8, order="random"), UserMetropolis(0.8)])
 def test_correct_dynamics_pass_every_check(dynamics, check):
     assert all(r.passed for r in check(dynamics))
+
+
+@pytest.mark.parametrize("kind", VARIANTS)
+def test_correct_rules_unlike_the_built_in_ones_pass_the_kit(kind):
+    assert all(r.passed for r in check_dynamics(CorrectVariant(0.8, kind)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", VARIANTS)
+def test_false_alarms_of_the_whole_kit_on_correct_variants(kind):
+    """30 seeds: a call makes k statistical verdicts at 1e-3 each, so it fails with probability at most k 1e-3
+    (Bonferroni); the count of failing seeds must be a plausible draw under that bound (one-sided, 1e-4)."""
+    failing, verdicts = 0, 0
+    for seed in range(30):
+        results = check_dynamics(CorrectVariant(0.8, kind), on_fail=None, seed=seed)
+        verdicts = sum(r.name.split("[")[0] not in API_CHECKS for r in results)
+        assert not any(r.passed is False and r.name.split("[")[0] in API_CHECKS for r in results)
+        failing += any(r.passed is False for r in results)
+    assert failing <= binom.isf(1e-4, 30, verdicts * 1e-3), (failing, verdicts)
 
 
 CAUGHT_BY = {  # the check of the kit each bug of the zoo cannot pass (the full kit on every bug: slow test below)
