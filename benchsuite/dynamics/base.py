@@ -36,7 +36,7 @@ from ..kernels.templates import (
     TRACK_SIZE,
 )
 from ..problems.base import Problem
-from .replicas import Replicas, block_of_one, check_block, seal, start_block
+from .replicas import Replicas, block_of_one, check_apart, check_block, seal, start_block
 
 
 @dataclass
@@ -387,7 +387,7 @@ def check_state(state: State) -> None:
         if not (arr.flags.c_contiguous and arr.flags.writeable):
             raise ValidationError(name, "must be a C-contiguous, writable array")
     arrays.update((f"state.extra[{k!r}]", v) for k, v in state.extra.items() if isinstance(v, np.ndarray))
-    _check_apart(arrays)
+    check_apart(arrays)
     sweep = state.sweep
     if isinstance(sweep, bool) or not isinstance(sweep, int | np.integer) or not 0 <= int(sweep) <= _checks.MAX_COUNT:
         raise ValidationError("state.sweep", f"must be an integer in [0, 2^53] (sweeps done), got {sweep!r}")
@@ -423,15 +423,6 @@ def check_extra_array(
     if not arr.flags.c_contiguous or (writable and not arr.flags.writeable):
         raise ValidationError(field, "must be a C-contiguous" + (", writable" if writable else "") + " array")
     return arr
-
-
-def _check_apart(arrays: dict[str, np.ndarray]) -> None:
-    """No two of the arrays a kernel sees may overlap (a write to one would corrupt another)."""
-    names = list(arrays)
-    for a, first in enumerate(names):
-        for second in names[a + 1 :]:
-            if np.may_share_memory(arrays[first], arrays[second]):
-                raise ValidationError(second, f"shares memory with {first}")
 
 
 def _checksum(state: State) -> tuple:

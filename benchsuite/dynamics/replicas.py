@@ -131,16 +131,21 @@ def check_block(block: Replicas) -> None:
                                         f"{getattr(arr, 'dtype', type(arr).__name__)} {getattr(arr, 'shape', '')}")  # fmt: skip
         if not (arr.flags.c_contiguous and arr.flags.writeable):
             raise ValidationError(name, "must be a C-contiguous, writable array")
-    names = list(wanted)
-    for a, first in enumerate(names):
-        for second in names[a + 1 :]:
-            if np.may_share_memory(wanted[first][0], wanted[second][0]):
-                raise ValidationError(second, f"shares memory with {first}")
+    check_apart({name: arr for name, (arr, _, _) in wanted.items()})
     sweep = block.sweep
     if isinstance(sweep, bool) or not isinstance(sweep, int | np.integer) or not 0 <= int(sweep) <= MAX_COUNT:
         raise ValidationError("block.sweep", f"must be an integer in [0, 2^53] (sweeps done), got {sweep!r}")
     if not sealed(block):
         _rebuild(block)
+
+
+def check_apart(arrays: dict[str, np.ndarray]) -> None:
+    """No two of the arrays a kernel sees may overlap (a write to one would corrupt another)."""
+    names = list(arrays)
+    for a, first in enumerate(names):
+        for second in names[a + 1 :]:
+            if np.may_share_memory(arrays[first], arrays[second]):
+                raise ValidationError(second, f"shares memory with {first}")
 
 
 def _checksum(block: Replicas) -> tuple:

@@ -48,6 +48,11 @@ POWER = 0.99
 ON_FAIL = ("raise", "warn", None)
 
 
+def omnibus_chains(dynamics) -> int:
+    """Chains of ``stays_at_target``: ``BLOCK_CHAINS`` for a rule that advances blocks, else ``CHAINS``."""
+    return BLOCK_CHAINS if supports_replicas(dynamics) else CHAINS
+
+
 class CheckFailed(AssertionError):
     """Raised by ``check_dynamics`` (``on_fail="raise"``) with the failed checks in ``results``."""
 
@@ -118,8 +123,7 @@ class Check:
             return planned_checks(problem, dynamics, t, temperature_error=self.temperature_error,
                                   acceptance_bias=self.acceptance_bias, power=self.power, sweeps=SWEEPS,
                                   seed=self.seed, false_alarm=FALSE_ALARM)  # fmt: skip
-        chains = BLOCK_CHAINS if supports_replicas(dynamics) else CHAINS
-        return stays_at_target(problem, dynamics, t, chains=chains, sweeps=SWEEPS, seed=self.seed,
+        return stays_at_target(problem, dynamics, t, chains=omnibus_chains(dynamics), sweeps=SWEEPS, seed=self.seed,
                                false_alarm=FALSE_ALARM)  # fmt: skip
 
     def __call__(self, dynamics) -> list[CheckResult]:

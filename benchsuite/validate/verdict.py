@@ -5,13 +5,12 @@ from __future__ import annotations
 import math
 
 from .. import _checks
-from ..dynamics.base import supports_replicas
 from ..errors import ValidationError
 from ..problems.base import Problem
 from .analysis import exact_analysis, matrix_analysis
 from .checks import CheckResult, overall, stays_at_target
 from .estimate import MAX_RUNS, estimate_transition_matrix
-from .kit import BLOCK_CHAINS, CHAINS, FALSE_ALARM, SWEEPS
+from .kit import FALSE_ALARM, SWEEPS, omnibus_chains
 from .markov import StateSpace, has_exact_law
 from .planned import planned_checks
 
@@ -54,8 +53,8 @@ def validate(problem: Problem, dynamics, *, temperature: float | None = None, se
     t = temperature if temperature is not None else getattr(dynamics, "T", None)
     if t is None:
         t = analysis.t_eff  # a rule without a temperature of its own is checked against its closest Boltzmann law
-    chains = BLOCK_CHAINS if supports_replicas(dynamics) else CHAINS
-    checks = stays_at_target(space, dynamics, t, chains=chains, sweeps=SWEEPS, seed=seed, false_alarm=FALSE_ALARM)
+    checks = stays_at_target(space, dynamics, t, chains=omnibus_chains(dynamics), sweeps=SWEEPS, seed=seed,
+                             false_alarm=FALSE_ALARM)  # fmt: skip
     checks += planned_checks(space, dynamics, t, sweeps=SWEEPS, seed=seed, false_alarm=FALSE_ALARM)
     if exact and analysis.nominal_residual is not None:
         checks.append(CheckResult("exact_stationary", analysis.nominal_residual <= EXACT_TOLERANCE,
