@@ -4,12 +4,13 @@ kernel primitives), and the correct rule they depart from: what the check kit mu
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from numba import njit
 
 from benchsuite import kernels as K
-from benchsuite.dynamics import Facts, KernelDynamics
+from benchsuite.dynamics import Facts, KernelDynamics, SGDLike
 from benchsuite.dynamics.base import seed_sequence
 
 CORRECT = 0
@@ -294,3 +295,15 @@ class CorrectVariant(KernelDynamics):
 
     def __repr__(self):
         return f"CorrectVariant(T={self.T}, kind={self.kind!r})"
+
+
+class MislabelledSGDLike(SGDLike):
+    """SGD-like run at batch fraction ``s`` while stating ``stated``: a variant whose kernel departs from the
+    law it states (what the own-law checks are sized for)."""
+
+    def __init__(self, s: float, stated: float):
+        super().__init__(s)
+        self._stated = stated
+
+    def facts(self):
+        return replace(super().facts(), batch_fraction=self._stated)

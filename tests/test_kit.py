@@ -133,7 +133,8 @@ def test_tags_choose_the_checks_api_checks_first():
     statistical = [f"{check}[{name}]" for name in TARGET_INSTANCES for check in ("stays_at_target", "planned")]
     assert names == [*api, *statistical, f"detailed_balance[{REVERSIBILITY_INSTANCE}]"]
     assert "detailed_balance" not in " ".join(repr(c) for c in yield_checks(Metropolis(0.8)))
-    assert {repr(c).split("[")[0] for c in yield_checks(SGDLike(0.5))} == set(API_CHECKS)
+    assert {repr(c).split("[")[0] for c in yield_checks(SGDLike(0.5))} == {*API_CHECKS, "own_law"}
+    assert {repr(c).split("[")[0] for c in yield_checks(SGDLike(0.5, batch="term"))} == set(API_CHECKS)
     assert "replicas_agree" not in " ".join(repr(c) for c in yield_checks(OneChainMetropolis(0.8)))
 
 
@@ -160,7 +161,7 @@ def test_on_fail_warn_none_and_expected_failures(two_instances):
 
 def test_kit_refuses_what_it_cannot_check_and_says_when_only_api_checks_apply(two_instances):
     with pytest.raises(CheckInconclusive, match="only the API checks apply to SGDLike"):
-        check_dynamics(SGDLike(0.5))
+        check_dynamics(SGDLike(0.5, batch="term"))
     with pytest.raises(ValidationError, match="expected_failed_checks: no such checks"):
         check_dynamics(Metropolis(0.8), expected_failed_checks={"no-such-check": "?"})
     with pytest.raises(ValidationError, match="on_fail"):

@@ -8,6 +8,8 @@ from .estimate import EstimatedMatrix, estimate_transition_matrix
 from .exact import all_energies, boltzmann_mean_energy
 from .kit import CheckFailed, CheckInconclusive, CheckWarning, check_dynamics, parametrize_with_checks, yield_checks
 from .long_chains import chains_agree, mean_energy_matches, same_energy_law
+from .own_law import OwnLaw, own_law, own_law_checks
+from .reference import same_numbers, same_transitions
 from .series import chain_means, energy_series
 from .steady_state import stationary_distribution
 from .verdict import validate
@@ -20,6 +22,7 @@ __all__ = [
     "CheckWarning",
     "EstimatedMatrix",
     "ExactAnalysis",
+    "OwnLaw",
     "all_energies",
     "boltzmann_mean_energy",
     "chain_means",
@@ -31,8 +34,12 @@ __all__ = [
     "integrated_time",
     "mean_and_error",
     "mean_energy_matches",
+    "own_law",
+    "own_law_checks",
     "parametrize_with_checks",
     "same_energy_law",
+    "same_numbers",
+    "same_transitions",
     "stationary_distribution",
     "stays_at_target",
     "validate",

@@ -15,8 +15,11 @@ selects, on each of ``TARGET_INSTANCES``, the omnibus ``stays_at_target`` (with 
 ``every_variable_moves``) and the planned directed tests of :mod:`.planned` (``mean_energy_holds``, and
 ``acceptance_holds`` for a rule that states its exact local law), sized to detect a relative temperature
 error ``temperature_error`` and an uphill acceptance bias ``acceptance_bias`` with probability ``power``;
-``reversible=True`` adds ``detailed_balance`` on a 16-state glass with fields.  A class can declare tags with a
-``tags`` attribute (a dict).  False-alarm rate of each statistical check: ``FALSE_ALARM``.
+``reversible=True`` adds ``detailed_balance`` on a 16-state glass with fields.  A rule with no Boltzmann target
+that states its exact local law (``Facts.local_law`` and ``Facts.sweep``: SGD-like with half-edge batches drawn
+at each visit, or a variant of your own that states the same) is checked against that law instead, in the order
+it runs (:mod:`.own_law`: ``own_mean_energy_holds``, ``own_acceptance_holds``, ``stays_at_own_law``).  A class
+can declare tags with a ``tags`` attribute (a dict).  False-alarm rate of each statistical check: ``FALSE_ALARM``.
 
 A planned test that cannot reach its power with the chains it may run (at most ``MAX_CHAINS`` for a rule that
 advances blocks of chains, ``MAX_STEPPED_CHAINS`` for one stepped chain by chain) is *inconclusive*:
@@ -35,6 +38,8 @@ from ..errors import ValidationError
 from .api import API_CHECKS
 from .checks import CheckResult, detailed_balance, stays_at_target
 from .instances import REVERSIBILITY_INSTANCE, TARGET_INSTANCES, instances
+from .markov import has_exact_law
+from .own_law import own_law_checks
 from .planned import planned_checks
 
 FALSE_ALARM = 1e-3
@@ -114,6 +119,8 @@ class Check:
                 for r in results]  # fmt: skip
 
     def _statistical(self, problem, dynamics) -> list[CheckResult]:
+        if self.name == "own_law":
+            return self._own_law(problem, dynamics)
         t = self.temperature if self.temperature is not None else dynamics_tags(dynamics).get("temperature")
         if t is None:
             raise ValidationError("temperature", f"{type(dynamics).__name__} has no T; give the target temperature")
@@ -125,6 +132,14 @@ class Check:
                                   seed=self.seed, false_alarm=FALSE_ALARM)  # fmt: skip
         return stays_at_target(problem, dynamics, t, chains=omnibus_chains(dynamics), sweeps=SWEEPS, seed=self.seed,
                                false_alarm=FALSE_ALARM)  # fmt: skip
+
+    def _own_law(self, problem, dynamics) -> list[CheckResult]:
+        if facts(dynamics).sweep not in ("sequential", "random"):
+            return [CheckResult("own_law", None, None, None, f"inconclusive: {type(dynamics).__name__} states its "
+                                "local law but not its site order (Facts.sweep), on which its exact law depends")]  # fmt: skip
+        return own_law_checks(problem, dynamics, temperature_error=self.temperature_error,
+                              acceptance_bias=self.acceptance_bias, power=self.power, sweeps=SWEEPS, seed=self.seed,
+                              false_alarm=FALSE_ALARM)  # fmt: skip
 
     def __call__(self, dynamics) -> list[CheckResult]:
         results = self.results(dynamics)
@@ -159,6 +174,9 @@ def yield_checks(dynamics, *, temperature: float | None = None, seed: int = 0,
             yield Check("planned", instance, temperature, seed, **effects)
         if tags.get("reversible"):
             yield Check("detailed_balance", REVERSIBILITY_INSTANCE, temperature, seed, **effects)
+    elif has_exact_law(dynamics):
+        for instance in TARGET_INSTANCES:
+            yield Check("own_law", instance, None, seed, **effects)
 
 
 def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str | None = "raise",
@@ -190,8 +208,9 @@ def check_dynamics(dynamics, *, temperature: float | None = None, on_fail: str |
     results = [r for check in checks for r in check.results(dynamics)]
     if not any(name.split("[")[0] not in API_CHECKS for name in (r.name for r in results)):
         results.append(CheckResult("target_law", None, None, None, f"inconclusive: only the API checks apply to "
-                                   f"{type(dynamics).__name__}, which states no Boltzmann target; give a temperature "
-                                   "or tags={'target': 'boltzmann'} to check it against a law"))  # fmt: skip
+                                   f"{type(dynamics).__name__}, which states neither a Boltzmann target nor an exact "
+                                   "local law; give a temperature or tags={'target': 'boltzmann'}, or state its "
+                                   "Facts.local_law, to check it against a law"))  # fmt: skip
     unknown = set(expected) - {r.name for r in results}
     if unknown:
         raise ValidationError("expected_failed_checks", f"no such checks: {sorted(unknown)}")

@@ -168,6 +168,26 @@ def sweep_matrix(problem: Problem | StateSpace, dynamics) -> np.ndarray:
     return out
 
 
+def sweep_operator(problem: Problem | StateSpace, dynamics, *, forward: bool = False):
+    """One sweep of ``dynamics`` in its own site order (``Facts.sweep``: "random" is n updates of uniformly
+    chosen sites, anything else sites 0..n-1 in order) as a function on vectors over the states, built from
+    the sparse site matrices (so it reaches ``MAX_STATES``): v -> P v (a function's expectation after one
+    sweep, from each state), or with ``forward`` p -> p P (a law after one sweep)."""
+    space = state_space(problem)
+    sites = [site_matrix(space, dynamics, i) for i in range(space.n)]
+    if facts(dynamics).sweep == "random":
+        average = sum(sites) / space.n
+        sites = [average] * space.n
+    order = [m.T.tocsr() for m in sites] if forward else sites[::-1]  # p P_0 ... P_(n-1), or P_0 ... P_(n-1) v
+
+    def apply(v: np.ndarray) -> np.ndarray:
+        for matrix in order:
+            v = matrix @ v
+        return v
+
+    return apply
+
+
 def spectral_gap(matrix) -> float:
     """Absolute spectral gap 1 - max |lambda| over the eigenvalues other than 1 (the one of largest real part):
     the relaxation time is about its inverse.  Dense eigenvalues up to ``MAX_DENSE_SPECTRUM`` states, ARPACK's

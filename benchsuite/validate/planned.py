@@ -40,10 +40,10 @@ from .. import _checks
 from ..dynamics import Metropolis
 from ..dynamics.base import facts, supports_replicas
 from ..problems.base import Problem
-from .chains import run_chains
+from .chains import ChainRun, run_chains
 from .checks import CheckResult
 from .estimate import require_runnable
-from .markov import StateSpace, boltzmann, has_exact_law, site_matrix, state_space
+from .markov import StateSpace, boltzmann, has_exact_law, site_matrix, state_space, sweep_operator
 
 MAX_CHAINS = 1_000_000  # chains of a block-advanced plan
 MAX_STEPPED_CHAINS = 10_000  # chains of a plan for a dynamics that advances one chain per step call
@@ -84,46 +84,37 @@ def plan_temperature_test(problem: Problem | StateSpace, temperature: float, swe
     pi = boltzmann(energy, temperature)
     mean = float(pi @ energy)
     centred = energy - mean
-    null = _sweep_operator(space, Metropolis(temperature, order=order))
+    null = sweep_operator(space, Metropolis(temperature, order=order))
     lagged = [centred]
     for _ in range(sweeps - 1):
         lagged.append(null(lagged[-1]))
     autocov = np.array([pi @ (centred * v) for v in lagged])  # c_l = Cov(E_0, E_l) at Boltzmann
     lags = np.arange(sweeps)
     variance = (sweeps * autocov[0] + 2 * np.sum((sweeps - lags[1:]) * autocov[1:])) / sweeps**2
+    hot, cold = (Metropolis(temperature * (1 + sign * effect), order=order) for sign in (1.0, -1.0))
+    shifts = law_shifts(space, pi, [hot, cold], sweeps)
+    return plan_from_shifts(shifts, math.sqrt(max(variance, 0.0)), effect, power, false_alarm)
+
+
+def plan_from_shifts(shifts: list[float], chain_sd: float, effect: float, power: float,
+                     false_alarm: float) -> TemperaturePlan:  # fmt: skip
+    """The plan for the mean shifts of a hot and a cold error (a missing side: pass the other twice)."""
+    plan = TemperaturePlan(0, effect, power, false_alarm, chain_sd, shifts[0], shifts[1])
+    return replace(plan, chains=_chains_for(plan, chain_sd))
+
+
+def law_shifts(space: StateSpace, start: np.ndarray, perturbed: list, sweeps: int) -> list[float]:
+    """For each rule of ``perturbed``, the exact shift of a chain's average energy over sweeps 1..``sweeps``
+    from the law ``start``, against ``start``'s mean (0 for a rule that keeps ``start``)."""
+    mean = float(start @ space.energy)
     shifts = []
-    for sign in (1.0, -1.0):
-        step = _sweep_operator(space, Metropolis(temperature * (1 + sign * effect), order=order))
-        moved, total = energy, 0.0
+    for rule in perturbed:
+        step, moved, total = sweep_operator(space, rule), space.energy, 0.0
         for _ in range(sweeps):
             moved = step(moved)  # (P^a E)(x): the mean energy after a sweeps from x
-            total += float(pi @ moved) - mean
+            total += float(start @ moved) - mean
         shifts.append(total / sweeps)
-    z = norm.isf(false_alarm / 2) + norm.isf(1 - power)
-    sd = math.sqrt(max(variance, 0.0))
-    weakest = min(abs(s) for s in shifts)
-    chains = math.inf if weakest == 0 else math.ceil((z * sd / weakest) ** 2)
-    return TemperaturePlan(chains, effect, power, false_alarm, sd, shifts[0], shifts[1])
-
-
-def _sweep_operator(space: StateSpace, dynamics):
-    """v -> P v for P the matrix of one sweep of ``dynamics`` (sites 0..n-1 in order, or n random sites)."""
-    sites = [site_matrix(space, dynamics, i) for i in range(space.n)]
-    if facts(dynamics).sweep == "random":
-        average = sum(sites) / space.n
-
-        def apply(v):
-            for _ in range(space.n):
-                v = average @ v
-            return v
-    else:
-
-        def apply(v):
-            for matrix in reversed(sites):  # P_0 P_1 ... P_(n-1) v
-                v = matrix @ v
-            return v
-
-    return apply
+    return shifts
 
 
 @dataclass(frozen=True)
@@ -151,25 +142,28 @@ class AcceptancePlan:
 
 
 def plan_acceptance_test(problem: Problem | StateSpace, dynamics, sweeps: int, effect: float, power: float,
-                         false_alarm: float) -> AcceptancePlan | None:  # fmt: skip
-    """The plan of the acceptance test for ``dynamics``' stated exact local law at its own temperature, or
-    None when it states none (:func:`~.markov.has_exact_law`)."""
+                         false_alarm: float, law: np.ndarray | None = None) -> AcceptancePlan | None:  # fmt: skip
+    """The plan of the acceptance test for ``dynamics``' stated exact local law, or None when it states none
+    (:func:`~.markov.has_exact_law`).  Chains start at ``law`` (default: Boltzmann at the stated temperature),
+    a law one sweep of the rule keeps; the law at each visit follows from it along the rule's site order."""
     if not has_exact_law(dynamics):
         return None
     space = state_space(problem)
-    pi = boltzmann(space.energy, facts(dynamics).temperature)
+    p = boltzmann(space.energy, facts(dynamics).temperature) if law is None else law
+    sequential = facts(dynamics).sweep != "random"
     expected = uphill = 0.0
     for i in range(space.n):
         matrix = site_matrix(space, dynamics, i).tocoo()
         moves = matrix.row != matrix.col
-        expected += float(pi @ np.bincount(matrix.row[moves], matrix.data[moves], minlength=space.size))
+        expected += float(p @ np.bincount(matrix.row[moves], matrix.data[moves], minlength=space.size))
         up = moves & (space.energy[matrix.col] > space.energy[matrix.row])
-        uphill += float(pi @ np.bincount(matrix.row[up], matrix.data[up], minlength=space.size))
+        uphill += float(p @ np.bincount(matrix.row[up], matrix.data[up], minlength=space.size))
+        if sequential:
+            p = matrix.T @ p  # the law at the next site's visit
     expected, shift = expected / space.n, -effect * uphill / space.n
     sd = math.sqrt(expected * (1 - expected) / (sweeps * space.n))
-    z = norm.isf(false_alarm / 2) + norm.isf(1 - power)
-    chains = math.inf if shift == 0 else math.ceil((z * sd / shift) ** 2)
-    return AcceptancePlan(chains, effect, power, false_alarm, expected, shift, sd)
+    plan = AcceptancePlan(0, effect, power, false_alarm, expected, shift, sd)
+    return replace(plan, chains=_chains_for(plan, sd))
 
 
 def _z(plan) -> float:
@@ -203,6 +197,36 @@ def planned_checks(problem: Problem | StateSpace, dynamics, temperature: float, 
     blocks of chains (:func:`~benchsuite.dynamics.supports_replicas`) and ``MAX_STEPPED_CHAINS`` otherwise."""
     space = state_space(problem)
     t = _checks.real("temperature", temperature, low=0.0, low_open=True)
+    options = checked_options(dynamics, temperature_error, acceptance_bias, power, sweeps, seed, false_alarm,
+                              max_chains)  # fmt: skip
+    temperature_plan = plan_temperature_test(space, t, facts(dynamics).sweep, options.sweeps,
+                                             options.temperature_error, options.power, options.false_alarm)  # fmt: skip
+    stated = facts(dynamics).temperature
+    acceptance_plan = (plan_acceptance_test(space, dynamics, options.sweeps, options.acceptance_bias,
+                                            options.power, options.false_alarm)
+                       if stated is not None and math.isclose(stated, t) else None)  # fmt: skip
+    results, _ = run_directed(space, dynamics, boltzmann(space.energy, t), f"Boltzmann(T={t:g})", temperature_plan,
+                              acceptance_plan, options)  # fmt: skip
+    return results
+
+
+@dataclass(frozen=True)
+class DirectedOptions:
+    """The checked options of a directed run (see :func:`planned_checks`)."""
+
+    temperature_error: float
+    acceptance_bias: float
+    power: float
+    sweeps: int
+    seed: int
+    false_alarm: float
+    max_chains: int
+    limit: str  # what bounds the chains, said when a plan is above it
+
+
+def checked_options(dynamics, temperature_error: float, acceptance_bias: float, power: float, sweeps: int,
+                    seed: int, false_alarm: float, max_chains: int | None) -> DirectedOptions:  # fmt: skip
+    """The options of :func:`planned_checks`, checked at the door, with ``max_chains``' default for ``dynamics``."""
     temperature_error = _checks.real("temperature_error", temperature_error, low=0.0, high=0.5, low_open=True)
     acceptance_bias = _checks.real("acceptance_bias", acceptance_bias, low=0.0, high=0.5, low_open=True)
     power = _checks.real("power", power, low=0.5, high=1.0, high_open=True)
@@ -216,31 +240,39 @@ def planned_checks(problem: Problem | StateSpace, dynamics, temperature: float, 
     max_chains = _checks.integer("max_chains", max_chains, low=PILOT_CHAINS, high=10**7)
     limit = f"at most {max_chains}" + ("" if blocks else " for a dynamics that advances one chain per step; "
                                        "implement advance_replicas to run blocks of chains")  # fmt: skip
-    temperature_plan = plan_temperature_test(space, t, facts(dynamics).sweep, sweeps, temperature_error, power,
-                                             false_alarm)  # fmt: skip
-    stated = facts(dynamics).temperature
-    acceptance_plan = (plan_acceptance_test(space, dynamics, sweeps, acceptance_bias, power, false_alarm)
-                       if stated is not None and math.isclose(stated, t) else None)  # fmt: skip
-    pilot_energy, pilot_acceptance = _run_chains(space, dynamics, t, PILOT_CHAINS, sweeps, seed, stream=4)
-    temperature_plan = resized(temperature_plan, float(pilot_energy.std(ddof=1)))
+    return DirectedOptions(temperature_error, acceptance_bias, power, sweeps, seed, false_alarm, max_chains, limit)
+
+
+def run_directed(space: StateSpace, dynamics, start: np.ndarray, start_name: str, temperature_plan: TemperaturePlan,
+                 acceptance_plan: AcceptancePlan | None, options: DirectedOptions,
+                 names: tuple[str, str] = ("mean_energy_holds", "acceptance_holds"),
+                 error_name: str = "a temperature error") -> tuple[list[CheckResult], ChainRun]:  # fmt: skip
+    """Size the run by a pilot, then run chains from exact samples of the law ``start`` (which one sweep of a
+    correct rule keeps) and test their mean energy against ``start``'s and, with an ``acceptance_plan``, their
+    acceptance against its expectation.  Returns the verdicts (named ``names``; ``error_name`` is what the
+    temperature plan detects) and the chains."""
+    o = options
+    pilot = _run_chains(space, dynamics, start, PILOT_CHAINS, o.sweeps, o.seed, stream=4)
+    temperature_plan = resized(temperature_plan, float(_average_energy(space, pilot).std(ddof=1)))
     if acceptance_plan is not None:
-        acceptance_plan = resized(acceptance_plan, float(pilot_acceptance.std(ddof=1)))
+        acceptance_plan = resized(acceptance_plan, float(pilot.acceptance.std(ddof=1)))
     wanted = max(temperature_plan.chains, acceptance_plan.chains if acceptance_plan else 0)
-    chains = int(min(max(wanted, PILOT_CHAINS), max_chains))
-    energies, acceptance = _run_chains(space, dynamics, t, chains, sweeps, seed)
-    threshold = float(norm.isf(false_alarm / 2))
-    mean = float(boltzmann(space.energy, t) @ space.energy)
-    out = [_verdict("mean_energy_holds", energies, mean, threshold, temperature_plan.chains, limit,
-                    f"{chains} chains from Boltzmann(T={t:g}), mean energy over sweeps 1..{sweeps} "
-                    f"{energies.mean():.6g} against {mean:.6g}", "a temperature error",
-                    temperature_plan.detectable(chains), temperature_error, power, false_alarm)]  # fmt: skip
+    chains = int(min(max(wanted, PILOT_CHAINS), o.max_chains))
+    run = _run_chains(space, dynamics, start, chains, o.sweeps, o.seed)
+    energies, acceptance = _average_energy(space, run), run.acceptance
+    threshold = float(norm.isf(o.false_alarm / 2))
+    mean = float(start @ space.energy)
+    out = [_verdict(names[0], energies, mean, threshold, temperature_plan.chains, o.limit,
+                    f"{chains} chains from {start_name}, mean energy over sweeps 1..{o.sweeps} "
+                    f"{energies.mean():.6g} against {mean:.6g}", error_name,
+                    temperature_plan.detectable(chains), o.temperature_error, o.power, o.false_alarm)]  # fmt: skip
     if acceptance_plan is not None:
-        out.append(_verdict("acceptance_holds", acceptance, acceptance_plan.expected, threshold,
-                            acceptance_plan.chains, limit, f"{chains} chains from Boltzmann(T={t:g}), accepted "
-                            f"per attempted update over {sweeps} sweeps {acceptance.mean():.6g} against the stated "
-                            f"law's {acceptance_plan.expected:.6g}", "an uphill acceptance bias",
-                            acceptance_plan.detectable(chains), acceptance_bias, power, false_alarm))  # fmt: skip
-    return out
+        out.append(_verdict(names[1], acceptance, acceptance_plan.expected, threshold, acceptance_plan.chains,
+                            o.limit, f"{chains} chains from {start_name}, accepted per attempted update over "
+                            f"{o.sweeps} sweeps {acceptance.mean():.6g} against the stated law's "
+                            f"{acceptance_plan.expected:.6g}", "an uphill acceptance bias",
+                            acceptance_plan.detectable(chains), o.acceptance_bias, o.power, o.false_alarm))  # fmt: skip
+    return out, run
 
 
 def mean_energy_holds(problem: Problem | StateSpace, dynamics, temperature: float, **options) -> CheckResult:
@@ -248,15 +280,18 @@ def mean_energy_holds(problem: Problem | StateSpace, dynamics, temperature: floa
     return planned_checks(problem, dynamics, temperature, **options)[0]
 
 
-def _run_chains(space: StateSpace, dynamics, t: float, chains: int, sweeps: int, seed: int, stream: int = 2):
-    """Each chain's average energy over sweeps 1..k (of its configurations) and its accepted moves per attempted
-    update.  Starts from ``SeedSequence(seed, spawn_key=(stream,))``, chains seeded from ``spawn_key=(stream +
-    1,)`` (:func:`~.chains.run_chains`): the pilot and the test use different streams."""
-    starts = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,))).choice(
-        space.size, chains, p=boltzmann(space.energy, t)
-    )
-    run = run_chains(space, dynamics, starts, sweeps, np.random.SeedSequence(seed, spawn_key=(stream + 1,)))
-    return space.energy[run.visited].mean(axis=1), run.acceptance
+def _average_energy(space: StateSpace, run: ChainRun) -> np.ndarray:
+    """Each chain's average energy over sweeps 1..k (of its configurations)."""
+    return space.energy[run.visited].mean(axis=1)
+
+
+def _run_chains(space: StateSpace, dynamics, law: np.ndarray, chains: int, sweeps: int, seed: int,
+                stream: int = 2) -> ChainRun:  # fmt: skip
+    """Chains from exact samples of ``law``: starts from ``SeedSequence(seed, spawn_key=(stream,))``, chains
+    seeded from ``spawn_key=(stream + 1,)`` (:func:`~.chains.run_chains`): the pilot and the test use different
+    streams."""
+    starts = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream,))).choice(space.size, chains, p=law)
+    return run_chains(space, dynamics, starts, sweeps, np.random.SeedSequence(seed, spawn_key=(stream + 1,)))
 
 
 def _verdict(name: str, values: np.ndarray, expected: float, threshold: float, planned: float, limit: str,
