@@ -16,7 +16,9 @@ disk per family.  Inside jitted code, call the generic names (``delta(model, x, 
 are indexed ``0 .. n-1``; *slots* ``k`` index the (term, variable) incidences of a variable and must follow the
 problem's :class:`~benchsuite.problems.Hypergraph` (slot k of variable i is incidence k of ``var_ptr[i]:var_ptr[i+1]``,
 so that batch flags mean the same to every implementation and to the reference twins); ``x`` is the int8
-configuration and ``cache`` the family's cached fields (shape and dtype are the family's choice).  Values
+configuration and ``cache`` the family's cached fields (shape and dtype are the family's choice).  Every
+primitive that takes ``new`` honours it for any value of the domain: with ``new == x[i]``, ``delta``,
+``slot_delta`` and ``change_counts`` say nothing changes and ``apply`` leaves ``x`` and ``cache`` as they were.  Values
 returned by ``propose`` and ``domain_value`` are plain integers (int64), stored into the int8 ``x``.
 
 Note on numba's cache: a compiled rule is stored with a fingerprint of the model's module (see

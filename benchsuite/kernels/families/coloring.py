@@ -88,7 +88,8 @@ def _slot_delta(model, x, cache, i, new, k):
 
 @implements(change_counts, ColoringModel)
 def _change_counts(model, x, cache, i, new):
-    return cache[i, x[i]], cache[i, new]
+    moves = np.int64(new != x[i])  # new == x[i] changes no edge
+    return moves * cache[i, x[i]], moves * cache[i, new]
 
 
 @implements(conditional_energy, ColoringModel)

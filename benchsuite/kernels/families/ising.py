@@ -123,7 +123,7 @@ for _model in (IsingModel, IsingDenseModel):
 @implements(delta, IsingModel)
 @implements(delta, IsingDenseModel)
 def _delta(model, x, cache, i, new):
-    return 2 * x[i] * cache[i]
+    return (x[i] - new) * cache[i]  # 2 s_i local_i for a flip, 0 for new == x[i]
 
 
 @implements(conditional_energy, IsingModel)
@@ -140,12 +140,12 @@ def _slot_range(model, i):
 
 @implements(apply, IsingModel)
 def _apply(model, x, cache, i, new):
+    change = new - x[i]  # integer (+-2 or 0), so integer local fields stay in integer arithmetic
     x[i] = new
-    two_si = 2 * new  # integer, so integer local fields stay in integer arithmetic
     for k in range(model.ptr[i], model.ptr[i + 1]):
         j = model.nbr[k]
         if j >= 0:
-            cache[j] += two_si * model.coupling[k]
+            cache[j] += change * model.coupling[k]
 
 
 @implements(slot_term, IsingModel)
@@ -156,7 +156,7 @@ def _slot_term(model, k):
 @implements(slot_delta, IsingModel)
 def _slot_delta(model, x, cache, i, new, k):
     j = model.nbr[k]
-    return 2 * x[i] * model.coupling[k] * (x[j] if j >= 0 else 1)
+    return (x[i] - new) * model.coupling[k] * (x[j] if j >= 0 else 1)
 
 
 @implements(change_counts, IsingModel)
@@ -164,7 +164,8 @@ def _change_counts(model, x, cache, i, new):
     """Unit couplings, no fields: s_i local_i = satisfied - unsatisfied edges of i."""
     degree = model.ptr[i + 1] - model.ptr[i]
     satisfied = (degree + x[i] * cache[i]) // 2
-    return degree - satisfied, satisfied
+    moves = np.int64(new != x[i])  # new == x[i] changes no term
+    return moves * (degree - satisfied), moves * satisfied
 
 
 @implements(fill_cache, IsingModel)
@@ -179,11 +180,11 @@ def _fill_cache(model, x, cache):
 
 @implements(apply, IsingDenseModel)
 def _apply_dense(model, x, cache, i, new):
+    change = float(new - x[i])
     x[i] = new
-    two_si = 2.0 * new
     row = model.dense[i]
     for j in range(cache.size):
-        cache[j] += two_si * row[j]
+        cache[j] += change * row[j]
 
 
 @implements(slot_term, IsingDenseModel)
@@ -203,9 +204,9 @@ def _slot_delta_dense(model, x, cache, i, new, k):
     p = k - model.ptr[i]
     n = model.field.size
     if p == n - 1:
-        return 2.0 * x[i] * model.field[i]
+        return (x[i] - new) * model.field[i]
     j = p if p < i else p + 1
-    return 2.0 * x[i] * model.dense[i, j] * x[j]
+    return (x[i] - new) * model.dense[i, j] * x[j]
 
 
 @implements(fill_cache, IsingDenseModel)

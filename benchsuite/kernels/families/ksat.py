@@ -64,7 +64,8 @@ def _slot_delta(model, x, cache, i, new, k):
     # unsatisfied (the flip makes it), else 0
     true_now = model.sign[k] * x[i] > 0
     count = cache[model.clause[k]]
-    return np.int64(true_now & (count == 1)) - np.int64((not true_now) & (count == 0))
+    moves = np.int64(new != x[i])  # new == x[i] changes no clause
+    return moves * (np.int64(true_now & (count == 1)) - np.int64((not true_now) & (count == 0)))
 
 
 @implements(delta, KSatModel)
@@ -77,9 +78,10 @@ def _delta(model, x, cache, i, new):
 
 @implements(apply, KSatModel)
 def _apply(model, x, cache, i, new):
+    old = x[i]
     x[i] = new
     for k in range(model.ptr[i], model.ptr[i + 1]):
-        cache[model.clause[k]] += 1 if model.sign[k] * new > 0 else -1
+        cache[model.clause[k]] += np.int64(model.sign[k] * new > 0) - np.int64(model.sign[k] * old > 0)
 
 
 @implements(slot_range, KSatModel)

@@ -62,7 +62,7 @@ def _error(h, label):
 def _slot_delta(model, x, cache, i, new, k):
     mu = k - i * model.labels.size
     h = cache[mu]
-    return _error(h + 2 * new * model.xi_t[i, mu], model.labels[mu]) - _error(h, model.labels[mu])
+    return _error(h + (new - x[i]) * model.xi_t[i, mu], model.labels[mu]) - _error(h, model.labels[mu])
 
 
 @implements(change_counts, PerceptronModel)
@@ -72,7 +72,7 @@ def _change_counts(model, x, cache, i, new):
     row = model.xi_t[i]
     for mu in range(cache.size):
         h = cache[mu]
-        d = _error(h + 2 * new * row[mu], model.labels[mu]) - _error(h, model.labels[mu])
+        d = _error(h + (new - x[i]) * row[mu], model.labels[mu]) - _error(h, model.labels[mu])
         fixed += d < 0
         broken += d > 0
     return fixed, broken
@@ -84,16 +84,17 @@ def _delta(model, x, cache, i, new):
     row = model.xi_t[i]
     for mu in range(cache.size):
         h = cache[mu]
-        total += _error(h + 2 * new * row[mu], model.labels[mu]) - _error(h, model.labels[mu])
+        total += _error(h + (new - x[i]) * row[mu], model.labels[mu]) - _error(h, model.labels[mu])
     return total
 
 
 @implements(apply, PerceptronModel)
 def _apply(model, x, cache, i, new):
+    change = new - x[i]
     x[i] = new
     row = model.xi_t[i]
     for mu in range(cache.size):
-        cache[mu] += 2 * new * row[mu]
+        cache[mu] += change * row[mu]
 
 
 @implements(slot_range, PerceptronModel)

@@ -56,7 +56,7 @@ implements(domain_value, XorSatModel)(spin_value)
 
 @implements(slot_delta, XorSatModel)
 def _slot_delta(model, x, cache, i, new, k):
-    return 1 - 2 * cache[model.equation[k]]
+    return np.int64(new != x[i]) * (1 - 2 * cache[model.equation[k]])
 
 
 @implements(change_counts, XorSatModel)
@@ -64,7 +64,8 @@ def _change_counts(model, x, cache, i, new):
     broken = 0
     for k in range(model.ptr[i], model.ptr[i + 1]):
         broken += cache[model.equation[k]]
-    return broken, model.ptr[i + 1] - model.ptr[i] - broken
+    moves = np.int64(new != x[i])  # new == x[i] changes no equation
+    return moves * broken, moves * (model.ptr[i + 1] - model.ptr[i] - broken)
 
 
 @implements(delta, XorSatModel)
@@ -72,14 +73,15 @@ def _delta(model, x, cache, i, new):
     total = 0
     for k in range(model.ptr[i], model.ptr[i + 1]):
         total += 1 - 2 * cache[model.equation[k]]
-    return total
+    return np.int64(new != x[i]) * total
 
 
 @implements(apply, XorSatModel)
 def _apply(model, x, cache, i, new):
+    flips = np.int8(new != x[i])
     x[i] = new
     for k in range(model.ptr[i], model.ptr[i + 1]):
-        cache[model.equation[k]] ^= 1
+        cache[model.equation[k]] ^= flips
 
 
 @implements(slot_range, XorSatModel)
