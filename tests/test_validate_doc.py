@@ -40,3 +40,9 @@ def test_the_exact_analysis_snippet_runs(capsys):
     exec(compile(BLOCKS[1], str(DOC), "exec"), {})  # noqa: S102 -- the documentation's snippet, as written
     t_eff, flux, production, tv = map(float, capsys.readouterr().out.split())
     assert t_eff > 0 and flux > 0 and production > 0 and tv > 0  # SGD-like breaks detailed balance
+
+
+def test_the_own_law_snippet_runs(capsys):
+    exec(compile(BLOCKS[2], str(DOC), "exec"), {})  # noqa: S102 -- the documentation's snippet, as written
+    order, t_eff, passed = capsys.readouterr().out.split(" ", 2)
+    assert order == "sequential" and float(t_eff) > 0 and passed.strip() == "[True, True, True]"
