@@ -39,7 +39,7 @@ from .api import API_CHECKS
 from .checks import CheckResult, detailed_balance, stays_at_target
 from .instances import REVERSIBILITY_INSTANCE, TARGET_INSTANCES, instances
 from .markov import has_exact_law
-from .own_law import own_law_checks
+from .own_law import own_law_checks, states_its_order
 from .planned import planned_checks
 
 FALSE_ALARM = 1e-3
@@ -134,7 +134,7 @@ class Check:
                                false_alarm=FALSE_ALARM)  # fmt: skip
 
     def _own_law(self, problem, dynamics) -> list[CheckResult]:
-        if facts(dynamics).sweep not in ("sequential", "random"):
+        if not states_its_order(dynamics):
             return [CheckResult("own_law", None, None, None, f"inconclusive: {type(dynamics).__name__} states its "
                                 "local law but not its site order (Facts.sweep), on which its exact law depends")]  # fmt: skip
         return own_law_checks(problem, dynamics, temperature_error=self.temperature_error,

@@ -175,10 +175,11 @@ def sweep_operator(problem: Problem | StateSpace, dynamics, *, forward: bool = F
     sweep, from each state), or with ``forward`` p -> p P (a law after one sweep)."""
     space = state_space(problem)
     sites = [site_matrix(space, dynamics, i) for i in range(space.n)]
+    if forward:
+        sites = [m.T.tocsr() for m in sites]  # p P_i = P_i^T p
     if facts(dynamics).sweep == "random":
-        average = sum(sites) / space.n
-        sites = [average] * space.n
-    order = [m.T.tocsr() for m in sites] if forward else sites[::-1]  # p P_0 ... P_(n-1), or P_0 ... P_(n-1) v
+        sites = [sum(sites) / space.n] * space.n
+    order = sites if forward else sites[::-1]  # p P_0 ... P_(n-1), or P_0 ... P_(n-1) v
 
     def apply(v: np.ndarray) -> np.ndarray:
         for matrix in order:

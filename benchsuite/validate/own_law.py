@@ -69,11 +69,19 @@ class StatedLaw:
         return self._facts
 
 
+ORDERS = ("sequential", "random")
+
+
+def states_its_order(dynamics) -> bool:
+    """Whether ``dynamics`` states a site order its exact law can be built for (``Facts.sweep`` in ``ORDERS``)."""
+    return facts(dynamics).sweep in ORDERS
+
+
 def law_order(dynamics) -> str:
     """The site order ``dynamics`` states ("sequential" or "random"); a rule that states none is refused: its
     exact law depends on it."""
     order = facts(dynamics).sweep
-    if order not in ("sequential", "random"):
+    if order not in ORDERS:
         raise ValidationError("dynamics", f"{type(dynamics).__name__} states no site order (Facts.sweep is "
                                           f"{order!r}): its exact law depends on it")  # fmt: skip
     return order
@@ -85,20 +93,20 @@ def own_law(problem: Problem | StateSpace, dynamics) -> OwnLaw:
     if not has_exact_law(dynamics):
         raise ValidationError("dynamics", f"{type(dynamics).__name__} states no exact local law (Facts.local_law)")
     order = law_order(dynamics)
+    forward = sweep_operator(space, dynamics, forward=True)
     if order == "random":
         law = stationary_distribution(random_scan_matrix(space, dynamics))
     elif space.size <= MAX_GTH_STATES:
         law = gth(sweep_matrix(space, dynamics))
     else:
-        law = _power_iteration(space, dynamics, stationary_distribution(random_scan_matrix(space, dynamics)))
-    forward = sweep_operator(space, dynamics, forward=True)
+        law = _power_iteration(forward, stationary_distribution(random_scan_matrix(space, dynamics)))
     residual = float(np.abs(forward(law) - law).sum())
     t_eff, kl = closest_temperature(law, space.energy)
     return OwnLaw(order, law, float(law @ space.energy), t_eff, kl, residual)
 
 
-def _power_iteration(space: StateSpace, dynamics, start: np.ndarray) -> np.ndarray:
-    forward = sweep_operator(space, dynamics, forward=True)
+def _power_iteration(forward, start: np.ndarray) -> np.ndarray:
+    """Iterate the law-after-one-sweep map ``forward`` from ``start`` until it moves by at most ``RESIDUAL``."""
     law = start
     for _ in range(MAX_ITERATIONS):
         moved = forward(law)

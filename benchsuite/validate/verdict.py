@@ -13,7 +13,7 @@ from .checks import CheckResult, overall, stays_at_target
 from .estimate import MAX_RUNS, estimate_transition_matrix
 from .kit import FALSE_ALARM, SWEEPS, omnibus_chains
 from .markov import StateSpace, boltzmann, has_exact_law, total_variation
-from .own_law import own_law, own_law_checks
+from .own_law import own_law, own_law_checks, states_its_order
 from .planned import planned_checks
 
 EXACT_TOLERANCE = 1e-12  # sum |pi P - pi| at Boltzmann(T) for a rule that keeps it: round-off (< 1e-15 seen)
@@ -55,7 +55,7 @@ def validate(problem: Problem, dynamics, *, temperature: float | None = None, se
             raise ValidationError("runs", f"the matrix estimated from {runs} runs per state {exc.args[0]}") from None
         of, error = f"one sweep (estimated from {runs} runs per state)", estimate.error_bound(1e-3)
     t = temperature if temperature is not None else getattr(dynamics, "T", None)
-    own = exact and t is None and facts(dynamics).target != "boltzmann" and facts(dynamics).sweep is not None
+    own = exact and t is None and facts(dynamics).target != "boltzmann" and states_its_order(dynamics)
     figures = {k: _finite(v) for k, v in analysis.as_dict().items()} if analysis is not None else {}
     if own:  # checked against its own exact law, in the order it runs; T_eff of that law
         law = own_law(space, dynamics)
