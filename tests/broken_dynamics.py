@@ -214,30 +214,57 @@ class StatesItsLaw(UserMetropolis):
 
 
 @njit(cache=True, nogil=True)
+def _variant_site_order(n, kind, order, rng):
+    """The sites of one sweep: in order (kinds 0, 1, 5), backwards half the time (4) or a uniform shuffle (3)
+    (kind 2 draws its sites one by one)."""
+    for t in range(n):
+        order[t] = t
+    if kind == 3:  # Fisher-Yates
+        for t in range(n - 1, 0, -1):
+            j = K.next_below(rng, t + 1)
+            order[t], order[j] = order[j], order[t]
+    elif kind == 4 and K.next_uniform(rng) < 0.5:
+        for t in range(n):
+            order[t] = n - 1 - t
+
+
+@njit(cache=True, nogil=True)
+def _variant_proposal(model, x, i, q, kind, rng):
+    """(new value, log of the proposal ratio q(new -> x) / q(x -> new)): uniform over all q values (kind 1),
+    for q >= 3 the next value with probability 3/4 and the previous one with 1/4 (kind 5), else the family's."""
+    if kind == 1:
+        return K.domain_value(model, K.next_below(rng, q)), 0.0
+    if kind == 5 and q >= 3:
+        if K.next_uniform(rng) < 0.75:
+            return np.int8((x[i] + 1) % q), -math.log(3.0)
+        return np.int8((x[i] + q - 1) % q), math.log(3.0)
+    return K.propose(model, x, i, rng), 0.0
+
+
+@njit(cache=True, nogil=True)
 def _variant_sweeps(model, x, cache, beta, q, kind, sweeps, rng, weights_cdf):
     accepted, d_energy = 0, 0.0
     n = x.size
+    order = np.empty(n, dtype=np.int64)
     for _ in range(sweeps):
+        _variant_site_order(n, kind, order, rng)
         for t in range(n):
-            i = t
+            i = order[t]
             if kind == 2:  # site drawn with probability proportional to i + 1
                 u = K.next_uniform(rng)
                 i = 0
                 while i < n - 1 and weights_cdf[i] <= u:
                     i += 1
-            if kind == 1:  # uniform over all q values, the current one included
-                v = K.next_below(rng, q)
-                new = K.domain_value(model, v)
-            else:
-                new = K.propose(model, x, i, rng)
+            new, log_ratio = _variant_proposal(model, x, i, q, kind, rng)
             take = False
             de = 0.0
             if new != x[i]:
                 de = K.delta(model, x, cache, i, new)
                 if kind == 0:  # Glauber
                     take = K.next_uniform(rng) < 1.0 / (1.0 + math.exp(beta * de))
-                else:
-                    take = de <= 0 or K.next_uniform(rng) < math.exp(-beta * de)
+                else:  # Metropolis-Hastings
+                    exponent = beta * de - log_ratio
+                    take = exponent <= 0 or K.next_uniform(rng) < math.exp(-exponent)
             if take:
                 K.apply(model, x, cache, i, new)
                 accepted += 1
@@ -251,13 +278,26 @@ def _variant_block(model, x, cache, beta, q, kind, sweeps, rng, cdf, acc, de):
         acc[r], de[r] = _variant_sweeps(model, x[r], cache[r], beta, q, kind, sweeps, rng[r], cdf)
 
 
-VARIANTS = {"glauber": 0, "all-q-proposals": 1, "weighted-random-site": 2}  # correct, but not Metropolis
+VARIANTS = {  # correct, but not the built-in Metropolis
+    "glauber": 0,
+    "all-q-proposals": 1,
+    "weighted-random-site": 2,
+    "shuffled-sweep": 3,
+    "random-direction-sweep": 4,
+    "hastings-asymmetric-proposal": 5,
+}
+REVERSIBLE_VARIANTS = ("weighted-random-site", "shuffled-sweep", "random-direction-sweep")
 
 
 class CorrectVariant(KernelDynamics):
-    """A correct Boltzmann sampler unlike the built-in rules: Glauber acceptance, a proposal uniform over all q
-    values (the current one included), or sites drawn with probability proportional to i + 1 (declared
-    reversible: a mixture of reversible site updates is).  What the kit must pass."""
+    """A correct Boltzmann sampler unlike the built-in rules: Glauber acceptance; a proposal uniform over all q
+    values (the current one included); sites drawn with probability proportional to i + 1; every sweep in a
+    fresh uniformly shuffled order, or forwards or backwards with probability 1/2 each (the palindrome in law:
+    a forward-then-backward sweep is reversible as a pair of sweeps, this is per sweep); or, for q >= 3, the
+    next value proposed with probability 3/4 and the previous one with 1/4, with the Hastings ratio in the
+    acceptance.  The three site orders are declared reversible: a mixture of products of reversible site
+    updates is reversible when the mixture gives each product and its reverse the same weight.  What the kit
+    must pass."""
 
     name = "correct-variant"
 
@@ -268,9 +308,12 @@ class CorrectVariant(KernelDynamics):
         return {"T": self.T, "kind": self.kind}
 
     def facts(self):
-        random = self.kind == "weighted-random-site"
+        sweep = {"weighted-random-site": "random", "shuffled-sweep": None, "random-direction-sweep": None}
         return Facts(
-            target="boltzmann", temperature=self.T, sweep="random" if random else "sequential", reversible=random
+            target="boltzmann",
+            temperature=self.T,
+            sweep=sweep.get(self.kind, "sequential"),
+            reversible=self.kind in REVERSIBLE_VARIANTS,
         )
 
     def advance_replicas(self, block, sweeps):
