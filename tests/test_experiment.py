@@ -303,7 +303,10 @@ def test_score_killed_at_ten_random_moments_completes_with_nothing_lost(tmp_path
                                  start_new_session=True)  # fmt: skip
         _wait_for_more_cells(killed, before, child)
         time.sleep(rng.uniform(0.0, 0.1) * writing)
-        os.killpg(child.pid, signal.SIGKILL)
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:  # a late round on a loaded machine can finish its few remaining cells first
+            pass
         child.wait()
         with sqlite3.connect(killed) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

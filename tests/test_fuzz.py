@@ -182,7 +182,8 @@ LONG_COMMANDS = {
     "equivalence": {"--problem": ("coloring:n=500,q=5,c=10", ["coloring:n=-5", "ising:model=x", "nosuch"]),
                     "--dynamics": ("sgd-like", ["metropolis:T=0", "sgd-like:batch=x", "nosuch:x"]),
                     "--s": ("0.5", ["2", "nan", "0.5,x", ""]), "--sweeps": ("10", ["-1", "2**70", "0.5"]),
-                    "--relax-sweeps": ("10", ["-3", "1e400"]), "--starts": ("2", ["0", "-1", "9223372036854775807"]),
+                    "--relax-sweeps": ("10", ["-3", "1e400", "9"]),
+                    "--starts": ("2", ["0", "1", "-1", "9223372036854775807"]),
                     "--seed": ("0", ["-1", "1e3"])},
     "advise-batch": {"--problem": ("coloring:n=500,q=5,c=30", ["coloring:n=500,q=5,c=3", "ksat:n=10,alpha=1",
                                                                "coloring:n=500,q=5,c=30,planted=false"]),
@@ -233,9 +234,91 @@ def _refused(argv: list[str]) -> str:
 @pytest.mark.parametrize("examples", SIZES)
 def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_kernels):
     fuzz(
-        examples, refused_command_lines(), _refused,
+        examples,
+        refused_command_lines(),
+        _refused,
         "command line (demo, equivalence, advise-batch, report, score, scorecard, validate)",
     )
+
+
+# Valid runs of the commands that print JSON: every outcome is a run (exit 0; validate 1 or 3 for a failed or
+# inconclusive verdict) whose stdout is one strict JSON document, or a refusal of a combination (exit 2, one
+# line).  validate on drawn instances: tests/test_inconclusive.py; score and scorecard: test_experiment.py.
+VALID_RUN_EXAMPLES = [pytest.param(10, id="default"), pytest.param(120, id="slow", marks=pytest.mark.slow)]
+SMALL_FAMILIES = {  # valid ranges at which 100 sweeps of a stationary run take well under a second
+    "coloring": {"n": ints(6, 120), "q": ints(2, 6), "c": reals(0.5, 6), "planted": choices(False, True),
+                 "seed": ints(0, 9)},
+    "ising": {"model": choices("sk", "ea2d", "rrg", "ferro"), "n": ints(4, 40), "L": ints(3, 6),
+              "couplings": choices("pm1", "gauss"), "h": reals(-2, 2), "seed": ints(0, 9)},
+    "ksat": {"n": ints(5, 40), "alpha": reals(0.5, 5), "k": ints(2, 4), "seed": ints(0, 9)},
+    "xorsat": {"n": ints(5, 40), "alpha": reals(0.2, 1.0), "seed": ints(0, 9)},
+    "perceptron": {"n": ints(5, 100), "alpha": reals(0.2, 2), "patterns": choices("pm1", "gauss"),
+                   "seed": ints(0, 9)},
+}  # fmt: skip
+TEMPERED_DYNAMICS = {  # temperatures at which no small instance freezes in 100 sweeps
+    "metropolis": {"T": reals(0.3, 3), "order": choices("sequential", "random")},
+    "heat-bath": {"T": reals(0.3, 3), "order": choices("sequential", "random")},
+    "sgd-like": {"s": reals(0.05, 0.95), "batch": choices("half-edge", "term"), "persist": ints(1, 3)},
+}
+
+
+@st.composite
+def valid_spec(draw, table: dict, name: str) -> str:
+    """A spec with the keywords a call needs and any others, each value from its valid range (the combination
+    may still be refused, e.g. n not divisible by q for a planted colouring)."""
+    keys = draw(st.lists(st.sampled_from(sorted(table[name])), unique=True))
+    for key in EXCLUSIVE.get(name, ()):
+        if key in keys:
+            keys.remove(key)
+    kwargs = {key: draw(table[name][key].valid) for key in sorted(keys, key=lambda k: k != "model")}
+    for key in REQUIRED[name](kwargs):  # "model" first: it decides between n and L
+        kwargs.setdefault(key, draw(table[name][key].valid))
+    if name == "coloring" and kwargs.get("planted", True):  # a planted colouring has n / q vertices per colour
+        q = kwargs.get("q", 5)
+        kwargs["n"] = q * max(2, kwargs["n"] // q)
+    return spec(name, kwargs)
+
+
+@st.composite
+def json_command_lines(draw) -> list[str]:
+    seed = ["--seed", str(draw(st.integers(0, 5)))]
+    command = draw(st.sampled_from(["equivalence", "advise-batch", "suites"]))
+    if command == "suites":
+        return ["suites", *draw(st.sampled_from([["list"], ["show", "quick"], ["show", "seed1-coloring"]])), "--json"]
+    if command == "advise-batch":
+        q = draw(st.integers(3, 5))  # above the spinodal, c > (q - 1)^2, and sparse
+        c = (q - 1) ** 2 + draw(st.floats(0.5, 8.0))
+        problem = f"coloring:n={q * draw(st.integers(20, 40))},q={q},c={c:.3g}"
+        return ["advise-batch", "--problem", problem, "--sweeps", str(draw(st.integers(100, 300))), *seed, "--json"]
+    family = draw(st.sampled_from(sorted(SMALL_FAMILIES)))
+    name = draw(st.sampled_from(sorted(TEMPERED_DYNAMICS)))
+    argv = ["equivalence", "--problem", draw(valid_spec(SMALL_FAMILIES, family))]
+    argv += ["--dynamics", draw(valid_spec(TEMPERED_DYNAMICS, name)), *seed]
+    if name == "sgd-like" and draw(st.booleans()):
+        argv += ["--s", ",".join(f"{s:.3g}" for s in draw(st.lists(st.floats(0.05, 0.95), min_size=1, max_size=2)))]
+    argv += ["--sweeps", str(draw(st.integers(100, 150))), "--relax-sweeps", str(draw(st.integers(10, 30)))]
+    return [*argv, "--starts", str(draw(st.integers(2, 3))), "--json"]
+
+
+def _json_run(argv: list[str]) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(argv)
+    errors = [line for line in err.getvalue().splitlines() if "error" in line]
+    if code == 2:  # progress lines may come first; the error is one line, the last
+        assert len(errors) == 1 and err.getvalue().rstrip().endswith(errors[0]), err.getvalue()
+        assert errors[0].startswith("benchsuite: error: "), err.getvalue()
+        return "exit 2"
+    assert code == 0, f"exit {code} for {argv}: {err.getvalue()}"
+    document = json.loads(out.getvalue(), parse_constant=_non_strict)
+    assert isinstance(document, dict | list) and document, out.getvalue()
+    return "exit 0"
+
+
+@pytest.mark.parametrize("examples", VALID_RUN_EXAMPLES)
+def test_fuzz_valid_runs_print_strict_json(examples, warm_kernels):
+    tally = fuzz(examples, json_command_lines(), _json_run, "command line (equivalence, advise-batch, suites)")
+    assert tally["exit 0"] >= examples // 2, tally  # most drawn runs run: the fuzz is not only refusals
 
 
 # --- public constructors and entry points -------------------------------------------------------------------

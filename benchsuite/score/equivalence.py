@@ -220,6 +220,7 @@ class RelaxationMatch:
 
 
 TIME_SCALE_RANGE = (0.1, 10.0)
+MIN_RELAX_SWEEPS = int(TIME_SCALE_RANGE[1])  # at a = 10, sweeps t <= sweeps / 10 are compared: at least t = 1
 BOOTSTRAP = 200
 
 
@@ -260,8 +261,9 @@ def relaxation_match(
     seed: int = 0,
     workers: int | None = None,
 ) -> RelaxationMatch:
-    """Run ``dynamics`` and Metropolis at ``t_eff`` once from each of ``starts`` random configurations."""
-    sweeps = _checks.integer("sweeps", sweeps, low=1)
+    """Run ``dynamics`` and Metropolis at ``t_eff`` once from each of ``starts`` random configurations.
+    ``sweeps`` >= MIN_RELAX_SWEEPS: the time scale a is fitted in TIME_SCALE_RANGE."""
+    sweeps = _checks.integer("sweeps", sweeps, low=MIN_RELAX_SWEEPS)
     starts = _checks.integer("starts", starts, low=2)
     root = np.random.SeedSequence(_checks.integer("seed", seed, low=0))
     jobs = []
@@ -319,8 +321,8 @@ def effective_temperatures(
     ``workers`` threads run the chains (default: every core)."""
     _checks.integer("seed", seed, low=0)
     _checks.count("sweeps", sweeps, low=MIN_SWEEPS)  # every argument is checked before the first (long) simulation
-    _checks.count("relax_sweeps", relax_sweeps, low=1)
-    _checks.count("starts", starts, low=1)
+    _checks.count("relax_sweeps", relax_sweeps, low=MIN_RELAX_SWEEPS)
+    _checks.count("starts", starts, low=2)  # a standard error over starts
     if not dynamics_list or not all(isinstance(d, Dynamics) for d in dynamics_list):
         raise ValidationError("dynamics_list", "must be a non-empty list of dynamics")
     if progress is not None and not callable(progress):
@@ -333,6 +335,10 @@ def effective_temperatures(
     curve = ReferenceCurve(problem, seed=seed, sweeps=sweeps, workers=workers)
     guesses = guesses or [None] * len(dynamics_list)
     for dyn, target in zip(dynamics_list, targets):
+        if target.verdict.startswith("constant"):  # running longer would not help
+            raise ValidationError("dynamics", f"{dyn!r}: its energy never changed on this instance ({target.verdict}:"
+                                              " no interaction terms, or a rule that never moves); it has no "
+                                              "effective temperature")  # fmt: skip
         if not (math.isfinite(target.mean) and math.isfinite(target.error)):
             raise ValidationError("sweeps", f"{dyn!r}: its stationary energy has no error bar ({target.verdict}); "
                                             "run longer (sweeps)")  # fmt: skip
