@@ -286,7 +286,7 @@ VARIANTS = {  # correct, but not the built-in Metropolis
     "random-direction-sweep": 4,
     "hastings-asymmetric-proposal": 5,
 }
-REVERSIBLE_VARIANTS = ("weighted-random-site", "shuffled-sweep", "random-direction-sweep")
+UNORDERED_SWEEPS = {"weighted-random-site": "random", "shuffled-sweep": None, "random-direction-sweep": None}
 
 
 class CorrectVariant(KernelDynamics):
@@ -308,12 +308,11 @@ class CorrectVariant(KernelDynamics):
         return {"T": self.T, "kind": self.kind}
 
     def facts(self):
-        sweep = {"weighted-random-site": "random", "shuffled-sweep": None, "random-direction-sweep": None}
-        return Facts(
+        return Facts(  # the variants that do not sweep in site order are the reversible ones
             target="boltzmann",
             temperature=self.T,
-            sweep=sweep.get(self.kind, "sequential"),
-            reversible=self.kind in REVERSIBLE_VARIANTS,
+            sweep=UNORDERED_SWEEPS.get(self.kind, "sequential"),
+            reversible=self.kind in UNORDERED_SWEEPS,
         )
 
     def advance_replicas(self, block, sweeps):

@@ -241,9 +241,9 @@ def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_ker
     )
 
 
-# Valid runs of the commands that print JSON: every outcome is a run (exit 0; validate 1 or 3 for a failed or
-# inconclusive verdict) whose stdout is one strict JSON document, or a refusal of a combination (exit 2, one
-# line).  validate on drawn instances: tests/test_inconclusive.py; score and scorecard: test_experiment.py.
+# Valid runs of the commands that print JSON: every outcome is a run (exit 0) whose stdout is one strict JSON
+# document, or a refusal of a combination (exit 2, one line).  run: test_fuzz_command_line; validate on drawn
+# instances: tests/test_inconclusive.py; score and scorecard: tests/test_experiment.py.
 VALID_RUN_EXAMPLES = [pytest.param(10, id="default"), pytest.param(120, id="slow", marks=pytest.mark.slow)]
 SMALL_FAMILIES = {  # valid ranges at which 100 sweeps of a stationary run take well under a second
     "coloring": {"n": ints(6, 120), "q": ints(2, 6), "c": reals(0.5, 6), "planted": choices(False, True),
@@ -274,7 +274,7 @@ def valid_spec(draw, table: dict, name: str) -> str:
     for key in REQUIRED[name](kwargs):  # "model" first: it decides between n and L
         kwargs.setdefault(key, draw(table[name][key].valid))
     if name == "coloring" and kwargs.get("planted", True):  # a planted colouring has n / q vertices per colour
-        q = kwargs.get("q", 5)
+        q = kwargs.get("q", inspect.signature(coloring).parameters["q"].default)
         kwargs["n"] = q * max(2, kwargs["n"] // q)
     return spec(name, kwargs)
 
@@ -304,10 +304,10 @@ def _json_run(argv: list[str]) -> str:
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(argv)
-    errors = [line for line in err.getvalue().splitlines() if "error" in line]
     if code == 2:  # progress lines may come first; the error is one line, the last
-        assert len(errors) == 1 and err.getvalue().rstrip().endswith(errors[0]), err.getvalue()
-        assert errors[0].startswith("benchsuite: error: "), err.getvalue()
+        *progress, last = err.getvalue().strip().splitlines() or [""]
+        assert last.startswith("benchsuite: error: "), err.getvalue()
+        assert not any(line.startswith("benchsuite") for line in progress), err.getvalue()
         return "exit 2"
     assert code == 0, f"exit {code} for {argv}: {err.getvalue()}"
     document = json.loads(out.getvalue(), parse_constant=_non_strict)

@@ -335,7 +335,7 @@ def effective_temperatures(
     curve = ReferenceCurve(problem, seed=seed, sweeps=sweeps, workers=workers)
     guesses = guesses or [None] * len(dynamics_list)
     for dyn, target in zip(dynamics_list, targets):
-        if target.verdict.startswith("constant"):  # running longer would not help
+        if target.constant:
             raise ValidationError("dynamics", f"{dyn!r}: its energy never changed on this instance ({target.verdict}:"
                                               " no interaction terms, or a rule that never moves); it has no "
                                               "effective temperature")  # fmt: skip

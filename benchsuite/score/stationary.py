@@ -33,6 +33,11 @@ class StationaryEnergy:
     stationary: bool
     verdict: str
 
+    @property
+    def constant(self) -> bool:
+        """The energy never changed: no run length gives it an error bar."""
+        return self.verdict.startswith("constant")
+
 
 def stationarity(series: np.ndarray) -> tuple[str, float, float]:
     """``(verdict, standard error, tau)`` of a series: its halves' means must agree within Z_STATIONARY
