@@ -309,9 +309,14 @@ def _json_run(argv: list[str]) -> str:
         assert last.startswith("benchsuite: error: "), err.getvalue()
         assert not any(line.startswith("benchsuite") for line in progress), err.getvalue()
         return "exit 2"
-    assert code == 0, f"exit {code} for {argv}: {err.getvalue()}"
     document = json.loads(out.getvalue(), parse_constant=_non_strict)
     assert isinstance(document, dict | list) and document, out.getvalue()
+    if argv[0] == "advise-batch" and code == 1:  # its documented verdict: the advised s did not recover
+        assert document["check_passed"] is False, out.getvalue()
+        return "exit 1 (check failed)"
+    assert code == 0, f"exit {code} for {argv}: {err.getvalue()}"
+    if argv[0] == "advise-batch":
+        assert document["check_passed"] is True, out.getvalue()
     return "exit 0"
 
 
