@@ -1,5 +1,5 @@
-"""The ``benchsuite`` command: ``score``, ``suites``, ``demo``, ``run``, ``equivalence``, ``advise-batch``, ``validate``
-and ``report``.
+"""The ``benchsuite`` command: ``score``, ``suites``, ``demo``, ``run``, ``equivalence``, ``advise-batch``, ``validate``,
+``longrun`` and ``report``.
 
 Bad input prints one line on stderr and exits with status 2; no traceback.  ``validate`` exits 1 when a check
 fails and 3 when none failed but one was inconclusive (it had not the power to fail), ``advise-batch`` when SGD-like at the advised batch fraction does not recover the planted colouring.
@@ -154,6 +154,38 @@ def _cmd_advise_batch(args: argparse.Namespace) -> int:
     return 1
 
 
+def _cmd_longrun(args: argparse.Namespace) -> int:
+    from .score.longrun import longrun
+
+    try:
+        etas = [float(v) for v in args.eta.split(",")]
+    except ValueError:
+        raise ValidationError("eta", f"expected a comma-separated list of numbers, got {args.eta!r}") from None
+    result = longrun(args.landscape, args.noise, etas, chains=args.chains, seed=args.seed, max_steps=args.max_steps,
+                     min_transitions=args.min_transitions, model=args.fit,
+                     progress=sys.stderr.isatty())  # fmt: skip
+    doc = result.to_dict()
+    if args.json:
+        print(json.dumps(doc, allow_nan=False))
+        return 0
+    left, right = doc["basins"]
+    print(f"landscape {args.landscape} ({doc['landscape']}), noise {doc['noise']}")
+    print(f"minima: left x = {left['x'][0]:.4f} (f = {left['value']:.4f}), right x = {right['x'][0]:.4f} "
+          f"(f = {right['value']:.4f})")  # fmt: skip
+    print("  eta     mu_left   log(mu_L/mu_R)       exact (grid)  transitions L->R / R->L")
+    for row in doc["rows"]:
+        t = row["transitions"]
+        print(f"  {row['eta']:<7g} {row['occupation']['left']:.5f}   {row['log_ratio']:8.4f} +- "
+              f"{row['log_ratio_error']:.4f}   {row['exact_log_ratio']:8.4f}      {t['left_to_right']} / "
+              f"{t['right_to_left']}")  # fmt: skip
+    predicted = "infinite (the noise cannot climb out of a well)" if doc["predicted_slope"] is None \
+        else f"{doc['predicted_slope']:.4f}"  # fmt: skip
+    print(f"slope of log(mu_L/mu_R) against 1/eta ({doc['fit']}): measured {doc['slope']:.4f} "
+          f"[{doc['slope_low']:.4f}, {doc['slope_high']:.4f}], exact grid chain {doc['exact_slope']:.4f}, "
+          f"predicted (quasi-potential) {predicted}")  # fmt: skip
+    return 0
+
+
 VALIDATE_EXIT = {True: 0, False: 1, None: 3}  # passed, failed, inconclusive (2 is a usage error)
 
 
@@ -273,7 +305,9 @@ def _print_results(result, budgets) -> None:
     top = f"success@{budgets[-1]}"
     rows = []
     for (label, _), choice in result.choices.items():
-        rows.append((label, choice.recommended, "at T_eff" if choice.tunable.role else "tuned" if choice.training else ""))
+        rows.append(
+            (label, choice.recommended, "at T_eff" if choice.tunable.role else "tuned" if choice.training else "")
+        )
         if choice.oracle != choice.recommended:
             rows.append((label, choice.oracle, "oracle"))
     width = max(34, *(len(spec) + 2 for _, spec, _ in rows))
@@ -302,8 +336,10 @@ def _print_results(result, budgets) -> None:
         if q.t_eff_exact is not None:
             print(f"{q.instance:<{label_width}}{q.algorithm:<{width}}{'exact':<10}T_eff {q.t_eff_exact:.4g}, TV to "
                   f"Boltzmann there {q.tv_at_t_eff:.3g} ({q.states} states)")  # fmt: skip
-    print(f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
-          f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself")
+    print(
+        f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
+        f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself"
+    )
     print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "
           "residual e = (best - reference) / n")  # fmt: skip
 
@@ -418,6 +454,22 @@ def build_parser() -> argparse.ArgumentParser:
     adv.add_argument("--seed", type=int, default=0, help="seed for the instance and every run")
     adv.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     adv.set_defaults(func=_cmd_advise_batch)
+
+    lr = sub.add_parser("longrun", help="constant-step SGD on a 1-D landscape: basin occupations against 1/eta, "
+                                        "beside the exact grid chain and the quasi-potential prediction")  # fmt: skip
+    lr.add_argument("--landscape", default="double-well:tilt=0.3", help="a 1-D landscape with two minima")
+    lr.add_argument("--noise", default="gaussian:sigma=2", help="gaussian:sigma=...[,slope=...], "
+                    "rademacher:scale=..., uniform:a=... or laplace:b=...")  # fmt: skip
+    lr.add_argument("--eta", default="0.05,0.1,0.2", help="comma-separated step sizes")
+    lr.add_argument("--seed", type=int, default=0, help="seed of the chains (seed + k for the k-th step size)")
+    lr.add_argument("--chains", type=int, default=256, help="independent chains per step size")
+    lr.add_argument("--max-steps", type=int, default=10_000_000, help="step budget per chain and step size")
+    lr.add_argument("--min-transitions", type=int, default=100, help="basin transitions each way before a "
+                    "measurement is reported")  # fmt: skip
+    lr.add_argument("--fit", default="step-bias", help="step-bias (a/eta + c + d eta) or prefactor "
+                    "(a/eta + b log eta + c)")  # fmt: skip
+    lr.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    lr.set_defaults(func=_cmd_longrun)
 
     rep = sub.add_parser("report", help="effective-temperature report (T_eff(s), relaxation, recovery map)")
     rep.add_argument("--out", default="reports/seed1", help="output directory")

@@ -23,7 +23,8 @@ from typing import Any
 
 from .errors import SpecError
 
-GROUPS = {"problem": "benchsuite.families", "dynamics": "benchsuite.dynamics"}
+GROUPS = {"problem": "benchsuite.families", "dynamics": "benchsuite.dynamics", "landscape": "benchsuite.landscapes",
+          "noise": "benchsuite.noises"}  # fmt: skip
 
 
 class Registry:

@@ -13,6 +13,8 @@ first sweep at a target that the kernels keep in ``state.track``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from benchsuite.kernels import PyXoshiro, acceptance_table
@@ -299,3 +301,49 @@ def focused_metropolis(problem, x, beta, sweeps, rng: PyXoshiro):
             _update_unsat(unsat, problem.term_energies(x) > 0, g.var_term[g.var_ptr[i] : g.var_ptr[i + 1]])
             trace.append((sweep, energy - start))
     return x, accepted, energy - start, trace
+
+
+# --- continuous landscapes ----------------------------------------------------------------------------------
+
+
+def noise_draw(law, x0: float, rng: PyXoshiro) -> float:
+    """One draw of a noise law (benchsuite.dynamics.noise.draw), from the same stream."""
+    if law.kind == "gaussian":
+        sigma = law.coefficients[0] * math.exp(law.coefficients[1] * x0) if law.coefficients[1] else law.coefficients[0]
+        u, v = 1.0 - rng.uniform(), rng.uniform()
+        return sigma * math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * v)
+    if law.kind == "rademacher":
+        return law.coefficients[0] if rng.u64() >> 63 else -law.coefficients[0]
+    if law.kind == "uniform":
+        return law.coefficients[0] * (2.0 * rng.uniform() - 1.0)
+    e = -math.log(1.0 - rng.uniform())
+    return law.coefficients[0] * e if rng.u64() >> 63 else -law.coefficients[0] * e
+
+
+def numerical_gradient(landscape, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of the plain-numpy landscape value."""
+    from benchsuite.problems.landscapes import numpy_value
+
+    steps = h * np.eye(x.size)
+    f = lambda y: float(numpy_value(landscape.code, landscape.coefficients, y))
+    return np.array([(f(x + e) - f(x - e)) / (2 * h) for e in steps])
+
+
+def constant_step_sgd(landscape, law, eta: float, x: np.ndarray, steps: int, rng: PyXoshiro, cell_of=None):
+    """Plain-Python SGD x <- x - eta (grad f + Z), the gradient by central differences of the numpy value;
+    returns the final x and, when ``cell_of`` (x -> (basin, core)) is given, the steps per basin and the
+    core-to-core transitions."""
+    x = np.array(x, dtype=float)
+    occupancy, transitions, last = {}, {}, -1
+    for _ in range(steps):
+        g = numerical_gradient(landscape, x)
+        x0 = x[0]
+        x = x - eta * (g + np.array([noise_draw(law, x0, rng) for _ in range(x.size)]))
+        if cell_of is not None:
+            basin, core = cell_of(x)
+            occupancy[basin] = occupancy.get(basin, 0) + 1
+            if core >= 0 and core != last:
+                if last >= 0:
+                    transitions[(last, core)] = transitions.get((last, core), 0) + 1
+                last = core
+    return x, occupancy, transitions

@@ -90,14 +90,17 @@ class Problem:
         return f"{self.family}-{h.hexdigest()[:16]}"
 
     def check_configuration(self, x, field: str = "x") -> np.ndarray:
-        """Validate a configuration and return it as a contiguous int8 array of length ``n``."""
+        """Validate a configuration and return it as a contiguous array of length ``n`` in the domain's dtype
+        (int8 for discrete domains, float64 for real ones)."""
         arr = np.asarray(x)
         if arr.shape != (self.n,):
             raise ValidationError(field, f"must have shape ({self.n},), got {arr.shape}")
-        if arr.dtype.kind not in "iu":
-            raise ValidationError(field, f"must have an integer dtype, got {arr.dtype}")
-        self.domain.check(arr, field)
-        return np.ascontiguousarray(arr, dtype=np.int8)
+        domain = self.domain
+        if arr.dtype.kind not in ("iu" if domain.discrete else "iuf"):
+            raise ValidationError(field, f"must have {'an integer' if domain.discrete else 'a real'} dtype, "
+                                         f"got {arr.dtype}")  # fmt: skip
+        domain.check(arr, field)
+        return np.ascontiguousarray(arr, dtype=domain.dtype)
 
     def term_energies(self, x) -> np.ndarray:
         """Energy of every term for configuration ``x`` (shape ``(m,)``), or for a stack of configurations

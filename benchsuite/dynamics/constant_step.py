@@ -1,0 +1,166 @@
+"""Constant-step SGD on a landscape: x <- x - eta (grad f(x) + Z(x)), Z from a noise law, R chains at once.
+
+One step moves every coordinate once, so a step is a sweep.  Chains are the leading axis of the state
+(``x``: (R, d) float64) and each has its own xoshiro stream spawned from the seed, so the numbers do not depend
+on the number of threads.  With Gaussian noise of constant sigma this is the unadjusted Langevin algorithm at
+temperature eta sigma^2 / 2; its stationary law is not exactly Gibbs (the step biases it), and for other noise
+laws it is set by the noise's cumulant generating function (:mod:`benchsuite.dynamics.noise`).
+
+``step`` can count, with no extra pass over the trajectory, the steps each chain spends in each basin and the
+transitions between basin cores (:class:`benchsuite.score.occupation.BasinObserver`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit, prange
+
+from .. import _checks
+from ..errors import ValidationError
+from ..kernels.rng import seed_state
+from ..problems.landscapes import Landscape, gradient, gradient_1d
+from .base import Facts
+from .noise import NoiseLaw, draw, make_noise
+
+MAX_CHAINS = 1 << 20
+RNG_STRIDE = 8  # uint64 per chain's generator row: 64 bytes, so that threads do not share a cache line
+
+
+@dataclass
+class ContinuousState:
+    """R chains on a landscape: positions ``x`` (R, d) float64, generator rows ``rng`` (R, 8) uint64 (the first
+    four words are the xoshiro256** state), ``steps`` done."""
+
+    problem: Landscape
+    x: np.ndarray
+    rng: np.ndarray
+    steps: int = 0
+
+    @property
+    def chains(self) -> int:
+        return self.x.shape[0]
+
+    @property
+    def energy(self) -> np.ndarray:
+        """f at every chain's position, shape (R,)."""
+        return self.problem.term_energies(self.x)[:, 0]
+
+
+@dataclass(frozen=True)
+class ContinuousInfo:
+    """What one call of ``step`` did: ``steps`` per chain, ``diverged`` chains (a non-finite position)."""
+
+    steps: int
+    diverged: int
+
+
+class ConstantStepSGD:
+    """SGD with step ``eta`` and gradient noise ``noise`` (a :class:`~.noise.NoiseLaw` or a spec such as
+    ``"gaussian:sigma=2"``)."""
+
+    name = "sgd"
+
+    def __init__(self, eta: float, noise: NoiseLaw | str = "gaussian:sigma=1"):
+        self.eta = _checks.real("eta", eta, low=0.0, low_open=True)
+        self.noise = make_noise(noise)
+        self.params = {"eta": self.eta, "noise": self.noise.spec}
+
+    def facts(self) -> Facts:
+        """No Boltzmann target (its law is Gibbs-like only as eta -> 0), not reversible, no exact local law."""
+        return Facts(target=None, reversible=False)
+
+    def init(self, problem: Landscape, seed: int, chains: int = 1, x0=None) -> ContinuousState:
+        """``chains`` chains started at ``x0`` (shape (d,) or (chains, d)) or, by default, uniformly in the box."""
+        if not isinstance(problem, Landscape):
+            raise ValidationError("problem", f"constant-step SGD runs on a Landscape, got {type(problem).__name__}")
+        seed = _checks.integer("seed", seed, low=0)
+        chains = _checks.integer("chains", chains, low=1, high=MAX_CHAINS)
+        sequences = np.random.SeedSequence(seed).spawn(chains + 1)
+        rng = np.zeros((chains, RNG_STRIDE), dtype=np.uint64)
+        for r in range(chains):
+            rng[r, :4] = seed_state(sequences[r])
+        if x0 is None:
+            start = np.random.default_rng(sequences[-1])
+            x = start.uniform(problem.box[:, 0], problem.box[:, 1], size=(chains, problem.n))
+        else:
+            x = _checks.array("x0", x0, ndim=np.ndim(x0), kind="f")
+            if x.shape not in ((problem.n,), (chains, problem.n)):
+                raise ValidationError("x0", f"must have shape ({problem.n},) or ({chains}, {problem.n}), got {x.shape}")
+            if not np.all(np.isfinite(x)):
+                raise ValidationError("x0", "must be finite")
+            x = np.array(np.broadcast_to(x, (chains, problem.n)), dtype=np.float64)
+        return ContinuousState(problem, np.ascontiguousarray(x), rng)
+
+    def step(self, state: ContinuousState, steps: int, observer=None) -> tuple[ContinuousState, ContinuousInfo]:
+        """Advance every chain by ``steps`` steps (in place); ``observer`` (a BasinObserver) counts basins."""
+        if not isinstance(state, ContinuousState):
+            raise ValidationError("state", f"must be a ContinuousState from init, got {type(state).__name__}")
+        steps = _checks.integer("steps", steps, low=0, high=2**62)
+        if observer is None:
+            from ..score.occupation import BasinObserver
+
+            observer = BasinObserver.trivial(state.problem, state.chains)
+        observer.check(state)
+        p = state.problem
+        args = (p.code, p.coefficients, self.noise.code, self.noise.array, self.eta, state.x, state.rng, steps)
+        args += observer.kernel_arguments()
+        (_sgd_1d if p.n == 1 else _sgd_nd)(*args)
+        state.steps += steps
+        diverged = int((~np.isfinite(state.x).all(axis=1)).sum())
+        return state, ContinuousInfo(steps, diverged)
+
+
+@njit(inline="always", cache=True)
+def _cell(x, lo, inv_width, cells):
+    j = int((x - lo) * inv_width) if x > lo else 0
+    return min(max(j, 0), cells - 1)
+
+
+@njit(inline="always", cache=True)
+def _observe(r, flat, labels, core, occupancy, transitions, last_core):
+    occupancy[r, labels[flat]] += 1
+    k = core[flat]
+    if k >= 0 and k != last_core[r]:
+        if last_core[r] >= 0:
+            transitions[r, last_core[r], k] += 1
+        last_core[r] = k
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _sgd_1d(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
+            transitions, last_core):  # fmt: skip
+    for r in prange(x.shape[0]):
+        s = rng[r]
+        t = x[r, 0]
+        for _ in range(steps):
+            t -= eta * (gradient_1d(kind, c, t) + draw(noise_kind, nc, t, s))
+            if not np.isfinite(t):
+                break
+            _observe(r, _cell(t, lo[0], inv_width[0], cells), labels, core, occupancy, transitions, last_core)
+        x[r, 0] = t
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def _sgd_nd(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
+            transitions, last_core):  # fmt: skip
+    d = x.shape[1]
+    for r in prange(x.shape[0]):
+        s = rng[r]
+        g = np.empty(d)
+        y = x[r].copy()
+        for _ in range(steps):
+            gradient(kind, c, y, g)
+            x0 = y[0]
+            finite = True
+            for i in range(d):
+                y[i] -= eta * (g[i] + draw(noise_kind, nc, x0, s))
+                finite = finite and np.isfinite(y[i])
+            if not finite:
+                break
+            flat = 0
+            for i in range(d):
+                flat = flat * cells + _cell(y[i], lo[i], inv_width[i], cells)
+            _observe(r, flat, labels, core, occupancy, transitions, last_core)
+        x[r] = y

@@ -1,0 +1,349 @@
+"""Continuous landscapes: real variables x in R^d and an objective f(x) with its gradient and Hessian.
+
+A landscape is a problem like the discrete ones: its domain is the real line (float64 configurations of length
+d) and its energy is a finite sum of terms.  The analytic landscapes below are one term, f itself; what makes
+their stochastic gradient noisy is a noise law (:mod:`benchsuite.dynamics.noise`).  Each has a ``box`` where
+its critical points are sought, chains start and exact grid chains live.
+
+Built-in kinds (coefficients in brackets; the kernel reads them from ``coefficients`` in that order):
+
+- ``quadratic`` [a, coupling]: f = x'Ax / 2, A = a I + coupling (J - I) (J all ones), d dimensions;
+- ``double-well`` [tilt]: f = (x^2 - 1)^2 / (1 + x^2) + tilt x, 1-D (minima near -1 and +1, maximum near 0;
+  a positive tilt makes the left minimum the global one);
+- ``steep-gentle`` [gentle_depth, steep_depth, gentle_width, steep_width]: f = x^4/40 - gentle_depth
+  exp(-(x + 1.5)^2 / (2 gentle_width^2)) - steep_depth exp(-(x - 1.5)^2 / (2 steep_width^2)), 1-D: a wide
+  well on the left and a narrow one on the right;
+- ``camel`` []: the three-hump camel 2x^2 - 1.05x^4 + x^6/6 + xy + y^2 (minimum (0, 0), two side minima);
+- ``himmelblau`` []: (x^2 + y - 11)^2 + (x + y^2 - 7)^2 (four minima, all at f = 0);
+- ``mueller-brown`` [scale]: the Mueller-Brown potential (Mueller & Brown, Theor. Chim. Acta 53, 75 (1979))
+  times ``scale`` (three minima, the deepest at about -146.7 scale).
+
+The jitted :func:`value`, :func:`gradient` and :func:`hessian` take the kind's code and coefficients (the model
+a kernel is compiled for once, and cached); :func:`numpy_value` is their plain-numpy twin over stacks of points.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numba import njit
+
+from .. import _checks
+from ..errors import ValidationError
+from ..registry import Registry
+from ..spec import call_with, parse_spec
+from .base import Problem, read_only
+from .domain import REALS, Domain
+from .hypergraph import Hypergraph
+
+QUADRATIC, DOUBLE_WELL, STEEP_GENTLE, CAMEL, HIMMELBLAU, MUELLER_BROWN = range(6)
+KINDS = {"quadratic": QUADRATIC, "double-well": DOUBLE_WELL, "steep-gentle": STEEP_GENTLE, "camel": CAMEL,
+         "himmelblau": HIMMELBLAU, "mueller-brown": MUELLER_BROWN}  # fmt: skip
+STEEP_GENTLE_CENTRE = 1.5  # the wells of steep-gentle sit at -1.5 (gentle) and +1.5 (steep)
+_MB_A = np.array([-200.0, -100.0, -170.0, 15.0])
+_MB_a = np.array([-1.0, -1.0, -6.5, 0.7])
+_MB_b = np.array([0.0, 0.0, 11.0, 0.6])
+_MB_c = np.array([-10.0, -10.0, -6.5, 0.7])
+_MB_X = np.array([1.0, 0.0, -0.5, -1.0])
+_MB_Y = np.array([0.0, 0.5, 1.5, 1.0])
+
+
+@njit(cache=True, nogil=True)
+def value(kind, c, x):
+    """f(x) for the landscape ``kind`` with coefficients ``c`` at the point ``x`` (float64[d])."""
+    if kind == QUADRATIC:
+        total = 0.0
+        s = 0.0
+        for i in range(x.size):
+            total += (c[0] - c[1]) * x[i] * x[i]
+            s += x[i]
+        return 0.5 * (total + c[1] * s * s)
+    if kind == DOUBLE_WELL:
+        u = x[0] * x[0]
+        return (u - 1.0) ** 2 / (1.0 + u) + c[0] * x[0]
+    if kind == STEEP_GENTLE:
+        t = x[0]
+        g = math.exp(-((t + STEEP_GENTLE_CENTRE) ** 2) / (2.0 * c[2] ** 2))
+        s = math.exp(-((t - STEEP_GENTLE_CENTRE) ** 2) / (2.0 * c[3] ** 2))
+        return t**4 / 40.0 - c[0] * g - c[1] * s
+    if kind == CAMEL:
+        a, b = x[0], x[1]
+        return 2.0 * a * a - 1.05 * a**4 + a**6 / 6.0 + a * b + b * b
+    if kind == HIMMELBLAU:
+        a, b = x[0], x[1]
+        return (a * a + b - 11.0) ** 2 + (a + b * b - 7.0) ** 2
+    total = 0.0
+    for k in range(4):
+        dx, dy = x[0] - _MB_X[k], x[1] - _MB_Y[k]
+        total += _MB_A[k] * math.exp(_MB_a[k] * dx * dx + _MB_b[k] * dx * dy + _MB_c[k] * dy * dy)
+    return c[0] * total
+
+
+@njit(cache=True, nogil=True)
+def gradient_1d(kind, c, t):
+    """f'(t) of a 1-D landscape (the SGD kernels' fast path)."""
+    if kind == DOUBLE_WELL:
+        u = t * t
+        return 2.0 * t * (u - 1.0) * (u + 3.0) / (1.0 + u) ** 2 + c[0]
+    if kind == STEEP_GENTLE:
+        zg = t + STEEP_GENTLE_CENTRE
+        zs = t - STEEP_GENTLE_CENTRE
+        g = math.exp(-zg * zg / (2.0 * c[2] ** 2))
+        s = math.exp(-zs * zs / (2.0 * c[3] ** 2))
+        return t**3 / 10.0 + c[0] * g * zg / c[2] ** 2 + c[1] * s * zs / c[3] ** 2
+    return c[0] * t  # quadratic, d = 1
+
+
+@njit(cache=True, nogil=True)
+def gradient(kind, c, x, out):
+    """Write grad f(x) into ``out`` (float64[d])."""
+    if kind == QUADRATIC:
+        s = 0.0
+        for i in range(x.size):
+            s += x[i]
+        for i in range(x.size):
+            out[i] = (c[0] - c[1]) * x[i] + c[1] * s
+    elif kind == DOUBLE_WELL or kind == STEEP_GENTLE:
+        out[0] = gradient_1d(kind, c, x[0])
+    elif kind == CAMEL:
+        a, b = x[0], x[1]
+        out[0] = 4.0 * a - 4.2 * a**3 + a**5 + b
+        out[1] = a + 2.0 * b
+    elif kind == HIMMELBLAU:
+        a, b = x[0], x[1]
+        u, v = a * a + b - 11.0, a + b * b - 7.0
+        out[0] = 4.0 * a * u + 2.0 * v
+        out[1] = 2.0 * u + 4.0 * b * v
+    else:
+        out[0] = 0.0
+        out[1] = 0.0
+        for k in range(4):
+            dx, dy = x[0] - _MB_X[k], x[1] - _MB_Y[k]
+            e = _MB_A[k] * math.exp(_MB_a[k] * dx * dx + _MB_b[k] * dx * dy + _MB_c[k] * dy * dy)
+            out[0] += c[0] * e * (2.0 * _MB_a[k] * dx + _MB_b[k] * dy)
+            out[1] += c[0] * e * (_MB_b[k] * dx + 2.0 * _MB_c[k] * dy)
+
+
+@njit(cache=True, nogil=True)
+def hessian(kind, c, x, out):
+    """Write the Hessian of f at ``x`` into ``out`` (float64[d, d])."""
+    if kind == QUADRATIC:
+        for i in range(x.size):
+            for j in range(x.size):
+                out[i, j] = c[0] if i == j else c[1]
+    elif kind == DOUBLE_WELL:
+        u = x[0] * x[0]
+        out[0, 0] = (2.0 * u**3 + 6.0 * u * u + 30.0 * u - 6.0) / (1.0 + u) ** 3
+    elif kind == STEEP_GENTLE:
+        t = x[0]
+        zg, zs = t + STEEP_GENTLE_CENTRE, t - STEEP_GENTLE_CENTRE
+        wg, ws = c[2] ** 2, c[3] ** 2
+        g = math.exp(-zg * zg / (2.0 * wg))
+        s = math.exp(-zs * zs / (2.0 * ws))
+        out[0, 0] = 0.3 * t * t + c[0] * g * (1.0 / wg - zg * zg / wg**2) + c[1] * s * (1.0 / ws - zs * zs / ws**2)
+    elif kind == CAMEL:
+        a = x[0]
+        out[0, 0] = 4.0 - 12.6 * a * a + 5.0 * a**4
+        out[0, 1] = out[1, 0] = 1.0
+        out[1, 1] = 2.0
+    elif kind == HIMMELBLAU:
+        a, b = x[0], x[1]
+        out[0, 0] = 12.0 * a * a + 4.0 * b - 42.0
+        out[0, 1] = out[1, 0] = 4.0 * (a + b)
+        out[1, 1] = 12.0 * b * b + 4.0 * a - 26.0
+    else:
+        out[:, :] = 0.0
+        for k in range(4):
+            dx, dy = x[0] - _MB_X[k], x[1] - _MB_Y[k]
+            e = c[0] * _MB_A[k] * math.exp(_MB_a[k] * dx * dx + _MB_b[k] * dx * dy + _MB_c[k] * dy * dy)
+            qx, qy = 2.0 * _MB_a[k] * dx + _MB_b[k] * dy, _MB_b[k] * dx + 2.0 * _MB_c[k] * dy
+            out[0, 0] += e * (qx * qx + 2.0 * _MB_a[k])
+            out[0, 1] += e * (qx * qy + _MB_b[k])
+            out[1, 1] += e * (qy * qy + 2.0 * _MB_c[k])
+        out[1, 0] = out[0, 1]
+
+
+def numpy_value(kind: int, c: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Plain-numpy twin of :func:`value` over a stack of points ``x`` (shape (..., d)); returns shape (...)."""
+    x = np.asarray(x, dtype=np.float64)
+    if kind == QUADRATIC:
+        return 0.5 * ((c[0] - c[1]) * (x * x).sum(-1) + c[1] * x.sum(-1) ** 2)
+    if kind in (DOUBLE_WELL, STEEP_GENTLE):
+        t = x[..., 0]
+        if kind == DOUBLE_WELL:
+            return (t * t - 1.0) ** 2 / (1.0 + t * t) + c[0] * t
+        gentle = c[0] * np.exp(-((t + STEEP_GENTLE_CENTRE) ** 2) / (2 * c[2] ** 2))
+        return t**4 / 40 - gentle - c[1] * np.exp(-((t - STEEP_GENTLE_CENTRE) ** 2) / (2 * c[3] ** 2))
+    a, b = x[..., 0], x[..., 1]
+    if kind == CAMEL:
+        return 2 * a**2 - 1.05 * a**4 + a**6 / 6 + a * b + b**2
+    if kind == HIMMELBLAU:
+        return (a**2 + b - 11) ** 2 + (a + b**2 - 7) ** 2
+    dx, dy = a[..., None] - _MB_X, b[..., None] - _MB_Y
+    return c[0] * (_MB_A * np.exp(_MB_a * dx**2 + _MB_b * dx * dy + _MB_c * dy**2)).sum(-1)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Landscape(Problem):
+    """An objective over R^d: ``kind`` (a name of :data:`KINDS`), its ``coefficients`` and a ``box`` (shape
+    (d, 2): lower and upper bound per coordinate).  Build one with a generator (:func:`double_well`, ...) or
+    :func:`make_landscape`."""
+
+    kind: str = ""
+    coefficients: np.ndarray | None = None
+    box: np.ndarray | None = None
+
+    family = "landscape"
+    content_names = ("kind", "coefficients", "box")
+
+    def _validate(self) -> None:
+        kind = _checks.choice("kind", self.kind, tuple(KINDS))
+        c = _checks.array("coefficients", self.coefficients, ndim=1, kind="f")
+        box = _checks.array("box", self.box, ndim=2, kind="f", shape=(self.n, 2))
+        if not (np.all(np.isfinite(c)) and np.all(np.isfinite(box))):
+            raise ValidationError("coefficients" if not np.all(np.isfinite(c)) else "box", "must be finite")
+        if np.any(box[:, 0] >= box[:, 1]):
+            raise ValidationError("box", "every lower bound must be below its upper bound")
+        dimension = {DOUBLE_WELL: 1, STEEP_GENTLE: 1, CAMEL: 2, HIMMELBLAU: 2, MUELLER_BROWN: 2}.get(KINDS[kind])
+        if dimension is not None and self.n != dimension:
+            raise ValidationError("n", f"{kind} is {dimension}-dimensional, got n = {self.n}")
+        c, box = np.array(c, dtype=np.float64), np.array(box, dtype=np.float64)
+        read_only(c, box)
+        object.__setattr__(self, "coefficients", c)
+        object.__setattr__(self, "box", box)
+
+    @classmethod
+    def build(cls, kind: str, coefficients, box, params: dict | None = None) -> Landscape:
+        """A landscape over ``len(box)`` coordinates (one term: f itself)."""
+        box = np.asarray(box, dtype=np.float64)
+        d = box.shape[0] if box.ndim == 2 else 0
+        graph = Hypergraph.from_terms(max(d, 1), np.array([0, max(d, 1)]), np.arange(max(d, 1)))
+        return cls(graph, params or {}, None, kind=kind, coefficients=np.asarray(coefficients, float), box=box)
+
+    @property
+    def domain(self) -> Domain:
+        return REALS
+
+    @property
+    def code(self) -> int:
+        """The kind's code, as the jitted functions take it."""
+        return KINDS[self.kind]
+
+    def _content(self) -> dict[str, np.ndarray]:
+        return {"kind": np.array([self.code]), "coefficients": self.coefficients, "box": self.box}
+
+    @classmethod
+    def _from_content(cls, n, arrays, params, seed):
+        code = int(_checks.array("kind", arrays["kind"], ndim=1, kind="i", shape=(1,))[0])
+        names = {v: k for k, v in KINDS.items()}
+        if code not in names:
+            raise ValidationError("kind", f"unknown landscape code {code}")
+        return cls.build(names[code], arrays["coefficients"], arrays["box"], params)
+
+    def term_energies(self, x) -> np.ndarray:
+        """f(x) as the one term, shape (..., 1) for points of shape (..., d)."""
+        return numpy_value(self.code, self.coefficients, x)[..., None]
+
+    def value(self, x) -> float:
+        """f at the point ``x`` (checked)."""
+        return float(value(self.code, self.coefficients, self.check_configuration(x)))
+
+    def gradient(self, x) -> np.ndarray:
+        """grad f at the point ``x`` (checked), float64[d]."""
+        out = np.empty(self.n)
+        gradient(self.code, self.coefficients, self.check_configuration(x), out)
+        return out
+
+    def hessian(self, x) -> np.ndarray:
+        """The Hessian of f at the point ``x`` (checked), float64[d, d]."""
+        out = np.empty((self.n, self.n))
+        hessian(self.code, self.coefficients, self.check_configuration(x), out)
+        return out
+
+    def random_configuration(self, rng: np.random.Generator) -> np.ndarray:
+        """A uniform point of the box."""
+        return rng.uniform(self.box[:, 0], self.box[:, 1])
+
+    @cached_property
+    def critical_points(self):
+        """The critical points in the box, minima first (see :func:`~.critical.find_critical_points`)."""
+        from .critical import find_critical_points
+
+        return find_critical_points(self)
+
+    @property
+    def minima(self):
+        return tuple(p for p in self.critical_points if p.kind == "minimum")
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"Landscape({self.kind}{': ' if args else ''}{args}, id={self.instance_id})"
+
+
+def _real(field: str, value, **bounds) -> float:
+    return _checks.real(field, value, **bounds)
+
+
+def quadratic(a: float = 1.0, d: int = 1, coupling: float = 0.0, width: float = 10.0) -> Landscape:
+    """f = x'Ax/2 with A = a I + coupling (J - I) in ``d`` dimensions (A must be positive definite); box
+    [-width, width]^d."""
+    a = _real("a", a, low=0.0, low_open=True)
+    d = _checks.integer("d", d, low=1, high=64)
+    coupling = _real("coupling", coupling)
+    if a - coupling <= 0 or a + (d - 1) * coupling <= 0:
+        raise ValidationError("coupling", f"A = a I + coupling (J - I) must be positive definite: eigenvalues "
+                                          f"{a - coupling:g} and {a + (d - 1) * coupling:g}")  # fmt: skip
+    width = _real("width", width, low=0.0, low_open=True)
+    box = np.tile([-width, width], (d, 1))
+    return Landscape.build("quadratic", [a, coupling], box, {"a": a, "d": d, "coupling": coupling, "width": width})
+
+
+def double_well(tilt: float = 0.3) -> Landscape:
+    """The tilted double well f = (x^2 - 1)^2 / (1 + x^2) + tilt x on [-2.5, 2.5] (two minima for |tilt| < 1)."""
+    tilt = _real("tilt", tilt, low=-1.0, high=1.0, low_open=True, high_open=True)
+    return Landscape.build("double-well", [tilt], [[-2.5, 2.5]], {"tilt": tilt})
+
+
+def steep_gentle(gentle_depth: float = 1.0, steep_depth: float = 0.8, gentle_width: float = 0.8,
+                 steep_width: float = 0.25) -> Landscape:  # fmt: skip
+    """A wide well at -1.5 and a narrow one at +1.5 in a weak quartic confinement x^4 / 40, on [-3.5, 3.5]."""
+    depths = [_real(k, v, low=0.0, low_open=True) for k, v in [("gentle_depth", gentle_depth),
+                                                              ("steep_depth", steep_depth)]]  # fmt: skip
+    widths = [_real(k, v, low=0.05, high=1.0) for k, v in [("gentle_width", gentle_width),
+                                                            ("steep_width", steep_width)]]  # fmt: skip
+    params = {"gentle_depth": depths[0], "steep_depth": depths[1], "gentle_width": widths[0], "steep_width": widths[1]}
+    return Landscape.build("steep-gentle", depths + widths, [[-3.5, 3.5]], params)
+
+
+def camel() -> Landscape:
+    """The three-hump camel on [-2.5, 2.5] x [-2, 2]."""
+    return Landscape.build("camel", [], [[-2.5, 2.5], [-2.0, 2.0]])
+
+
+def himmelblau() -> Landscape:
+    """Himmelblau's function on [-5, 5]^2."""
+    return Landscape.build("himmelblau", [], [[-5.0, 5.0], [-5.0, 5.0]])
+
+
+def mueller_brown(scale: float = 0.01) -> Landscape:
+    """The Mueller-Brown potential times ``scale`` on [-1.7, 1.3] x [-0.6, 2.2]."""
+    scale = _real("scale", scale, low=0.0, low_open=True)
+    return Landscape.build("mueller-brown", [scale], [[-1.7, 1.3], [-0.6, 2.2]], {"scale": scale})
+
+
+LANDSCAPES = Registry("landscape")
+for _name, _generator in [("quadratic", quadratic), ("double-well", double_well), ("steep-gentle", steep_gentle),
+                          ("camel", camel), ("himmelblau", himmelblau), ("mueller-brown", mueller_brown)]:  # fmt: skip
+    LANDSCAPES.register(_name, _generator)
+
+
+def make_landscape(spec: str) -> Landscape:
+    """``make_landscape("double-well:tilt=0.3")``: a registered generator called with the spec's keywords."""
+    name, params = parse_spec(spec, "landscape", known=LANDSCAPES.__contains__)
+    landscape = call_with(LANDSCAPES.get(name), params, "landscape", name)
+    if not isinstance(landscape, Landscape):
+        raise ValidationError("landscape", f"{name} returned a {type(landscape).__name__}, not a Landscape")
+    return landscape

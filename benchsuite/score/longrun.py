@@ -1,0 +1,286 @@
+"""Long-run occupation of the basins of a 1-D landscape under constant-step SGD, against the theory.
+
+Azizian, Iutzeler, Malick, Mertikopoulos (ICML 2024, arXiv:2406.09241): as eta -> 0 the invariant law of SGD
+weighs the minima like exp(-E_i / eta), the energies set by the objective *and* the noise.  In 1-D with two
+minima x_L < x_R the slope of log(mu_L / mu_R) against 1/eta is V(x_R) - V(x_L), with the quasi-potential
+V' = p*(x), the non-zero root of H_x(-p) = p f'(x) (H the noise's cumulant generating function; Gaussian:
+p* = 2 f' / sigma^2, so the slope is 2 (f_R - f_L) / sigma^2).
+
+Three slopes are set side by side: ``predicted`` (the quasi-potential), ``exact`` (the grid chain of
+:mod:`benchsuite.validate.grid_chain` at the same step sizes) and ``measured`` (chains of
+:class:`~benchsuite.dynamics.constant_step.ConstantStepSGD`).  Both log-ratio series are fitted with one of
+:data:`FIT_MODELS`, since a fit of a / eta alone keeps the prefactor c in the slope: ``"step-bias"``
+(default), a / eta + c + d eta, whose d eta is the first-order bias of a finite step (for Gaussian noise,
+the unadjusted Langevin algorithm's O(eta) error); ``"prefactor"``, a / eta + b log eta + c, whose b log eta
+arises when the competing components differ in dimension (zero for two isolated minima in 1-D).  With two
+step sizes both reduce to a / eta + c.  On the tilted double well (tilt 0.3, sigma 2, exact grid values at
+eta = 0.05, 0.1, 0.2) the step-bias fit is 0.4% from the predicted slope and the prefactor fit 2.4%.
+
+A measurement starts its chains uniformly in the box, discards ``BURN_IN_RELAXATIONS`` relaxation times
+(1 / (k_LR + k_RL), the rates k estimated from core-to-core transitions), then counts until every basin was
+entered and left at least ``min_transitions`` times; a run that cannot reach that within its step budget is
+refused, not reported.  The error of log(mu_L / mu_R) comes from independent replications: the chains are
+cut into ``GROUPS`` groups and the delta method is applied to the groups' occupancies, which holds every
+correlation along a chain (the renewal estimate sqrt(1/N_LR + 1/N_RL) is reported beside it; it assumes
+independent exponential sojourns and was 20% low at eta = 0.1 on the tilted double well, 30 seeds).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.integrate import simpson
+from scipy.optimize import brentq
+
+from .. import _checks
+from ..dynamics.constant_step import ConstantStepSGD
+from ..dynamics.noise import NoiseLaw, make_noise
+from ..errors import ValidationError
+from ..problems.landscapes import Landscape, gradient_1d, make_landscape
+from ..validate.grid_chain import DEFAULT_CELLS, grid_law
+from .occupation import BasinObserver
+
+BURN_IN_RELAXATIONS = 5.0
+MIN_TRANSITIONS = 100
+ROUND_STEPS = 20_000
+GROUPS = 32  # replications for the error of a log ratio (fewer when there are fewer chains)
+Z_95 = 1.959963984540054
+
+
+def root_p(noise: NoiseLaw, slope: float, x0: float) -> float:
+    """p*, the non-zero root of H_x(p) / p = f'(x) with the sign of f' (symmetric noise: H(-p) = H(p)); inf
+    when the noise cannot climb a slope that steep (bounded noise: |f'| >= its bound), 0 where f' = 0."""
+    if slope == 0.0:
+        return 0.0
+    g = abs(slope)
+    if noise.kind == "gaussian":
+        return math.copysign(2.0 * g / float(noise.scale(x0)) ** 2, slope)
+    s = float(noise.scale(x0))
+    if noise.kind in ("rademacher", "uniform") and g >= s:
+        return math.copysign(math.inf, slope)
+    ratio = lambda p: float(noise.cgf(p, x0)) / p - g  # increasing from -g
+    high = (1.0 - 1e-15) / s if noise.kind == "laplace" else 1.0 / s
+    while noise.kind != "laplace" and ratio(high) <= 0.0:
+        high *= 2.0
+    return math.copysign(brentq(ratio, 1e-300, high, xtol=1e-14, rtol=1e-13, maxiter=500), slope)
+
+
+def quasi_potential_slope(landscape: Landscape, noise: NoiseLaw, left: float, right: float, nodes: int = 4001) -> float:
+    """V(right) - V(left) = integral of p*(x) from ``left`` to ``right`` (Simpson's rule on ``nodes`` points;
+    inf when the noise cannot climb somewhere on the way)."""
+    xs = np.linspace(left, right, nodes)
+    ps = np.array([root_p(noise, gradient_1d(landscape.code, landscape.coefficients, x), x) for x in xs])
+    if not np.all(np.isfinite(ps)):
+        return math.inf
+    return float(simpson(ps, x=xs))
+
+
+FIT_MODELS = {"step-bias": "a/eta + c + d eta", "prefactor": "a/eta + b log eta + c"}
+
+
+@dataclass(frozen=True)
+class SlopeFit:
+    """``slope`` (a in the fitted ``terms``) with a 95% interval from the log ratios' errors (None for exact
+    values)."""
+
+    slope: float
+    low: float | None
+    high: float | None
+    terms: str
+
+
+def fit_slope(etas, log_ratios, errors=None, model: str = "step-bias") -> SlopeFit:
+    """Weighted least squares of log(mu_L / mu_R) on 1 / eta, a correction of :data:`FIT_MODELS` and 1 (on
+    1 / eta and 1 alone for two step sizes); the interval is exact for normal errors of the stated sizes."""
+    model = _checks.choice("model", model, tuple(FIT_MODELS))
+    etas = np.asarray(etas, dtype=float)
+    y = np.asarray(log_ratios, dtype=float)
+    if etas.size < 2 or np.unique(etas).size != etas.size or y.shape != etas.shape:
+        raise ValidationError("eta", "a slope needs at least two distinct step sizes, one log ratio each")
+    columns = [1.0 / etas, np.ones_like(etas)]
+    terms = "a/eta + c"
+    if etas.size >= 3:
+        columns.append(etas if model == "step-bias" else np.log(etas))
+        terms = FIT_MODELS[model]
+    x = np.stack(columns, 1)
+    w = np.ones_like(y) if errors is None else 1.0 / np.asarray(errors, dtype=float) ** 2
+    normal = x.T @ (w[:, None] * x)
+    coef = np.linalg.solve(normal, x.T @ (w * y))
+    if errors is None:
+        return SlopeFit(float(coef[0]), None, None, terms)
+    half = Z_95 * math.sqrt(np.linalg.inv(normal)[0, 0])
+    return SlopeFit(float(coef[0]), float(coef[0] - half), float(coef[0] + half), terms)
+
+
+@dataclass
+class Occupation:
+    """One measured step size: ``occupancy`` (chains, basins) steps per chain and basin and ``transitions``
+    (i -> j, summed over chains) after a burn-in of ``burn_in`` steps per chain; ``steps`` counted per chain."""
+
+    eta: float
+    burn_in: int
+    steps: int
+    occupancy: np.ndarray
+    transitions: np.ndarray
+
+    @property
+    def chains(self) -> int:
+        return self.occupancy.shape[0]
+
+    @property
+    def fractions(self) -> np.ndarray:
+        total = self.occupancy.sum(0)
+        return total / total.sum()
+
+    @property
+    def log_ratio(self) -> float:
+        """log(mu_0 / mu_1) from the occupancies of the first two basins."""
+        total = self.occupancy.sum(0)
+        return float(np.log(total[0] / total[1]))
+
+    @property
+    def log_ratio_error(self) -> float:
+        """Standard error of ``log_ratio`` from ``GROUPS`` replications (groups of chains), by the delta method."""
+        groups = np.array_split(self.occupancy[:, :2], min(GROUPS, self.chains))
+        sums = np.array([g.sum(0) for g in groups], dtype=float)
+        share = sums / sums.mean(0)  # each group's occupancy relative to the mean group
+        return float(np.std(share[:, 0] - share[:, 1], ddof=1) / math.sqrt(len(groups)))
+
+    @property
+    def renewal_error(self) -> float:
+        """sqrt(1/N_01 + 1/N_10): the error if sojourns between transitions were independent exponentials."""
+        return float(math.sqrt(1.0 / self.transitions[0, 1] + 1.0 / self.transitions[1, 0]))
+
+    @property
+    def rates(self) -> np.ndarray:
+        """k_ij per step: transitions i -> j over the steps spent in basin i."""
+        return self.transitions / self.occupancy.sum(0)[:, None]
+
+
+def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, chains: int = 256, seed: int = 0,
+                       max_steps: int = 10_000_000, min_transitions: int = MIN_TRANSITIONS) -> Occupation:  # fmt: skip
+    """Occupation of every basin by ``chains`` SGD chains; ValidationError when ``max_steps`` per chain do not
+    bring ``min_transitions`` entries and exits of every basin after the burn-in."""
+    sgd = ConstantStepSGD(eta, noise)
+    chains = _checks.integer("chains", chains, low=2, high=1 << 16)
+    max_steps = _checks.integer("max_steps", max_steps, low=ROUND_STEPS)
+    min_transitions = _checks.integer("min_transitions", min_transitions, low=1)
+    state = sgd.init(landscape, seed, chains=chains)
+    observer = BasinObserver(landscape, chains)
+    burn_in = 0
+    while True:  # burn-in: until BURN_IN_RELAXATIONS relaxation times estimated from this phase have passed
+        sgd.step(state, ROUND_STEPS, observer)
+        burn_in += ROUND_STEPS
+        relaxation = _relaxation(observer)
+        if relaxation is not None and burn_in >= BURN_IN_RELAXATIONS * relaxation:
+            break
+        if burn_in > max_steps // 2:
+            raise ValidationError("eta", _unmixed(eta, observer, burn_in, "burn-in"))
+    observer.reset()
+    steps = 0
+    while steps + burn_in < max_steps:
+        sgd.step(state, ROUND_STEPS, observer)
+        steps += ROUND_STEPS
+        t = observer.transitions.sum(0)
+        if min(t.sum(0).min(), t.sum(1).min()) >= min_transitions:
+            return Occupation(eta, burn_in, steps, observer.occupancy.copy(), t)
+    raise ValidationError("eta", _unmixed(eta, observer, steps, "measurement"))
+
+
+def _relaxation(observer: BasinObserver) -> float | None:
+    """1 / (sum of the rates out of the two least visited basins' exchange), in steps per chain, once at least
+    ten transitions each way were seen (else None)."""
+    t = observer.transitions.sum(0)
+    occupancy = observer.occupancy.sum(0)
+    if min(t.sum(0).min(), t.sum(1).min()) < 10 or np.any(occupancy == 0):
+        return None
+    exits = t.sum(1) / occupancy  # rate of leaving each basin, per step (of one chain)
+    return float(1.0 / exits.sum()) if len(exits) == 2 else float(1.0 / exits.min())
+
+
+def _unmixed(eta: float, observer: BasinObserver, steps: int, phase: str) -> str:
+    t = observer.transitions.sum(0)
+    return (f"at eta = {eta:g} the chains did not mix within the step budget ({phase}: {steps} steps per chain, "
+            f"{int(t.sum())} basin transitions, fewest into or out of a basin "
+            f"{int(min(t.sum(0).min(), t.sum(1).min()))}): raise eta or max_steps")  # fmt: skip
+
+
+@dataclass
+class LongRun:
+    """Occupations at several step sizes beside the grid chain's exact log ratios and the predicted slope."""
+
+    landscape: Landscape
+    noise: NoiseLaw
+    rows: list[Occupation]
+    exact_log_ratios: list[float]
+    exact_coarse_log_ratios: list[float]
+    measured: SlopeFit
+    exact: SlopeFit
+    predicted_slope: float
+    seed: int
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        names = ("left", "right")
+        predicted = self.predicted_slope if math.isfinite(self.predicted_slope) else None
+        return {
+            "landscape": self.landscape.instance_id,
+            "landscape_params": self.landscape.params,
+            "noise": self.noise.spec,
+            "seed": self.seed,
+            "basins": [{"name": n} | p.to_dict() for n, p in zip(names, self.landscape.minima, strict=True)],
+            "rows": [{"eta": r.eta, "occupation": dict(zip(names, r.fractions.tolist(), strict=True)),
+                      "log_ratio": r.log_ratio, "log_ratio_error": r.log_ratio_error,
+                      "renewal_error": r.renewal_error,
+                      "exact_log_ratio": e, "exact_log_ratio_half_cells": ec,
+                      "transitions": {"left_to_right": int(r.transitions[0, 1]),
+                                      "right_to_left": int(r.transitions[1, 0])},
+                      "chains": r.chains, "burn_in_steps": r.burn_in, "steps": r.steps}
+                     for r, e, ec in zip(self.rows, self.exact_log_ratios, self.exact_coarse_log_ratios, strict=True)],
+            "fit": self.measured.terms,
+            "slope": self.measured.slope,
+            "slope_low": self.measured.low,
+            "slope_high": self.measured.high,
+            "predicted_slope": predicted,
+            "exact_slope": self.exact.slope,
+        }  # fmt: skip
+
+
+def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: int = 256, seed: int = 0,
+            max_steps: int = 10_000_000, cells: int = DEFAULT_CELLS, model: str = "step-bias",
+            min_transitions: int = MIN_TRANSITIONS, progress: bool = False) -> LongRun:  # fmt: skip
+    """Measure, solve and predict log(mu_left / mu_right) against 1 / eta on a 1-D landscape with two minima
+    (``seed + k`` seeds the k-th step size's chains, the step sizes sorted)."""
+    landscape = make_landscape(landscape) if isinstance(landscape, str) else landscape
+    noise = make_noise(noise)
+    if not isinstance(landscape, Landscape) or landscape.n != 1 or len(landscape.minima) != 2:
+        raise ValidationError("landscape", "the long-run slope is defined for 1-D landscapes with two minima")
+    etas = sorted({_checks.real("eta", e, low=0.0, low_open=True) for e in etas})
+    if len(etas) < 2:
+        raise ValidationError("eta", "give at least two distinct step sizes")
+    seed = _checks.integer("seed", seed, low=0)
+    model = _checks.choice("model", model, tuple(FIT_MODELS))
+    left, right = (float(p.x[0]) for p in landscape.minima)
+    if left > right:
+        raise ValidationError("landscape", "internal: minima are not ordered left to right")
+    rows, exact, coarse = [], [], []
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(etas), unit="eta", desc="longrun", file=sys.stderr, disable=not progress)
+    for k, eta in enumerate(etas):
+        rows.append(measure_occupation(landscape, noise, eta, chains=chains, seed=seed + k, max_steps=max_steps,
+                                       min_transitions=min_transitions))  # fmt: skip
+        exact.append(_log_ratio(grid_law(landscape, noise, eta, cells).basin_masses()))
+        coarse.append(_log_ratio(grid_law(landscape, noise, eta, cells // 2).basin_masses()))
+        bar.update()
+    bar.close()
+    measured = fit_slope(etas, [r.log_ratio for r in rows], [r.log_ratio_error for r in rows], model)
+    return LongRun(landscape, noise, rows, exact, coarse, measured, fit_slope(etas, exact, model=model),
+                   quasi_potential_slope(landscape, noise, left, right), seed)  # fmt: skip
+
+
+def _log_ratio(masses: np.ndarray) -> float:
+    return float(np.log(masses[0] / masses[1]))

@@ -1,0 +1,86 @@
+"""Counting where continuous chains spend their time: steps per basin and transitions between basin cores.
+
+The box is cut into ``cells`` per axis; each cell carries the basin of its centre (the minimum its gradient
+flow reaches, :func:`benchsuite.problems.critical.basin_labels`) and, when its centre lies within
+``core_fraction`` of the way from a minimum to the nearest other critical point, that minimum's *core*.  A
+transition i -> j is counted when a chain that was last in core i enters core j, so recrossings of a barrier
+top are not counted as transitions.  Points outside the box count in the nearest edge cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _checks
+from ..errors import ValidationError
+from ..problems.critical import basin_labels
+from ..problems.landscapes import Landscape
+
+DEFAULT_CELLS = {1: 4096, 2: 256}
+
+
+class BasinObserver:
+    """Counters for ``chains`` chains on ``landscape``: ``occupancy`` (R, B) steps per basin and ``transitions``
+    (R, B, B) core-to-core transitions, B = the number of minima."""
+
+    def __init__(self, landscape: Landscape, chains: int, cells: int | None = None, core_fraction: float = 0.5):
+        if not isinstance(landscape, Landscape):
+            raise ValidationError("landscape", f"must be a Landscape, got {type(landscape).__name__}")
+        chains = _checks.integer("chains", chains, low=1)
+        d = landscape.n
+        if d not in DEFAULT_CELLS:
+            raise ValidationError("landscape", f"basins are counted in 1 or 2 dimensions, not {d}")
+        cells = DEFAULT_CELLS[d] if cells is None else _checks.integer("cells", cells, low=2, high=1 << 16)
+        core_fraction = _checks.real("core_fraction", core_fraction, low=0.0, high=1.0, low_open=True, high_open=True)
+        self.landscape = landscape
+        self.cells = cells
+        self.labels = np.ascontiguousarray(basin_labels(landscape, cells).ravel())
+        self.core = self._cores(core_fraction)
+        self._setup(chains, len(landscape.minima))
+
+    def _cores(self, fraction: float) -> np.ndarray:
+        points = self.landscape.critical_points
+        minima = [p for p in points if p.kind == "minimum"]
+        others = np.array([p.x for p in points if p.kind != "minimum"]).reshape(-1, self.landscape.n)
+        box = self.landscape.box
+        axes = [lo + (np.arange(self.cells) + 0.5) * (hi - lo) / self.cells for lo, hi in box]
+        centres = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, self.landscape.n)
+        core = np.full(centres.shape[0], -1, dtype=np.int64)
+        for k, m in enumerate(minima):
+            rest = np.vstack([others, [p.x for j, p in enumerate(minima) if j != k]]) if len(minima) > 1 else others
+            reach = np.inf if rest.size == 0 else float(np.min(np.linalg.norm(rest - m.x, axis=1)))
+            inside = (np.linalg.norm(centres - m.x, axis=1) < fraction * reach) & (self.labels == k)
+            core[inside] = k
+        return core
+
+    def _setup(self, chains: int, basins: int) -> None:
+        self.chains = chains
+        self.occupancy = np.zeros((chains, basins), dtype=np.int64)
+        self.transitions = np.zeros((chains, basins, basins), dtype=np.int64)
+        self.last_core = np.full(chains, -1, dtype=np.int64)
+
+    @classmethod
+    def trivial(cls, landscape: Landscape, chains: int) -> BasinObserver:
+        """One cell, one basin, no core: counts steps only (what ``step`` uses without an observer)."""
+        self = cls.__new__(cls)
+        self.landscape, self.cells = landscape, 1
+        self.labels = np.zeros(1, dtype=np.int64)
+        self.core = np.full(1, -1, dtype=np.int64)
+        self._setup(chains, 1)
+        return self
+
+    def reset(self) -> None:
+        """Zero the counters (after a burn-in); each chain's last core is kept."""
+        self.occupancy[:] = 0
+        self.transitions[:] = 0
+
+    def check(self, state) -> None:
+        if state.problem is not self.landscape or state.chains != self.chains:
+            raise ValidationError("observer", f"was made for {self.chains} chains of {self.landscape!r}, not "
+                                              f"{state.chains} of {state.problem!r}")  # fmt: skip
+
+    def kernel_arguments(self) -> tuple:
+        box = self.landscape.box
+        lo = np.ascontiguousarray(box[:, 0])
+        inv_width = self.cells / (box[:, 1] - box[:, 0])
+        return (self.labels, self.core, lo, inv_width, self.cells, self.occupancy, self.transitions, self.last_core)

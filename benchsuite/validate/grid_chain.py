@@ -1,0 +1,117 @@
+"""The exact invariant law of constant-step SGD discretised on a fine grid (1-D), the reference for occupations.
+
+Cells of width h cover the box; from the centre x_j one step goes to x_j - eta (f'(x_j) + Z).  For a noise law
+with a density, the move lands in cell k with the law's mass of the matching interval (computed from the
+nearer tail, so that small entries keep their relative accuracy); a Rademacher atom is split between the two
+cell centres around it (linear interpolation keeps its mean).  Mass that leaves the box is put in the edge
+cell, as the basin counters do, and reported (``escape``: the stationary mass that leaves the box per step).  With bounded noise
+some cells cannot be reached from the minima: the law lives on the one closed communicating class.  The law is
+solved by GTH (:mod:`.steady_state`), which keeps the relative accuracy of basin masses whose log ratio is far
+beyond what eigen- or linear solvers resolve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+from scipy.special import ndtr
+
+from .. import _checks
+from ..dynamics.noise import NoiseLaw
+from ..errors import ValidationError
+from ..problems.critical import basin_labels
+from ..problems.landscapes import Landscape, gradient_1d
+from .steady_state import MAX_GTH_STATES, gth
+
+DEFAULT_CELLS = 2048
+
+
+@dataclass(frozen=True)
+class GridLaw:
+    """The stationary law ``pi`` over cell ``centres`` (zero off the closed class), the basin of every cell
+    (``labels``, the landscape's minima in order), and ``escape``: the stationary mass per step that left the box
+    (sum_j pi_j P[x' outside | x_j])."""
+
+    centres: np.ndarray
+    pi: np.ndarray
+    labels: np.ndarray
+    escape: float
+
+    def basin_masses(self) -> np.ndarray:
+        """The law's mass in each basin."""
+        return np.bincount(self.labels, weights=self.pi, minlength=int(self.labels.max()) + 1)
+
+
+def grid_law(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = DEFAULT_CELLS) -> GridLaw:
+    """The stationary law of SGD (step ``eta``, noise ``noise``) on ``landscape`` discretised into ``cells``."""
+    if not isinstance(landscape, Landscape) or landscape.n != 1:
+        raise ValidationError("landscape", "the grid chain is built for 1-D landscapes")
+    eta = _checks.real("eta", eta, low=0.0, low_open=True)
+    cells = _checks.integer("cells", cells, low=16, high=MAX_GTH_STATES)
+    lo, hi = landscape.box[0]
+    h = (hi - lo) / cells
+    centres = lo + (np.arange(cells) + 0.5) * h
+    drift = np.array([gradient_1d(landscape.code, landscape.coefficients, t) for t in centres])
+    mean = centres - eta * drift
+    if noise.kind == "rademacher":
+        p = _atoms(mean, eta * noise.coefficients[0], lo, h, cells)
+        escape = np.zeros(cells)
+    else:
+        p, escape = _intervals(noise, centres, mean, eta, lo, h, cells)
+    closed = _closed_class(p)
+    pi = np.zeros(cells)
+    pi[closed] = gth(p[np.ix_(closed, closed)] / p[np.ix_(closed, closed)].sum(axis=1, keepdims=True))
+    return GridLaw(centres, pi, basin_labels(landscape, cells).ravel(), float(pi @ escape))
+
+
+def _intervals(noise: NoiseLaw, centres, mean, eta, lo, h, cells):
+    """P[x' in cell k | x_j] for a law with a density: Z in ((m_j - e_{k+1}) / eta, (m_j - e_k) / eta]."""
+    edges = lo + np.arange(cells + 1) * h
+    scale = noise.scale(centres)[:, None]
+    z = (mean[:, None] - edges[None, :]) / (eta * scale)  # standardised Z at every edge, decreasing in k
+    upper, lower = z[:, :-1], z[:, 1:]
+    p = np.where(lower >= 0, _tail(noise.kind, lower) - _tail(noise.kind, upper),
+                 _tail(noise.kind, -upper) - _tail(noise.kind, -lower))  # fmt: skip
+    below = _tail(noise.kind, z[:, 0])  # x' < lo: Z > z_0
+    above = _tail(noise.kind, -z[:, -1])  # x' > hi: Z < z_G
+    p[:, 0] += below
+    p[:, -1] += above
+    return np.maximum(p, 0.0), below + above
+
+
+def _tail(kind: str, z: np.ndarray) -> np.ndarray:
+    """P[Z > z] for the standardised law (sigma = 1, a = 1 or b = 1)."""
+    if kind == "gaussian":
+        return ndtr(-z)
+    if kind == "uniform":
+        return np.clip((1.0 - z) / 2.0, 0.0, 1.0)
+    return np.where(z >= 0, 0.5 * np.exp(-np.abs(z)), 1.0 - 0.5 * np.exp(-np.abs(z)))  # laplace
+
+
+def _atoms(mean, jump, lo, h, cells) -> np.ndarray:
+    """Two atoms m_j -+ jump of mass 1/2, each split between its two nearest cell centres."""
+    p = np.zeros((cells, cells))
+    rows = np.arange(cells)
+    for target in (mean - jump, mean + jump):
+        position = np.clip((target - lo) / h - 0.5, 0.0, cells - 1.0)
+        left = np.minimum(np.floor(position).astype(np.int64), cells - 2)
+        weight = position - left
+        np.add.at(p, (rows, left), 0.5 * (1.0 - weight))
+        np.add.at(p, (rows, left + 1), 0.5 * weight)
+    return p
+
+
+def _closed_class(p: np.ndarray) -> np.ndarray:
+    """The cells of the one closed communicating class (ValidationError when there are several)."""
+    graph = sp.csr_matrix(p > 0)
+    count, label = connected_components(graph, directed=True, connection="strong")
+    rows, cols = graph.nonzero()
+    leaves = np.unique(label[rows[label[rows] != label[cols]]])
+    closed = np.setdiff1d(np.arange(count), leaves)
+    if closed.size != 1:
+        raise ValidationError("noise", f"the grid chain has {closed.size} closed classes: it is not ergodic "
+                                       "(the noise cannot carry a chain over some barrier)")  # fmt: skip
+    return np.flatnonzero(label == closed[0])
