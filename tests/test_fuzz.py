@@ -195,6 +195,12 @@ LONG_COMMANDS = {
               "--store": ("{tmp}/s.sqlite", ["/proc/nonexistent/dir/s.sqlite", "/etc", "/dev/null"]),
               "--tune": ("s=0.7,0.8", ["s", "=1", "s=2", "x=1", "s=0.5;;t", "s=", "s=0.5,,0.6"]),
               "--report": ("{tmp}/benchsuite-fuzz-report", ["/proc/nonexistent/dir", "/etc/passwd"])},
+    "longrun": {"--landscape": ("double-well:tilt=0.3", ["camel", "double-well:tilt=2", "nosuch", "quadratic"]),
+                "--noise": ("gaussian:sigma=2", ["gaussian:sigma=0", "laplace:b=-1", "cauchy", "uniform:a=nan"]),
+                "--eta": ("0.2,0.3", ["0.1", "0.1,0.1", "0,0.1", "x", "0.1,1e400", "-0.1,0.2"]),
+                "--chains": ("16", ["0", "1", "x", "2**70"]), "--max-steps": ("40000", ["0", "-1", "x"]),
+                "--min-transitions": ("10", ["0", "-1", "x"]), "--fit": ("step-bias", ["cubic", ""]),
+                "--seed": ("0", ["-1", "x"])},
     "scorecard": {"": ("sgd-like:s=0.8", ["sgd-like:s=2", "nosuch:x"]), "--suite": ("quick", ["nope"]),
                   "--store": ("{tmp}/benchsuite-fuzz-missing.sqlite", ["/etc", "/dev/null"]),
                   "--seeds": ("2", ["0", "x"]), "--budget": ("20", ["0", "x"])},
@@ -237,7 +243,7 @@ def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_ker
         examples,
         refused_command_lines(),
         _refused,
-        "command line (demo, equivalence, advise-batch, report, score, scorecard, validate)",
+        "command line (demo, equivalence, advise-batch, report, score, scorecard, validate, longrun)",
     )
 
 
@@ -282,7 +288,13 @@ def valid_spec(draw, table: dict, name: str) -> str:
 @st.composite
 def json_command_lines(draw) -> list[str]:
     seed = ["--seed", str(draw(st.integers(0, 5)))]
-    command = draw(st.sampled_from(["equivalence", "advise-batch", "suites"]))
+    command = draw(st.sampled_from(["equivalence", "advise-batch", "suites", "longrun"]))
+    if command == "longrun":  # step sizes where the double well mixes in a few rounds
+        etas = draw(st.lists(st.floats(0.12, 0.4), min_size=2, max_size=3, unique=True))
+        noise = draw(st.sampled_from(["gaussian:sigma={:.3g}", "laplace:b={:.3g}", "uniform:a={:.3g}"]))
+        return ["longrun", "--landscape", f"double-well:tilt={draw(st.floats(-0.5, 0.5)):.3g}",
+                "--noise", noise.format(draw(st.floats(1.5, 3.0))), "--eta", ",".join(f"{e:.3g}" for e in etas),
+                "--chains", str(draw(st.integers(2, 32))), "--max-steps", "200000", *seed, "--json"]  # fmt: skip
     if command == "suites":
         return ["suites", *draw(st.sampled_from([["list"], ["show", "quick"], ["show", "seed1-coloring"]])), "--json"]
     if command == "advise-batch":
@@ -322,7 +334,7 @@ def _json_run(argv: list[str]) -> str:
 
 @pytest.mark.parametrize("examples", VALID_RUN_EXAMPLES)
 def test_fuzz_valid_runs_print_strict_json(examples, warm_kernels):
-    tally = fuzz(examples, json_command_lines(), _json_run, "command line (equivalence, advise-batch, suites)")
+    tally = fuzz(examples, json_command_lines(), _json_run, "command line (equivalence, advise-batch, suites, longrun)")
     assert tally["exit 0"] >= examples // 2, tally  # most drawn runs run: the fuzz is not only refusals
 
 
