@@ -132,3 +132,39 @@ def track_sgd_like_planted_overlap():
 
 
 track_sgd_like_planted_overlap.unit = "overlap"
+
+
+CONTINUOUS = {
+    # name: (landscape spec, noise spec, step size)
+    "double-well-gaussian": ("double-well:tilt=0.3", "gaussian:sigma=2", 0.1),
+    "double-well-rademacher": ("double-well:tilt=0.3", "rademacher:scale=2", 0.1),
+    "camel-gaussian": ("camel", "gaussian:sigma=1", 0.02),
+}
+CONTINUOUS_CHAINS, CONTINUOUS_STEPS = 256, 1000
+
+
+class ContinuousSGDSteps:
+    """Seconds for 1,000 steps of 256 constant-step SGD chains, with basin counting (divide by 256,000 for the
+    time per step)."""
+
+    params: ClassVar[list[str]] = list(CONTINUOUS)
+    param_names: ClassVar[list[str]] = ["kernel"]
+
+    def setup_cache(self):
+        self.setup(next(iter(CONTINUOUS)))
+        self.setup("camel-gaussian")
+
+    def setup(self, kernel):
+        from benchsuite.dynamics.constant_step import ConstantStepSGD
+        from benchsuite.problems.landscapes import make_landscape
+        from benchsuite.score.occupation import BasinObserver
+
+        landscape_spec, noise, eta = CONTINUOUS[kernel]
+        landscape = make_landscape(landscape_spec)
+        self.sgd = ConstantStepSGD(eta, noise)
+        self.state = self.sgd.init(landscape, 1, chains=CONTINUOUS_CHAINS)
+        self.observer = BasinObserver(landscape, CONTINUOUS_CHAINS)
+        self.sgd.step(self.state, 10, self.observer)
+
+    def time_steps(self, kernel):
+        self.sgd.step(self.state, CONTINUOUS_STEPS, self.observer)

@@ -162,7 +162,7 @@ def _cmd_longrun(args: argparse.Namespace) -> int:
     except ValueError:
         raise ValidationError("eta", f"expected a comma-separated list of numbers, got {args.eta!r}") from None
     result = longrun(args.landscape, args.noise, etas, chains=args.chains, seed=args.seed, max_steps=args.max_steps,
-                     min_transitions=args.min_transitions, model=args.fit,
+                     min_transitions=args.min_transitions, model=args.fit, cells=args.cells,
                      progress=sys.stderr.isatty())  # fmt: skip
     doc = result.to_dict()
     if args.json:
@@ -466,6 +466,7 @@ def build_parser() -> argparse.ArgumentParser:
     lr.add_argument("--max-steps", type=int, default=10_000_000, help="step budget per chain and step size")
     lr.add_argument("--min-transitions", type=int, default=100, help="basin transitions each way before a "
                     "measurement is reported")  # fmt: skip
+    lr.add_argument("--cells", type=int, default=2048, help="cells of the exact grid chain (32 to 2048)")
     lr.add_argument("--fit", default="step-bias", help="step-bias (a/eta + c + d eta) or prefactor "
                     "(a/eta + b log eta + c)")  # fmt: skip
     lr.add_argument("--json", action="store_true", help="print one JSON object on stdout")

@@ -308,10 +308,11 @@ def focused_metropolis(problem, x, beta, sweeps, rng: PyXoshiro):
 
 def noise_draw(law, x0: float, rng: PyXoshiro) -> float:
     """One draw of a noise law (benchsuite.dynamics.noise.draw), from the same stream."""
+    from benchsuite.kernels.normal import py_standard_normal
+
     if law.kind == "gaussian":
         sigma = law.coefficients[0] * math.exp(law.coefficients[1] * x0) if law.coefficients[1] else law.coefficients[0]
-        u, v = 1.0 - rng.uniform(), rng.uniform()
-        return sigma * math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * v)
+        return sigma * py_standard_normal(rng)
     if law.kind == "rademacher":
         return law.coefficients[0] if rng.u64() >> 63 else -law.coefficients[0]
     if law.kind == "uniform":

@@ -200,6 +200,7 @@ LONG_COMMANDS = {
                 "--eta": ("0.2,0.3", ["0.1", "0.1,0.1", "0,0.1", "x", "0.1,1e400", "-0.1,0.2"]),
                 "--chains": ("16", ["0", "1", "x", "2**70"]), "--max-steps": ("40000", ["0", "-1", "x"]),
                 "--min-transitions": ("10", ["0", "-1", "x"]), "--fit": ("step-bias", ["cubic", ""]),
+                "--cells": ("256", ["8", "4096", "x"]),
                 "--seed": ("0", ["-1", "x"])},
     "scorecard": {"": ("sgd-like:s=0.8", ["sgd-like:s=2", "nosuch:x"]), "--suite": ("quick", ["nope"]),
                   "--store": ("{tmp}/benchsuite-fuzz-missing.sqlite", ["/etc", "/dev/null"]),

@@ -133,7 +133,7 @@ def _cli(argv):
 
 
 def test_longrun_command_prints_strict_json_with_the_three_slopes():
-    code, out, _ = _cli(["longrun", "--eta", "0.15,0.2", "--seed", "1", "--chains", "64", "--json"])
+    code, out, _ = _cli(["longrun", "--eta", "0.15,0.2", "--seed", "1", "--chains", "64", "--cells", "512", "--json"])
     assert code == 0
     doc = _strict(out)
     assert [b["name"] for b in doc["basins"]] == ["left", "right"]
@@ -141,7 +141,7 @@ def test_longrun_command_prints_strict_json_with_the_three_slopes():
     assert doc["slope_low"] < doc["slope"] < doc["slope_high"]
     assert doc["predicted_slope"] == pytest.approx(0.3, rel=1e-5)  # 2 (f_R - f_L) / sigma^2, f_R - f_L = 0.599998
     assert set(doc["rows"][0]["occupation"]) == {"left", "right"}
-    code, text, _ = _cli(["longrun", "--eta", "0.15,0.2", "--seed", "1", "--chains", "64"])
+    code, text, _ = _cli(["longrun", "--eta", "0.15,0.2", "--seed", "1", "--chains", "64", "--cells", "512"])
     assert code == 0 and "predicted (quasi-potential) 0.3000" in text
 
 
@@ -154,6 +154,7 @@ def test_longrun_command_prints_strict_json_with_the_three_slopes():
         (["--landscape", "camel"], "landscape"),
         (["--fit", "cubic"], "model"),
         (["--chains", "0"], "chains"),
+        (["--cells", "4096"], "cells"),
     ],
 )
 def test_longrun_command_refuses_bad_input_in_one_line(argv, field):

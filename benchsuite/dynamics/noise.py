@@ -22,19 +22,12 @@ from numba import njit
 
 from .. import _checks
 from ..errors import ValidationError
+from ..kernels.normal import standard_normal
 from ..kernels.rng import next_u64, next_uniform
 from ..registry import Registry
 from ..spec import call_with, parse_spec
 
 GAUSSIAN, RADEMACHER, UNIFORM, LAPLACE = range(4)
-
-
-@njit(inline="always", cache=True)
-def standard_normal(rng):
-    """One N(0, 1) draw by Box-Muller from two uniforms (the cosine half; the first uniform is in (0, 1])."""
-    u = 1.0 - next_uniform(rng)
-    v = next_uniform(rng)
-    return math.sqrt(-2.0 * math.log(u)) * math.cos(2.0 * math.pi * v)
 
 
 @njit(inline="always", cache=True)

@@ -41,6 +41,7 @@ from ..dynamics.noise import NoiseLaw, make_noise
 from ..errors import ValidationError
 from ..problems.landscapes import Landscape, gradient_1d, make_landscape
 from ..validate.grid_chain import DEFAULT_CELLS, grid_law
+from ..validate.steady_state import MAX_GTH_STATES
 from .occupation import BasinObserver
 
 BURN_IN_RELAXATIONS = 5.0
@@ -263,6 +264,7 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
         raise ValidationError("eta", "give at least two distinct step sizes")
     seed = _checks.integer("seed", seed, low=0)
     model = _checks.choice("model", model, tuple(FIT_MODELS))
+    cells = _checks.integer("cells", cells, low=32, high=MAX_GTH_STATES)  # the coarse check uses cells // 2
     left, right = (float(p.x[0]) for p in landscape.minima)
     if left > right:
         raise ValidationError("landscape", "internal: minima are not ordered left to right")
