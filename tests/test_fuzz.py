@@ -295,7 +295,8 @@ def json_command_lines(draw) -> list[str]:
         noise = draw(st.sampled_from(["gaussian:sigma={:.3g}", "laplace:b={:.3g}", "uniform:a={:.3g}"]))
         return ["longrun", "--landscape", f"double-well:tilt={draw(st.floats(-0.5, 0.5)):.3g}",
                 "--noise", noise.format(draw(st.floats(1.5, 3.0))), "--eta", ",".join(f"{e:.3g}" for e in etas),
-                "--chains", str(draw(st.integers(2, 32))), "--max-steps", "200000", *seed, "--json"]  # fmt: skip
+                "--chains", str(draw(st.integers(2, 32))), "--max-steps", "200000", "--cells", "256", *seed,
+                "--json"]  # fmt: skip
     if command == "suites":
         return ["suites", *draw(st.sampled_from([["list"], ["show", "quick"], ["show", "seed1-coloring"]])), "--json"]
     if command == "advise-batch":
