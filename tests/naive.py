@@ -348,3 +348,25 @@ def constant_step_sgd(landscape, law, eta: float, x: np.ndarray, steps: int, rng
                     transitions[(last, core)] = transitions.get((last, core), 0) + 1
                 last = core
     return x, occupancy, transitions
+
+
+def metropolis_adjusted(landscape, temperature, eta, scale, langevin, x, steps, rng: PyXoshiro):
+    """Plain-Python MALA (``langevin``) or random-walk Metropolis with the kernel's draws; returns (x, accepted)."""
+    from benchsuite.kernels.normal import py_standard_normal
+    from benchsuite.problems.landscapes import numpy_value
+
+    f = lambda y: float(numpy_value(landscape.code, landscape.coefficients, y))
+    grad = (lambda y: landscape.gradient(y)) if langevin else (lambda y: np.zeros(y.size))
+    x = np.array(x, dtype=float)
+    accepted = 0
+    for _ in range(steps):
+        g = grad(x)
+        proposal = np.array([x[i] - eta * g[i] + scale * py_standard_normal(rng) for i in range(x.size)])
+        log_a = -(f(proposal) - f(x)) / temperature
+        if langevin:
+            forward = ((proposal - x + eta * g) ** 2).sum()
+            backward = ((x - proposal + eta * grad(proposal)) ** 2).sum()
+            log_a += (forward - backward) / (2 * scale * scale)
+        if log_a >= 0 or rng.uniform() < math.exp(log_a):
+            x, accepted = proposal, accepted + 1
+    return x, accepted

@@ -50,10 +50,12 @@ class ContinuousState:
 
 @dataclass(frozen=True)
 class ContinuousInfo:
-    """What one call of ``step`` did: ``steps`` per chain, ``diverged`` chains (a non-finite position)."""
+    """What one call of ``step`` did: ``steps`` per chain, ``diverged`` chains (a non-finite position) and
+    ``accepted`` proposals over all chains (a Metropolis-adjusted rule; SGD accepts every step and reports 0)."""
 
     steps: int
     diverged: int
+    accepted: int = 0
 
 
 class ConstantStepSGD:
@@ -73,53 +75,70 @@ class ConstantStepSGD:
 
     def init(self, problem: Landscape, seed: int, chains: int = 1, x0=None) -> ContinuousState:
         """``chains`` chains started at ``x0`` (shape (d,) or (chains, d)) or, by default, uniformly in the box."""
-        if not isinstance(problem, Landscape):
-            raise ValidationError("problem", f"constant-step SGD runs on a Landscape, got {type(problem).__name__}")
-        seed = _checks.integer("seed", seed, low=0)
-        chains = _checks.integer("chains", chains, low=1, high=MAX_CHAINS)
-        sequences = np.random.SeedSequence(seed).spawn(chains + 1)
-        rng = np.zeros((chains, RNG_STRIDE), dtype=np.uint64)
-        for r in range(chains):
-            rng[r, :4] = seed_state(sequences[r])
-        if x0 is None:
-            start = np.random.default_rng(sequences[-1])
-            x = start.uniform(problem.box[:, 0], problem.box[:, 1], size=(chains, problem.n))
-        else:
-            x = _checks.array("x0", x0, ndim=np.ndim(x0), kind="f")
-            if x.shape not in ((problem.n,), (chains, problem.n)):
-                raise ValidationError("x0", f"must have shape ({problem.n},) or ({chains}, {problem.n}), got {x.shape}")
-            if not np.all(np.isfinite(x)):
-                raise ValidationError("x0", "must be finite")
-            x = np.array(np.broadcast_to(x, (chains, problem.n)), dtype=np.float64)
-        return ContinuousState(problem, np.ascontiguousarray(x), rng)
+        return init_chains(problem, seed, chains, x0)
 
     def step(self, state: ContinuousState, steps: int, observer=None) -> tuple[ContinuousState, ContinuousInfo]:
         """Advance every chain by ``steps`` steps (in place); ``observer`` (a BasinObserver) counts basins."""
-        if not isinstance(state, ContinuousState):
-            raise ValidationError("state", f"must be a ContinuousState from init, got {type(state).__name__}")
-        steps = _checks.integer("steps", steps, low=0, high=2**62)
-        if observer is None:
-            from ..score.occupation import BasinObserver
-
-            observer = BasinObserver.trivial(state.problem, state.chains)
-        observer.check(state)
+        steps, observer = checked_step(state, steps, observer)
         p = state.problem
         args = (p.code, p.coefficients, self.noise.code, self.noise.array, self.eta, state.x, state.rng, steps)
-        args += observer.kernel_arguments()
-        (_sgd_1d if p.n == 1 else _sgd_nd)(*args)
-        state.steps += steps
-        diverged = int((~np.isfinite(state.x).all(axis=1)).sum())
-        return state, ContinuousInfo(steps, diverged)
+        (_sgd_1d if p.n == 1 else _sgd_nd)(*args, *observer.kernel_arguments())
+        return finish_step(state, steps, 0)
+
+
+def init_chains(problem: Landscape, seed: int, chains: int, x0) -> ContinuousState:
+    """The state of ``chains`` chains on ``problem``, each with its own stream spawned from ``seed``; started at
+    ``x0`` (shape (d,) or (chains, d)) or uniformly in the box (from one more spawned stream)."""
+    if not isinstance(problem, Landscape):
+        raise ValidationError("problem", f"a continuous rule runs on a Landscape, got {type(problem).__name__}")
+    seed = _checks.integer("seed", seed, low=0)
+    chains = _checks.integer("chains", chains, low=1, high=MAX_CHAINS)
+    sequences = np.random.SeedSequence(seed).spawn(chains + 1)
+    rng = np.zeros((chains, RNG_STRIDE), dtype=np.uint64)
+    for r in range(chains):
+        rng[r, :4] = seed_state(sequences[r])
+    if x0 is None:
+        start = np.random.default_rng(sequences[-1])
+        x = start.uniform(problem.box[:, 0], problem.box[:, 1], size=(chains, problem.n))
+    else:
+        x = _checks.array("x0", x0, ndim=np.ndim(x0), kind="f")
+        if x.shape not in ((problem.n,), (chains, problem.n)):
+            raise ValidationError("x0", f"must have shape ({problem.n},) or ({chains}, {problem.n}), got {x.shape}")
+        if not np.all(np.isfinite(x)):
+            raise ValidationError("x0", "must be finite")
+        x = np.array(np.broadcast_to(x, (chains, problem.n)), dtype=np.float64)
+    return ContinuousState(problem, np.ascontiguousarray(x), rng)
+
+
+def checked_step(state: ContinuousState, steps: int, observer):
+    """``steps`` checked, and the observer (a trivial one when None) checked against the state."""
+    if not isinstance(state, ContinuousState):
+        raise ValidationError("state", f"must be a ContinuousState from init, got {type(state).__name__}")
+    steps = _checks.integer("steps", steps, low=0, high=2**62)
+    if observer is None:
+        from ..score.occupation import BasinObserver
+
+        observer = BasinObserver.trivial(state.problem, state.chains)
+    observer.check(state)
+    return steps, observer
+
+
+def finish_step(state: ContinuousState, steps: int, accepted: int) -> tuple[ContinuousState, ContinuousInfo]:
+    state.steps += steps
+    diverged = int((~np.isfinite(state.x).all(axis=1)).sum())
+    return state, ContinuousInfo(steps, diverged, accepted)
 
 
 @njit(inline="always", cache=True)
-def _cell(x, lo, inv_width, cells):
+def cell(x, lo, inv_width, cells):
+    """The grid cell of coordinate ``x`` (clipped to the box)."""
     j = int((x - lo) * inv_width) if x > lo else 0
     return min(max(j, 0), cells - 1)
 
 
 @njit(inline="always", cache=True)
-def _observe(r, flat, labels, core, occupancy, transitions, last_core):
+def observe(r, flat, labels, core, occupancy, transitions, last_core):
+    """Count one step of chain ``r`` in cell ``flat``: its basin, and a core-to-core transition if any."""
     occupancy[r, labels[flat]] += 1
     k = core[flat]
     if k >= 0 and k != last_core[r]:
@@ -138,7 +157,7 @@ def _sgd_1d(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_w
             t -= eta * (gradient_1d(kind, c, t) + draw(noise_kind, nc, t, s))
             if not np.isfinite(t):
                 break
-            _observe(r, _cell(t, lo[0], inv_width[0], cells), labels, core, occupancy, transitions, last_core)
+            observe(r, cell(t, lo[0], inv_width[0], cells), labels, core, occupancy, transitions, last_core)
         x[r, 0] = t
 
 
@@ -161,6 +180,6 @@ def _sgd_nd(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_w
                 break
             flat = 0
             for i in range(d):
-                flat = flat * cells + _cell(y[i], lo[i], inv_width[i], cells)
-            _observe(r, flat, labels, core, occupancy, transitions, last_core)
+                flat = flat * cells + cell(y[i], lo[i], inv_width[i], cells)
+            observe(r, flat, labels, core, occupancy, transitions, last_core)
         x[r] = y

@@ -45,8 +45,9 @@ class GridLaw:
         return np.bincount(self.labels, weights=self.pi, minlength=int(self.labels.max()) + 1)
 
 
-def grid_law(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = DEFAULT_CELLS) -> GridLaw:
-    """The stationary law of SGD (step ``eta``, noise ``noise``) on ``landscape`` discretised into ``cells``."""
+def grid_matrix(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = DEFAULT_CELLS):
+    """The one-step matrix of SGD on ``cells`` cells: (cell centres, P (cells x cells), the mass of each row
+    that left the box)."""
     if not isinstance(landscape, Landscape) or landscape.n != 1:
         raise ValidationError("landscape", "the grid chain is built for 1-D landscapes")
     eta = _checks.real("eta", eta, low=0.0, low_open=True)
@@ -57,10 +58,15 @@ def grid_law(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = DEF
     drift = np.array([gradient_1d(landscape.code, landscape.coefficients, t) for t in centres])
     mean = centres - eta * drift
     if noise.kind == "rademacher":
-        p = _atoms(mean, eta * noise.coefficients[0], lo, h, cells)
-        escape = np.zeros(cells)
-    else:
-        p, escape = _intervals(noise, centres, mean, eta, lo, h, cells)
+        return centres, _atoms(mean, eta * noise.coefficients[0], lo, h, cells), np.zeros(cells)
+    p, escape = _intervals(noise, centres, mean, eta, lo, h, cells)
+    return centres, p, escape
+
+
+def grid_law(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = DEFAULT_CELLS) -> GridLaw:
+    """The stationary law of SGD (step ``eta``, noise ``noise``) on ``landscape`` discretised into ``cells``."""
+    centres, p, escape = grid_matrix(landscape, noise, eta, cells)
+    cells = centres.size
     closed = _closed_class(p)
     pi = np.zeros(cells)
     pi[closed] = gth(p[np.ix_(closed, closed)] / p[np.ix_(closed, closed)].sum(axis=1, keepdims=True))
