@@ -161,3 +161,9 @@ def test_longrun_command_refuses_bad_input_in_one_line(argv, field):
     code, out, err = _cli(["longrun", *argv])
     assert code == 2 and out == ""
     assert err.strip().splitlines()[-1].startswith(f"benchsuite: error: {field}")
+
+
+def test_a_noise_law_round_trips_through_its_spec():
+    for spec in ["gaussian:sigma=1.41421356,slope=-0.5", "rademacher:scale=2", "uniform:a=0.3", "laplace:b=1e-3"]:
+        law = make_noise(spec)
+        assert make_noise(law.spec) == law

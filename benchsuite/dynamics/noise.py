@@ -70,7 +70,8 @@ class NoiseLaw:
 
     @property
     def spec(self) -> str:
-        return self.kind + "".join(f"{',' if i else ':'}{k}={v:g}" for i, (k, v) in enumerate(self.params.items()))
+        """The law as a spec string, its numbers in full precision (``make_noise(law.spec)`` gives it back)."""
+        return self.kind + "".join(f"{',' if i else ':'}{k}={v!r}" for i, (k, v) in enumerate(self.params.items()))
 
     def scale(self, x0) -> np.ndarray:
         """The law's scale parameter at first coordinates ``x0`` (sigma(x), scale, a or b)."""

@@ -192,8 +192,8 @@ def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, cha
 
 
 def _relaxation(observer: BasinObserver) -> float | None:
-    """1 / (sum of the rates out of the two least visited basins' exchange), in steps per chain, once at least
-    ten transitions each way were seen (else None)."""
+    """The relaxation time of the basin occupations, in steps per chain: 1 / (k_01 + k_10) for two basins, the
+    slowest exit time for more; None until every basin was entered and left at least ten times."""
     t = observer.transitions.sum(0)
     occupancy = observer.occupancy.sum(0)
     if min(t.sum(0).min(), t.sum(1).min()) < 10 or np.any(occupancy == 0):
