@@ -91,12 +91,16 @@ def basin_labels(landscape: ls.Landscape, cells: int) -> np.ndarray:
     minima = np.array([p.x for p in landscape.minima])
     if minima.size == 0:
         raise ValidationError("landscape", "has no minimum in its box")
-    d, box = landscape.n, landscape.box
-    axes = [lo + (np.arange(cells) + 0.5) * (hi - lo) / cells for lo, hi in box]
-    centres = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, d)
+    box = landscape.box
     step = 1e-3 * float(np.min(box[:, 1] - box[:, 0]))
-    labels = _descend(landscape.code, landscape.coefficients, centres, minima, step, 200_000)
-    return labels.reshape((cells,) * d)
+    labels = _descend(landscape.code, landscape.coefficients, cell_centres(box, cells), minima, step, 200_000)
+    return labels.reshape((cells,) * landscape.n)
+
+
+def cell_centres(box: np.ndarray, cells: int) -> np.ndarray:
+    """Centres of a grid of ``cells`` per axis over ``box`` (shape (d, 2)), in C order: shape (cells^d, d)."""
+    axes = [lo + (np.arange(cells) + 0.5) * (hi - lo) / cells for lo, hi in box]
+    return np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, box.shape[0])
 
 
 @njit(cache=True, nogil=True)

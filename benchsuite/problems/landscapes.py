@@ -283,36 +283,32 @@ class Landscape(Problem):
         return f"Landscape({self.kind}{': ' if args else ''}{args}, id={self.instance_id})"
 
 
-def _real(field: str, value, **bounds) -> float:
-    return _checks.real(field, value, **bounds)
-
-
 def quadratic(a: float = 1.0, d: int = 1, coupling: float = 0.0, width: float = 10.0) -> Landscape:
     """f = x'Ax/2 with A = a I + coupling (J - I) in ``d`` dimensions (A must be positive definite); box
     [-width, width]^d."""
-    a = _real("a", a, low=0.0, low_open=True)
+    a = _checks.real("a", a, low=0.0, low_open=True)
     d = _checks.integer("d", d, low=1, high=64)
-    coupling = _real("coupling", coupling)
+    coupling = _checks.real("coupling", coupling)
     if a - coupling <= 0 or a + (d - 1) * coupling <= 0:
         raise ValidationError("coupling", f"A = a I + coupling (J - I) must be positive definite: eigenvalues "
                                           f"{a - coupling:g} and {a + (d - 1) * coupling:g}")  # fmt: skip
-    width = _real("width", width, low=0.0, low_open=True)
+    width = _checks.real("width", width, low=0.0, low_open=True)
     box = np.tile([-width, width], (d, 1))
     return Landscape.build("quadratic", [a, coupling], box, {"a": a, "d": d, "coupling": coupling, "width": width})
 
 
 def double_well(tilt: float = 0.3) -> Landscape:
     """The tilted double well f = (x^2 - 1)^2 / (1 + x^2) + tilt x on [-2.5, 2.5] (two minima for |tilt| < 1)."""
-    tilt = _real("tilt", tilt, low=-1.0, high=1.0, low_open=True, high_open=True)
+    tilt = _checks.real("tilt", tilt, low=-1.0, high=1.0, low_open=True, high_open=True)
     return Landscape.build("double-well", [tilt], [[-2.5, 2.5]], {"tilt": tilt})
 
 
 def steep_gentle(gentle_depth: float = 1.0, steep_depth: float = 0.8, gentle_width: float = 0.8,
                  steep_width: float = 0.25) -> Landscape:  # fmt: skip
     """A wide well at -1.5 and a narrow one at +1.5 in a weak quartic confinement x^4 / 40, on [-3.5, 3.5]."""
-    depths = [_real(k, v, low=0.0, low_open=True) for k, v in [("gentle_depth", gentle_depth),
+    depths = [_checks.real(k, v, low=0.0, low_open=True) for k, v in [("gentle_depth", gentle_depth),
                                                               ("steep_depth", steep_depth)]]  # fmt: skip
-    widths = [_real(k, v, low=0.05, high=1.0) for k, v in [("gentle_width", gentle_width),
+    widths = [_checks.real(k, v, low=0.05, high=1.0) for k, v in [("gentle_width", gentle_width),
                                                             ("steep_width", steep_width)]]  # fmt: skip
     params = {"gentle_depth": depths[0], "steep_depth": depths[1], "gentle_width": widths[0], "steep_width": widths[1]}
     return Landscape.build("steep-gentle", depths + widths, [[-3.5, 3.5]], params)
@@ -330,7 +326,7 @@ def himmelblau() -> Landscape:
 
 def mueller_brown(scale: float = 0.01) -> Landscape:
     """The Mueller-Brown potential times ``scale`` on [-1.7, 1.3] x [-0.6, 2.2]."""
-    scale = _real("scale", scale, low=0.0, low_open=True)
+    scale = _checks.real("scale", scale, low=0.0, low_open=True)
     return Landscape.build("mueller-brown", [scale], [[-1.7, 1.3], [-0.6, 2.2]], {"scale": scale})
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.integrate import simpson
@@ -155,11 +155,6 @@ class Occupation:
         """sqrt(1/N_01 + 1/N_10): the error if sojourns between transitions were independent exponentials."""
         return float(math.sqrt(1.0 / self.transitions[0, 1] + 1.0 / self.transitions[1, 0]))
 
-    @property
-    def rates(self) -> np.ndarray:
-        """k_ij per step: transitions i -> j over the steps spent in basin i."""
-        return self.transitions / self.occupancy.sum(0)[:, None]
-
 
 def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, chains: int = 256, seed: int = 0,
                        max_steps: int = 10_000_000, min_transitions: int = MIN_TRANSITIONS) -> Occupation:  # fmt: skip
@@ -222,7 +217,6 @@ class LongRun:
     exact: SlopeFit
     predicted_slope: float
     seed: int
-    extra: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         names = ("left", "right")

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _checks
 from ..errors import ValidationError
-from ..problems.critical import basin_labels
+from ..problems.critical import basin_labels, cell_centres
 from ..problems.landscapes import Landscape
 
 DEFAULT_CELLS = {1: 4096, 2: 256}
@@ -42,9 +42,7 @@ class BasinObserver:
         points = self.landscape.critical_points
         minima = [p for p in points if p.kind == "minimum"]
         others = np.array([p.x for p in points if p.kind != "minimum"]).reshape(-1, self.landscape.n)
-        box = self.landscape.box
-        axes = [lo + (np.arange(self.cells) + 0.5) * (hi - lo) / self.cells for lo, hi in box]
-        centres = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, self.landscape.n)
+        centres = cell_centres(self.landscape.box, self.cells)
         core = np.full(centres.shape[0], -1, dtype=np.int64)
         for k, m in enumerate(minima):
             rest = np.vstack([others, [p.x for j, p in enumerate(minima) if j != k]]) if len(minima) > 1 else others
