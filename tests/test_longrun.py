@@ -109,7 +109,7 @@ def test_measured_log_ratios_agree_with_the_exact_grid_chain():
         row = measure_occupation(landscape, law, eta, chains=128, seed=20 + k)
         exact = math.log(np.divide(*grid_law(landscape, law, eta).basin_masses()))
         assert min(row.transitions[0, 1], row.transitions[1, 0]) >= 100
-        assert abs(row.log_ratio - exact) <= Z_TOL * row.log_ratio_error, (eta, row.log_ratio, exact)
+        assert abs(row.log_ratio(0, 1) - exact) <= Z_TOL * row.log_ratio_error(0, 1), (eta, row.log_ratio(0, 1), exact)
         assert row.burn_in > 0 and row.fractions.sum() == pytest.approx(1.0)
 
 
@@ -167,3 +167,14 @@ def test_a_noise_law_round_trips_through_its_spec():
     for spec in ["gaussian:sigma=1.41421356,slope=-0.5", "rademacher:scale=2", "uniform:a=0.3", "laplace:b=1e-3"]:
         law = make_noise(spec)
         assert make_noise(law.spec) == law
+
+
+def test_left_and_right_are_positions_not_depths():
+    # a negative tilt makes the right minimum the deeper one, listed first among the minima
+    landscape = ls.double_well(-0.3)
+    assert landscape.minima[0].x[0] > 0
+    doc = longrun(landscape, "gaussian:sigma=2", [0.15, 0.2], chains=32, seed=1, cells=256).to_dict()
+    assert doc["basins"][0]["name"] == "left" and doc["basins"][0]["x"][0] < 0 < doc["basins"][1]["x"][0]
+    assert doc["predicted_slope"] == pytest.approx(-0.3, rel=1e-5)  # the mirror image of tilt 0.3
+    assert doc["exact_slope"] < 0 and all(row["log_ratio"] < 0 for row in doc["rows"])
+    assert all(row["occupation"]["left"] < 0.5 for row in doc["rows"])

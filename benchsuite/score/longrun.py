@@ -136,24 +136,22 @@ class Occupation:
         total = self.occupancy.sum(0)
         return total / total.sum()
 
-    @property
-    def log_ratio(self) -> float:
-        """log(mu_0 / mu_1) from the occupancies of the first two basins."""
+    def log_ratio(self, i: int, j: int) -> float:
+        """log(mu_i / mu_j) from the occupancies of basins ``i`` and ``j``."""
         total = self.occupancy.sum(0)
-        return float(np.log(total[0] / total[1]))
+        return float(np.log(total[i] / total[j]))
 
-    @property
-    def log_ratio_error(self) -> float:
-        """Standard error of ``log_ratio`` from ``GROUPS`` replications (groups of chains), by the delta method."""
-        groups = np.array_split(self.occupancy[:, :2], min(GROUPS, self.chains))
+    def log_ratio_error(self, i: int, j: int) -> float:
+        """Standard error of ``log_ratio(i, j)`` from ``GROUPS`` replications (groups of chains), by the delta
+        method."""
+        groups = np.array_split(self.occupancy[:, [i, j]], min(GROUPS, self.chains))
         sums = np.array([g.sum(0) for g in groups], dtype=float)
         share = sums / sums.mean(0)  # each group's occupancy relative to the mean group
         return float(np.std(share[:, 0] - share[:, 1], ddof=1) / math.sqrt(len(groups)))
 
-    @property
-    def renewal_error(self) -> float:
-        """sqrt(1/N_01 + 1/N_10): the error if sojourns between transitions were independent exponentials."""
-        return float(math.sqrt(1.0 / self.transitions[0, 1] + 1.0 / self.transitions[1, 0]))
+    def renewal_error(self, i: int, j: int) -> float:
+        """sqrt(1/N_ij + 1/N_ji): the error if sojourns between transitions were independent exponentials."""
+        return float(math.sqrt(1.0 / self.transitions[i, j] + 1.0 / self.transitions[j, i]))
 
 
 def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, chains: int = 256, seed: int = 0,
@@ -206,10 +204,13 @@ def _unmixed(eta: float, observer: BasinObserver, steps: int, phase: str) -> str
 
 @dataclass
 class LongRun:
-    """Occupations at several step sizes beside the grid chain's exact log ratios and the predicted slope."""
+    """Occupations at several step sizes beside the grid chain's exact log ratios and the predicted slope;
+    ``left`` and ``right`` are the positions of the two minima in ``landscape.minima``, ordered by x."""
 
     landscape: Landscape
     noise: NoiseLaw
+    left: int
+    right: int
     rows: list[Occupation]
     exact_log_ratios: list[float]
     exact_coarse_log_ratios: list[float]
@@ -219,22 +220,24 @@ class LongRun:
     seed: int
 
     def to_dict(self) -> dict:
-        names = ("left", "right")
+        sides = {"left": self.left, "right": self.right}
+        l, r = self.left, self.right
         predicted = self.predicted_slope if math.isfinite(self.predicted_slope) else None
         return {
             "landscape": self.landscape.instance_id,
             "landscape_params": self.landscape.params,
             "noise": self.noise.spec,
             "seed": self.seed,
-            "basins": [{"name": n} | p.to_dict() for n, p in zip(names, self.landscape.minima, strict=True)],
-            "rows": [{"eta": r.eta, "occupation": dict(zip(names, r.fractions.tolist(), strict=True)),
-                      "log_ratio": r.log_ratio, "log_ratio_error": r.log_ratio_error,
-                      "renewal_error": r.renewal_error,
+            "basins": [{"name": n} | self.landscape.minima[k].to_dict() for n, k in sides.items()],
+            "rows": [{"eta": row.eta, "occupation": {n: float(row.fractions[k]) for n, k in sides.items()},
+                      "log_ratio": row.log_ratio(l, r), "log_ratio_error": row.log_ratio_error(l, r),
+                      "renewal_error": row.renewal_error(l, r),
                       "exact_log_ratio": e, "exact_log_ratio_half_cells": ec,
-                      "transitions": {"left_to_right": int(r.transitions[0, 1]),
-                                      "right_to_left": int(r.transitions[1, 0])},
-                      "chains": r.chains, "burn_in_steps": r.burn_in, "steps": r.steps}
-                     for r, e, ec in zip(self.rows, self.exact_log_ratios, self.exact_coarse_log_ratios, strict=True)],
+                      "transitions": {"left_to_right": int(row.transitions[l, r]),
+                                      "right_to_left": int(row.transitions[r, l])},
+                      "chains": row.chains, "burn_in_steps": row.burn_in, "steps": row.steps}
+                     for row, e, ec in zip(self.rows, self.exact_log_ratios, self.exact_coarse_log_ratios,
+                                           strict=True)],
             "fit": self.measured.terms,
             "slope": self.measured.slope,
             "slope_low": self.measured.low,
@@ -259,9 +262,8 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     seed = _checks.integer("seed", seed, low=0)
     model = _checks.choice("model", model, tuple(FIT_MODELS))
     cells = _checks.integer("cells", cells, low=32, high=MAX_GTH_STATES)  # the coarse check uses cells // 2
-    left, right = (float(p.x[0]) for p in landscape.minima)
-    if left > right:
-        raise ValidationError("landscape", "internal: minima are not ordered left to right")
+    minima = landscape.minima  # ordered by value: the basins' numbering in the counters and the grid law
+    left, right = sorted(range(2), key=lambda k: minima[k].x[0])
     rows, exact, coarse = [], [], []
     from tqdm import tqdm
 
@@ -269,14 +271,13 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     for k, eta in enumerate(etas):
         rows.append(measure_occupation(landscape, noise, eta, chains=chains, seed=seed + k, max_steps=max_steps,
                                        min_transitions=min_transitions))  # fmt: skip
-        exact.append(_log_ratio(grid_law(landscape, noise, eta, cells).basin_masses()))
-        coarse.append(_log_ratio(grid_law(landscape, noise, eta, cells // 2).basin_masses()))
+        for solved, c in ((exact, cells), (coarse, cells // 2)):
+            masses = grid_law(landscape, noise, eta, c).basin_masses()
+            solved.append(float(np.log(masses[left] / masses[right])))
         bar.update()
     bar.close()
-    measured = fit_slope(etas, [r.log_ratio for r in rows], [r.log_ratio_error for r in rows], model)
-    return LongRun(landscape, noise, rows, exact, coarse, measured, fit_slope(etas, exact, model=model),
-                   quasi_potential_slope(landscape, noise, left, right), seed)  # fmt: skip
-
-
-def _log_ratio(masses: np.ndarray) -> float:
-    return float(np.log(masses[0] / masses[1]))
+    ratios = [r.log_ratio(left, right) for r in rows]
+    measured = fit_slope(etas, ratios, [r.log_ratio_error(left, right) for r in rows], model)
+    predicted = quasi_potential_slope(landscape, noise, float(minima[left].x[0]), float(minima[right].x[0]))
+    return LongRun(landscape, noise, left, right, rows, exact, coarse, measured, fit_slope(etas, exact, model=model),
+                   predicted, seed)  # fmt: skip
