@@ -58,7 +58,15 @@ class ContinuousInfo:
     accepted: int = 0
 
 
-class ConstantStepSGD:
+class ChainsOnLandscape:
+    """What every continuous rule shares: ``init`` of R chains on a landscape."""
+
+    def init(self, problem: Landscape, seed: int, chains: int = 1, x0=None) -> ContinuousState:
+        """``chains`` chains started at ``x0`` (shape (d,) or (chains, d)) or, by default, uniformly in the box."""
+        return init_chains(problem, seed, chains, x0)
+
+
+class ConstantStepSGD(ChainsOnLandscape):
     """SGD with step ``eta`` and gradient noise ``noise`` (a :class:`~.noise.NoiseLaw` or a spec such as
     ``"gaussian:sigma=2"``)."""
 
@@ -72,10 +80,6 @@ class ConstantStepSGD:
     def facts(self) -> Facts:
         """No Boltzmann target (its law is Gibbs-like only as eta -> 0), not reversible, no exact local law."""
         return Facts(target=None, reversible=False)
-
-    def init(self, problem: Landscape, seed: int, chains: int = 1, x0=None) -> ContinuousState:
-        """``chains`` chains started at ``x0`` (shape (d,) or (chains, d)) or, by default, uniformly in the box."""
-        return init_chains(problem, seed, chains, x0)
 
     def step(self, state: ContinuousState, steps: int, observer=None) -> tuple[ContinuousState, ContinuousInfo]:
         """Advance every chain by ``steps`` steps (in place); ``observer`` (a BasinObserver) counts basins."""

@@ -22,21 +22,21 @@ from numba import njit, prange
 from .. import _checks
 from ..kernels.normal import standard_normal
 from ..kernels.rng import next_uniform
-from ..problems.landscapes import Landscape, gradient, value
+from ..problems.landscapes import gradient, value
 from .base import Facts
 from .constant_step import (
+    ChainsOnLandscape,
     ConstantStepSGD,
     ContinuousInfo,
     ContinuousState,
     cell,
     checked_step,
     finish_step,
-    init_chains,
     observe,
 )
 
 
-class _MetropolisAdjusted:
+class _MetropolisAdjusted(ChainsOnLandscape):
     name = "metropolis-adjusted"
     langevin = False
 
@@ -47,10 +47,6 @@ class _MetropolisAdjusted:
     def facts(self) -> Facts:
         """Gibbs at ``temperature`` exactly, reversible."""
         return Facts(target="boltzmann", temperature=self.temperature, reversible=True)
-
-    def init(self, problem: Landscape, seed: int, chains: int = 1, x0=None) -> ContinuousState:
-        """``chains`` chains started at ``x0`` (shape (d,) or (chains, d)) or, by default, uniformly in the box."""
-        return init_chains(problem, seed, chains, x0)
 
     @property
     def scale(self) -> float:
