@@ -139,6 +139,7 @@ CONTINUOUS = {
     "double-well-gaussian": ("double-well:tilt=0.3", "gaussian:sigma=2", 0.1),
     "double-well-rademacher": ("double-well:tilt=0.3", "rademacher:scale=2", 0.1),
     "camel-gaussian": ("camel", "gaussian:sigma=1", 0.02),
+    "double-well-minibatch": ("double-well:tilt=0.3,examples=8,spread=2,curvature=4,anchor=1", "minibatch:b=2", 0.1),
 }
 CONTINUOUS_CHAINS, CONTINUOUS_STEPS = 256, 1000
 
@@ -153,6 +154,7 @@ class ContinuousSGDSteps:
     def setup_cache(self):
         self.setup(next(iter(CONTINUOUS)))
         self.setup("camel-gaussian")
+        self.setup("double-well-minibatch")
 
     def setup(self, kernel):
         from benchsuite.dynamics.constant_step import ConstantStepSGD

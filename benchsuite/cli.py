@@ -178,11 +178,12 @@ def _cmd_longrun(args: argparse.Namespace) -> int:
         print(f"  {row['eta']:<7g} {row['occupation']['left']:.5f}   {row['log_ratio']:8.4f} +- "
               f"{row['log_ratio_error']:.4f}   {row['exact_log_ratio']:8.4f}      {t['left_to_right']} / "
               f"{t['right_to_left']}")  # fmt: skip
-    predicted = "infinite (the noise cannot climb out of a well)" if doc["predicted_slope"] is None \
-        else f"{doc['predicted_slope']:.4f}"  # fmt: skip
+    predicted, diffusion = ("infinite (the noise cannot climb out of a well)" if doc[k] is None else f"{doc[k]:.4f}"
+                            for k in ("predicted_slope", "diffusion_slope"))  # fmt: skip
     print(f"slope of log(mu_L/mu_R) against 1/eta ({doc['fit']}): measured {doc['slope']:.4f} "
           f"[{doc['slope_low']:.4f}, {doc['slope_high']:.4f}], exact grid chain {doc['exact_slope']:.4f}, "
-          f"predicted (quasi-potential) {predicted}")  # fmt: skip
+          f"predicted (quasi-potential) {predicted}; the diffusion approximation (the noise's variance only) "
+          f"gives {diffusion}")  # fmt: skip
     return 0
 
 
@@ -457,9 +458,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     lr = sub.add_parser("longrun", help="constant-step SGD on a 1-D landscape: basin occupations against 1/eta, "
                                         "beside the exact grid chain and the quasi-potential prediction")  # fmt: skip
-    lr.add_argument("--landscape", default="double-well:tilt=0.3", help="a 1-D landscape with two minima")
+    lr.add_argument("--landscape", default="double-well:tilt=0.3", help="a 1-D landscape with two minima; "
+                    "examples=N,spread=..,curvature=..,anchor=.. make it a finite sum of N examples")  # fmt: skip
     lr.add_argument("--noise", default="gaussian:sigma=2", help="gaussian:sigma=...[,slope=...], "
-                    "rademacher:scale=..., uniform:a=... or laplace:b=...")  # fmt: skip
+                    "rademacher:scale=..., uniform:a=..., laplace:b=... or minibatch:b=...[,replace=true] "
+                    "(a batch of the landscape's examples)")  # fmt: skip
     lr.add_argument("--eta", default="0.05,0.1,0.2", help="comma-separated step sizes")
     lr.add_argument("--seed", type=int, default=0, help="seed of the chains (seed + k for the k-th step size)")
     lr.add_argument("--chains", type=int, default=256, help="independent chains per step size")

@@ -321,6 +321,22 @@ def noise_draw(law, x0: float, rng: PyXoshiro) -> float:
     return law.coefficients[0] * e if rng.u64() >> 63 else -law.coefficients[0] * e
 
 
+def batch_noise(landscape, b: int, replace: bool, x: np.ndarray, rng: PyXoshiro) -> np.ndarray:
+    """The mean deviation u_k + w_k (x - a) of one batch (benchsuite.dynamics.minibatch), from the same stream:
+    b indices, or the first b places of a Fisher-Yates shuffle of the examples."""
+    n = landscape.examples
+    if replace:
+        batch = [rng.below(n) for _ in range(b)]
+    else:
+        order = list(range(n))
+        for i in range(b):
+            j = i + rng.below(n - i)
+            order[i], order[j] = order[j], order[i]
+        batch = order[:b]
+    terms = [landscape.shifts[k] + landscape.curvatures[k] * (x - landscape.anchor) for k in batch]
+    return np.sum(terms, axis=0) / b
+
+
 def numerical_gradient(landscape, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
     """Central differences of the plain-numpy landscape value."""
     from benchsuite.problems.landscapes import numpy_value
@@ -338,8 +354,11 @@ def constant_step_sgd(landscape, law, eta: float, x: np.ndarray, steps: int, rng
     occupancy, transitions, last = {}, {}, -1
     for _ in range(steps):
         g = numerical_gradient(landscape, x)
-        x0 = x[0]
-        x = x - eta * (g + np.array([noise_draw(law, x0, rng) for _ in range(x.size)]))
+        if law.kind == "minibatch":
+            z = batch_noise(landscape, int(law.coefficients[0]), bool(law.coefficients[1]), x, rng)
+        else:
+            z = np.array([noise_draw(law, x[0], rng) for _ in range(x.size)])
+        x = x - eta * (g + z)
         if cell_of is not None:
             basin, core = cell_of(x)
             occupancy[basin] = occupancy.get(basin, 0) + 1

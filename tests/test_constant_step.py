@@ -24,6 +24,17 @@ NOISES = ["gaussian:sigma=2", "gaussian:sigma=1.5,slope=-0.4", "rademacher:scale
 @pytest.mark.parametrize("noise", NOISES)
 @pytest.mark.parametrize("spec", ["double-well:tilt=0.3", "camel"])
 def test_kernel_matches_its_twin_on_the_same_numbers(spec, noise):
+    check_twin(spec, noise)
+
+
+@pytest.mark.parametrize("noise", ["minibatch:b=2", "minibatch:b=3,replace=true", "minibatch:b=1"])
+@pytest.mark.parametrize("spec", ["double-well:tilt=0.3,examples=8,spread=2,curvature=4,anchor=1",
+                                  "camel:examples=5,spread=1,curvature=0.5,anchor=-0.5"])  # fmt: skip
+def test_minibatch_kernel_matches_its_twin_on_the_same_numbers(spec, noise):
+    check_twin(spec, noise)
+
+
+def check_twin(spec: str, noise: str) -> None:
     landscape = ls.make_landscape(spec)
     sgd = ConstantStepSGD(0.05, noise)
     state = sgd.init(landscape, seed=3, chains=3)

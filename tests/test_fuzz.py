@@ -195,8 +195,11 @@ LONG_COMMANDS = {
               "--store": ("{tmp}/s.sqlite", ["/proc/nonexistent/dir/s.sqlite", "/etc", "/dev/null"]),
               "--tune": ("s=0.7,0.8", ["s", "=1", "s=2", "x=1", "s=0.5;;t", "s=", "s=0.5,,0.6"]),
               "--report": ("{tmp}/benchsuite-fuzz-report", ["/proc/nonexistent/dir", "/etc/passwd"])},
-    "longrun": {"--landscape": ("double-well:tilt=0.3", ["camel", "double-well:tilt=2", "nosuch", "quadratic"]),
-                "--noise": ("gaussian:sigma=2", ["gaussian:sigma=0", "laplace:b=-1", "cauchy", "uniform:a=nan"]),
+    "longrun": {"--landscape": ("double-well:tilt=0.3", ["camel", "double-well:tilt=2", "nosuch", "quadratic",
+                                                         "double-well:spread=1", "double-well:examples=1",
+                                                         "double-well:examples=4,curvature=nan"]),
+                "--noise": ("gaussian:sigma=2", ["gaussian:sigma=0", "laplace:b=-1", "cauchy", "uniform:a=nan",
+                                                 "minibatch:b=2", "minibatch:b=0", "minibatch:b=2,replace=x"]),
                 "--eta": ("0.2,0.3", ["0.1", "0.1,0.1", "0,0.1", "x", "0.1,1e400", "-0.1,0.2"]),
                 "--chains": ("16", ["0", "1", "x", "2**70"]), "--max-steps": ("40000", ["0", "-1", "x"]),
                 "--min-transitions": ("10", ["0", "-1", "x"]), "--fit": ("step-bias", ["cubic", ""]),
@@ -292,8 +295,13 @@ def json_command_lines(draw) -> list[str]:
     command = draw(st.sampled_from(["equivalence", "advise-batch", "suites", "longrun"]))
     if command == "longrun":  # step sizes where the double well mixes in a few rounds
         etas = draw(st.lists(st.floats(0.12, 0.4), min_size=2, max_size=3, unique=True))
-        noise = draw(st.sampled_from(["gaussian:sigma={:.3g}", "laplace:b={:.3g}", "uniform:a={:.3g}"]))
-        return ["longrun", "--landscape", f"double-well:tilt={draw(st.floats(-0.5, 0.5)):.3g}",
+        noise = draw(st.sampled_from(["gaussian:sigma={:.3g}", "laplace:b={:.3g}", "uniform:a={:.3g}", "minibatch"]))
+        landscape = f"double-well:tilt={draw(st.floats(-0.5, 0.5)):.3g}"
+        if noise == "minibatch":  # a finite sum of examples and a batch of them
+            landscape += (f",examples={draw(st.integers(4, 8))},spread={draw(st.floats(3.0, 5.0)):.3g},"
+                          f"curvature={draw(st.floats(0.0, 2.0)):.3g},anchor={draw(st.floats(-1, 1)):.3g}")  # fmt: skip
+            noise = f"minibatch:b={draw(st.integers(1, 2))},replace={draw(st.booleans())}"
+        return ["longrun", "--landscape", landscape,
                 "--noise", noise.format(draw(st.floats(1.5, 3.0))), "--eta", ",".join(f"{e:.3g}" for e in etas),
                 "--chains", str(draw(st.integers(2, 32))), "--max-steps", "200000", "--cells", "256", *seed,
                 "--json"]  # fmt: skip

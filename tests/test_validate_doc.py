@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 DOC = Path(__file__).parents[1] / "docs" / "validate.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
 
 
+@pytest.mark.slow  # a whole pytest run of the example in a child process (about 20 s)
 def test_the_pytest_example_runs_one_case_per_dynamics_and_check(tmp_path):
     (tmp_path / "my_rules.py").write_text("from benchsuite.dynamics import Metropolis as MyMetropolis\n")
     (tmp_path / "test_user.py").write_text(BLOCKS[0])
@@ -22,6 +25,7 @@ def test_the_pytest_example_runs_one_case_per_dynamics_and_check(tmp_path):
     assert proc.returncode == 0 and f"{cases} passed" in proc.stdout, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # a whole pytest run of the example in a child process (about 20 s)
 def test_the_pytest_example_fails_a_broken_rule(tmp_path):
     (tmp_path / "my_rules.py").write_text(
         "from functools import partial\nfrom broken_dynamics import UserMetropolis\n"

@@ -19,9 +19,11 @@ from numba import njit, prange
 
 from .. import _checks
 from ..errors import ValidationError
+from ..kernels.basins import cell, observe
 from ..kernels.rng import seed_state
 from ..problems.landscapes import Landscape, gradient, gradient_1d
 from .base import Facts
+from .minibatch import minibatch_sgd
 from .noise import NoiseLaw, draw, make_noise
 
 MAX_CHAINS = 1 << 20
@@ -68,7 +70,7 @@ class ChainsOnLandscape:
 
 class ConstantStepSGD(ChainsOnLandscape):
     """SGD with step ``eta`` and gradient noise ``noise`` (a :class:`~.noise.NoiseLaw` or a spec such as
-    ``"gaussian:sigma=2"``)."""
+    ``"gaussian:sigma=2"``; ``"minibatch:b=2"`` draws the gradient of a batch of the landscape's examples)."""
 
     name = "sgd"
 
@@ -76,6 +78,11 @@ class ConstantStepSGD(ChainsOnLandscape):
         self.eta = _checks.real("eta", eta, low=0.0, low_open=True)
         self.noise = make_noise(noise)
         self.params = {"eta": self.eta, "noise": self.noise.spec}
+
+    def init(self, problem: Landscape, seed: int, chains: int = 1, x0=None) -> ContinuousState:
+        state = init_chains(problem, seed, chains, x0)
+        self.noise.on(problem)  # a mini-batch law is checked against the landscape's examples
+        return state
 
     def facts(self) -> Facts:
         """No Boltzmann target (its law is Gibbs-like only as eta -> 0), not reversible, no exact local law."""
@@ -85,8 +92,13 @@ class ConstantStepSGD(ChainsOnLandscape):
         """Advance every chain by ``steps`` steps (in place); ``observer`` (a BasinObserver) counts basins."""
         steps, observer = checked_step(state, steps, observer)
         p = state.problem
-        args = (p.code, p.coefficients, self.noise.code, self.noise.array, self.eta, state.x, state.rng, steps)
-        (_sgd_1d if p.n == 1 else _sgd_nd)(*args, *observer.kernel_arguments())
+        if self.noise.kind == "minibatch":
+            law = self.noise.on(p)  # checks the batch against the landscape's examples
+            minibatch_sgd(p.code, p.coefficients, p.shifts, p.curvatures, p.anchor, law.b, law.replace, self.eta,
+                          state.x, state.rng, steps, *observer.kernel_arguments())  # fmt: skip
+        else:
+            args = (p.code, p.coefficients, self.noise.code, self.noise.array, self.eta, state.x, state.rng, steps)
+            (_sgd_1d if p.n == 1 else _sgd_nd)(*args, *observer.kernel_arguments())
         return finish_step(state, steps, 0)
 
 
@@ -131,24 +143,6 @@ def finish_step(state: ContinuousState, steps: int, accepted: int) -> tuple[Cont
     state.steps += steps
     diverged = int((~np.isfinite(state.x).all(axis=1)).sum())
     return state, ContinuousInfo(steps, diverged, accepted)
-
-
-@njit(inline="always", cache=True)
-def cell(x, lo, inv_width, cells):
-    """The grid cell of coordinate ``x`` (clipped to the box)."""
-    j = int((x - lo) * inv_width) if x > lo else 0
-    return min(max(j, 0), cells - 1)
-
-
-@njit(inline="always", cache=True)
-def observe(r, flat, labels, core, occupancy, transitions, last_core):
-    """Count one step of chain ``r`` in cell ``flat``: its basin, and a core-to-core transition if any."""
-    occupancy[r, labels[flat]] += 1
-    k = core[flat]
-    if k >= 0 and k != last_core[r]:
-        if last_core[r] >= 0:
-            transitions[r, last_core[r], k] += 1
-        last_core[r] = k
 
 
 @njit(cache=True, nogil=True, parallel=True)

@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from .. import _checks
+from ..kernels.basins import cell, observe
 from ..kernels.normal import standard_normal
 from ..kernels.rng import next_uniform
 from ..problems.landscapes import gradient, value
@@ -29,10 +30,8 @@ from .constant_step import (
     ConstantStepSGD,
     ContinuousInfo,
     ContinuousState,
-    cell,
     checked_step,
     finish_step,
-    observe,
 )
 
 

@@ -9,7 +9,12 @@ Malick, Mertikopoulos, ICML 2024, arXiv:2406.09241).  Laws (spec name: keywords;
 - ``rademacher``: scale: +-scale with probability 1/2 each (per-example gradients f'(x) +- scale);
   H = log cosh(scale p);
 - ``uniform``: a: uniform on [-a, a]; H = log(sinh(a p) / (a p));
-- ``laplace``: b: density exp(-|z| / b) / (2b); H = -log(1 - b^2 p^2) for |p| < 1/b.
+- ``laplace``: b: density exp(-|z| / b) / (2b); H = -log(1 - b^2 p^2) for |p| < 1/b;
+- ``minibatch``: b, replace: the mean gradient of a batch of b of a finite-sum landscape's examples, with or
+  without replacement, minus grad f (:mod:`.minibatch`; correlated across coordinates and set by the data).
+
+The theory takes a law bound to its landscape, ``noise.on(landscape)``: the law itself for the first four, a
+:class:`~.minibatch.BatchNoise` for mini-batches; each has ``cgf``, ``variance`` and ``support``.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from ..kernels.rng import next_u64, next_uniform
 from ..registry import Registry
 from ..spec import call_with, parse_spec
 
-GAUSSIAN, RADEMACHER, UNIFORM, LAPLACE = range(4)
+GAUSSIAN, RADEMACHER, UNIFORM, LAPLACE, MINIBATCH = range(5)
 
 
 @njit(inline="always", cache=True)
@@ -66,7 +71,28 @@ class NoiseLaw:
     @property
     def bounded(self) -> bool:
         """Whether Z has bounded support (then some points of a discretised chain may be transient)."""
-        return self.kind in ("rademacher", "uniform")
+        return self.kind in ("rademacher", "uniform", "minibatch")
+
+    def on(self, landscape):
+        """The law on ``landscape``: itself, or for a mini-batch the :class:`~.minibatch.BatchNoise` of the
+        landscape's examples (ValidationError when the batch does not fit them)."""
+        if self.kind != "minibatch":
+            return self
+        from .minibatch import BatchNoise
+
+        return BatchNoise(landscape, int(self.coefficients[0]), bool(self.coefficients[1]))
+
+    def _own(self, what: str) -> None:
+        if self.kind == "minibatch":
+            raise ValidationError("noise", f"the {what} of mini-batch noise is set by a landscape's examples: "
+                                           "take it from noise.on(landscape)")  # fmt: skip
+
+    def support(self, x0=0.0) -> tuple[np.ndarray, np.ndarray]:
+        """The least and greatest value of Z (+-inf for unbounded laws)."""
+        self._own("support")
+        s = self.scale(x0)
+        bound = s if self.bounded else np.full(s.shape, np.inf)
+        return -bound, bound
 
     @property
     def spec(self) -> str:
@@ -75,6 +101,7 @@ class NoiseLaw:
 
     def scale(self, x0) -> np.ndarray:
         """The law's scale parameter at first coordinates ``x0`` (sigma(x), scale, a or b)."""
+        self._own("scale")
         x0 = np.asarray(x0, dtype=np.float64)
         if self.kind == "gaussian":
             return self.coefficients[0] * np.exp(self.coefficients[1] * x0)
@@ -131,9 +158,19 @@ def laplace(b: float = 1.0) -> NoiseLaw:
     return NoiseLaw("laplace", (b,), {"b": b})
 
 
-NOISE_KINDS = {"gaussian": GAUSSIAN, "rademacher": RADEMACHER, "uniform": UNIFORM, "laplace": LAPLACE}
+def minibatch(b: int = 1, replace: bool = False) -> NoiseLaw:
+    """The gradient of a batch of ``b`` examples of the landscape, drawn with or without ``replace``."""
+    b = _checks.integer("b", b, low=1, high=1 << 16)
+    if not isinstance(replace, bool | np.bool_):
+        raise ValidationError("replace", f"must be true or false, got {replace!r}")
+    return NoiseLaw("minibatch", (float(b), float(replace)), {"b": b, "replace": bool(replace)})
+
+
+NOISE_KINDS = {"gaussian": GAUSSIAN, "rademacher": RADEMACHER, "uniform": UNIFORM, "laplace": LAPLACE,
+               "minibatch": MINIBATCH}  # fmt: skip
 NOISES = Registry("noise")
-for _name, _law in [("gaussian", gaussian), ("rademacher", rademacher), ("uniform", uniform), ("laplace", laplace)]:
+for _name, _law in [("gaussian", gaussian), ("rademacher", rademacher), ("uniform", uniform), ("laplace", laplace),
+                    ("minibatch", minibatch)]:  # fmt: skip
     NOISES.register(_name, _law)
 
 

@@ -20,6 +20,12 @@ Built-in kinds (coefficients in brackets; the kernel reads them from ``coefficie
 
 The jitted :func:`value`, :func:`gradient` and :func:`hessian` take the kind's code and coefficients (the model
 a kernel is compiled for once, and cached); :func:`numpy_value` is their plain-numpy twin over stacks of points.
+
+A landscape may also be a finite sum of ``examples`` terms, f = (1/n) sum_k f_k, with
+f_k(x) = f(x) + u_k . x + w_k |x - a|^2 / 2: per-example ``shifts`` u_k (n, d) and ``curvatures`` w_k (n,),
+both summing to zero (so the terms average to f), and an ``anchor`` a where the curvature terms vanish.  The
+per-example gradient is grad f(x) + u_k + w_k (x - a); what a mini-batch of them adds to grad f is the
+mini-batch noise of :mod:`benchsuite.dynamics.minibatch`.  Without examples (the default) f is one term.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from .hypergraph import Hypergraph
 QUADRATIC, DOUBLE_WELL, STEEP_GENTLE, CAMEL, HIMMELBLAU, MUELLER_BROWN = range(6)
 KINDS = {"quadratic": QUADRATIC, "double-well": DOUBLE_WELL, "steep-gentle": STEEP_GENTLE, "camel": CAMEL,
          "himmelblau": HIMMELBLAU, "mueller-brown": MUELLER_BROWN}  # fmt: skip
+MAX_EXAMPLES = 1 << 16
 STEEP_GENTLE_CENTRE = 1.5  # the wells of steep-gentle sit at -1.5 (gentle) and +1.5 (steep)
 _MB_A = np.array([-200.0, -100.0, -170.0, 15.0])
 _MB_a = np.array([-1.0, -1.0, -6.5, 0.7])
@@ -195,33 +202,66 @@ class Landscape(Problem):
     kind: str = ""
     coefficients: np.ndarray | None = None
     box: np.ndarray | None = None
+    shifts: np.ndarray | None = None
+    curvatures: np.ndarray | None = None
+    anchor: np.ndarray | None = None
 
     family = "landscape"
-    content_names = ("kind", "coefficients", "box")
+    content_names = ("kind", "coefficients", "box", "shifts", "curvatures", "anchor")
 
     def _validate(self) -> None:
         kind = _checks.choice("kind", self.kind, tuple(KINDS))
-        c = _checks.array("coefficients", self.coefficients, ndim=1, kind="f")
-        box = _checks.array("box", self.box, ndim=2, kind="f", shape=(self.n, 2))
-        if not (np.all(np.isfinite(c)) and np.all(np.isfinite(box))):
-            raise ValidationError("coefficients" if not np.all(np.isfinite(c)) else "box", "must be finite")
+        d = self.n
+        fields = {"coefficients": _checks.array("coefficients", self.coefficients, ndim=1, kind="f"),
+                  "box": _checks.array("box", self.box, ndim=2, kind="f", shape=(d, 2))}  # fmt: skip
+        m = self.m
+        given = {"shifts": (self.shifts, (m, d)), "curvatures": (self.curvatures, (m,)), "anchor": (self.anchor, (d,))}
+        for name, (a, shape) in given.items():
+            fields[name] = np.zeros(shape) if a is None else _checks.array(name, a, ndim=len(shape), kind="f",
+                                                                            shape=shape)  # fmt: skip
+        box = fields["box"]
         if np.any(box[:, 0] >= box[:, 1]):
             raise ValidationError("box", "every lower bound must be below its upper bound")
         dimension = {DOUBLE_WELL: 1, STEEP_GENTLE: 1, CAMEL: 2, HIMMELBLAU: 2, MUELLER_BROWN: 2}.get(KINDS[kind])
-        if dimension is not None and self.n != dimension:
-            raise ValidationError("n", f"{kind} is {dimension}-dimensional, got n = {self.n}")
-        c, box = np.array(c, dtype=np.float64), np.array(box, dtype=np.float64)
-        read_only(c, box)
-        object.__setattr__(self, "coefficients", c)
-        object.__setattr__(self, "box", box)
+        if dimension is not None and d != dimension:
+            raise ValidationError("n", f"{kind} is {dimension}-dimensional, got n = {d}")
+        for name in ("shifts", "curvatures"):
+            a = fields[name]
+            if np.any(np.abs(a.sum(0)) > 1e-9 * max(1.0, float(np.abs(a).sum()))):
+                raise ValidationError(name, "must sum to zero over the examples (the terms average to f)")
+        for name, a in fields.items():
+            a = np.array(a, dtype=np.float64)
+            read_only(a)
+            object.__setattr__(self, name, a)
 
     @classmethod
     def build(cls, kind: str, coefficients, box, params: dict | None = None) -> Landscape:
         """A landscape over ``len(box)`` coordinates (one term: f itself)."""
         box = np.asarray(box, dtype=np.float64)
-        d = box.shape[0] if box.ndim == 2 else 0
-        graph = Hypergraph.from_terms(max(d, 1), np.array([0, max(d, 1)]), np.arange(max(d, 1)))
+        d = max(box.shape[0] if box.ndim == 2 else 0, 1)
+        graph = Hypergraph.from_terms(d, np.array([0, d]), np.arange(d))
         return cls(graph, params or {}, None, kind=kind, coefficients=np.asarray(coefficients, float), box=box)
+
+    def with_examples(self, shifts, curvatures=None, anchor=None, params: dict | None = None) -> Landscape:
+        """This landscape as the finite sum of ``len(shifts)`` examples f_k = f + u_k . x + w_k |x - a|^2 / 2
+        (``shifts`` u (n, d), ``curvatures`` w (n,), default 0, ``anchor`` a (d,), default 0; u and w must sum to
+        zero); ``params`` are added to the landscape's own."""
+        shifts = _checks.array("shifts", shifts, ndim=2, kind="f")
+        examples = _checks.integer("examples", shifts.shape[0], low=1, high=MAX_EXAMPLES)
+        if shifts.shape[1] != self.n:
+            raise ValidationError("shifts", f"must have shape (examples, {self.n}), got {shifts.shape}")
+        d = self.n
+        ptr = np.arange(examples + 1, dtype=np.int64) * d
+        graph = Hypergraph.from_terms(d, ptr, np.tile(np.arange(d), examples))
+        curvatures = np.zeros(examples) if curvatures is None else curvatures
+        anchor = np.zeros(d) if anchor is None else anchor
+        return type(self)(graph, self.params | (params or {}), None, kind=self.kind, coefficients=self.coefficients,
+                          box=self.box, shifts=shifts, curvatures=curvatures, anchor=anchor)  # fmt: skip
+
+    @property
+    def examples(self) -> int:
+        """The number of terms f_k (1 unless built by :meth:`with_examples`)."""
+        return self.m
 
     @property
     def domain(self) -> Domain:
@@ -233,7 +273,8 @@ class Landscape(Problem):
         return KINDS[self.kind]
 
     def _content(self) -> dict[str, np.ndarray]:
-        return {"kind": np.array([self.code]), "coefficients": self.coefficients, "box": self.box}
+        return {"kind": np.array([self.code]), "coefficients": self.coefficients, "box": self.box,
+                "shifts": self.shifts, "curvatures": self.curvatures, "anchor": self.anchor}  # fmt: skip
 
     @classmethod
     def _from_content(cls, n, arrays, params, seed):
@@ -241,11 +282,21 @@ class Landscape(Problem):
         names = {v: k for k, v in KINDS.items()}
         if code not in names:
             raise ValidationError("kind", f"unknown landscape code {code}")
-        return cls.build(names[code], arrays["coefficients"], arrays["box"], params)
+        one = cls.build(names[code], arrays["coefficients"], arrays["box"], params)
+        return one.with_examples(arrays["shifts"], arrays["curvatures"], arrays["anchor"])
 
     def term_energies(self, x) -> np.ndarray:
-        """f(x) as the one term, shape (..., 1) for points of shape (..., d)."""
-        return numpy_value(self.code, self.coefficients, x)[..., None]
+        """f_k(x) / n for every example k, shape (..., n) for points of shape (..., d): they sum to f(x)."""
+        x = np.asarray(x, dtype=np.float64)
+        f = numpy_value(self.code, self.coefficients, x)[..., None]
+        r = x - self.anchor
+        own = x @ self.shifts.T + 0.5 * (r * r).sum(-1)[..., None] * self.curvatures
+        return (f + own) / self.examples
+
+    def deviations(self, x) -> np.ndarray:
+        """u_k + w_k (x - a): what each example's gradient adds to grad f at the point ``x`` (checked), (n, d)."""
+        x = self.check_configuration(x)
+        return self.shifts + self.curvatures[:, None] * (x - self.anchor)
 
     def value(self, x) -> float:
         """f at the point ``x`` (checked)."""
@@ -336,10 +387,38 @@ for _name, _generator in [("quadratic", quadratic), ("double-well", double_well)
     LANDSCAPES.register(_name, _generator)
 
 
+def random_examples(landscape: Landscape, examples: int, spread: float = 0.0, curvature: float = 0.0,
+                    anchor: float = 0.0, data_seed: int = 0) -> Landscape:  # fmt: skip
+    """``landscape`` as a finite sum of ``examples`` random terms: shifts u_k ~ spread N(0, I) and curvatures
+    w_k ~ curvature N(0, 1), each centred over the examples, and every coordinate of the anchor at ``anchor``
+    (the examples' curvature terms agree there)."""
+    examples = _checks.integer("examples", examples, low=2, high=MAX_EXAMPLES)
+    spread = _checks.real("spread", spread, low=0.0)
+    curvature = _checks.real("curvature", curvature, low=0.0)
+    anchor = _checks.real("anchor", anchor)
+    data_seed = _checks.integer("data_seed", data_seed, low=0)
+    rng = np.random.default_rng(data_seed)
+    u = spread * rng.standard_normal((examples, landscape.n))
+    w = curvature * rng.standard_normal(examples)
+    params = {"examples": examples, "spread": spread, "curvature": curvature, "anchor": anchor,
+              "data_seed": data_seed}  # fmt: skip
+    return landscape.with_examples(u - u.mean(0), w - w.mean(), np.full(landscape.n, anchor), params)
+
+
+EXAMPLE_KEYS = ("examples", "spread", "curvature", "anchor", "data_seed")
+
+
 def make_landscape(spec: str) -> Landscape:
-    """``make_landscape("double-well:tilt=0.3")``: a registered generator called with the spec's keywords."""
+    """``make_landscape("double-well:tilt=0.3")``: a registered generator called with the spec's keywords; the
+    keywords of :func:`random_examples` (``examples=8,spread=1,curvature=1,anchor=1,data_seed=0``) make it a
+    finite sum."""
     name, params = parse_spec(spec, "landscape", known=LANDSCAPES.__contains__)
+    sample = {k: params.pop(k) for k in EXAMPLE_KEYS if k in params}
     landscape = call_with(LANDSCAPES.get(name), params, "landscape", name)
     if not isinstance(landscape, Landscape):
         raise ValidationError("landscape", f"{name} returned a {type(landscape).__name__}, not a Landscape")
+    if sample:
+        if "examples" not in sample:
+            raise ValidationError("examples", f"{', '.join(sample)} describe examples: give examples=N too")
+        landscape = call_with(lambda **kw: random_examples(landscape, **kw), sample, "landscape", name)
     return landscape

@@ -8,7 +8,8 @@ p* = 2 f' / sigma^2, so the slope is 2 (f_R - f_L) / sigma^2).
 
 Three slopes are set side by side: ``predicted`` (the quasi-potential), ``exact`` (the grid chain of
 :mod:`benchsuite.validate.grid_chain` at the same step sizes) and ``measured`` (chains of
-:class:`~benchsuite.dynamics.constant_step.ConstantStepSGD`).  Both log-ratio series are fitted with one of
+:class:`~benchsuite.dynamics.constant_step.ConstantStepSGD`); a fourth, ``diffusion``, keeps only the noise's
+variance (2 f' / Var Z), the usual SDE approximation of SGD, to show what the rest of the law changes.  Both log-ratio series are fitted with one of
 :data:`FIT_MODELS`, since a fit of a / eta alone keeps the prefactor c in the slope: ``"step-bias"``
 (default), a / eta + c + d eta, whose d eta is the first-order bias of a finite step (for Gaussian noise,
 the unadjusted Langevin algorithm's O(eta) error); ``"prefactor"``, a / eta + b log eta + c, whose b log eta
@@ -33,7 +34,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.integrate import simpson
-from scipy.optimize import brentq
 
 from .. import _checks
 from ..dynamics.constant_step import ConstantStepSGD
@@ -51,32 +51,62 @@ GROUPS = 32  # replications for the error of a log ratio (fewer when there are f
 Z_95 = 1.959963984540054
 
 
-def root_p(noise: NoiseLaw, slope: float, x0: float) -> float:
-    """p*, the non-zero root of H_x(p) / p = f'(x) with the sign of f' (symmetric noise: H(-p) = H(p)); inf
-    when the noise cannot climb a slope that steep (bounded noise: |f'| >= its bound), 0 where f' = 0."""
-    if slope == 0.0:
-        return 0.0
-    g = abs(slope)
+def root_p(noise, slope, x0) -> np.ndarray:
+    """p*(x), the non-zero root of H_x(-p) = p f'(x), of the sign of f' (``slope``), for every point ``x0``
+    (arrays broadcast; ``noise`` bound to its landscape).  For f' > 0 it solves H(-p) / p = f', whose left
+    side grows from 0 to -inf Z; for f' < 0, p = -s with H(s) / s = -f', which grows to sup Z.  inf where the
+    noise cannot climb a slope that steep (|f'| beyond that bound), 0 where f' = 0.  Solved by bisection at
+    every point at once (the cumulant generating function is convex, so each ratio is increasing)."""
+    slope, x0 = np.broadcast_arrays(np.asarray(slope, dtype=float), np.asarray(x0, dtype=float))
     if noise.kind == "gaussian":
-        return math.copysign(2.0 * g / float(noise.scale(x0)) ** 2, slope)
-    s = float(noise.scale(x0))
-    if noise.kind in ("rademacher", "uniform") and g >= s:
-        return math.copysign(math.inf, slope)
-    ratio = lambda p: float(noise.cgf(p, x0)) / p - g  # increasing from -g
-    high = (1.0 - 1e-15) / s if noise.kind == "laplace" else 1.0 / s
-    while noise.kind != "laplace" and ratio(high) <= 0.0:
-        high *= 2.0
-    return math.copysign(brentq(ratio, 1e-300, high, xtol=1e-14, rtol=1e-13, maxiter=500), slope)
+        return 2.0 * slope / noise.scale(x0) ** 2
+    g = np.abs(slope)
+    sign = np.sign(slope)
+    low, high = noise.support(x0)
+    reach = np.where(slope > 0, -low, high)
+    climbable = (g > 0) & (g < reach)
+    ratio = lambda s: noise.cgf(-sign * s, x0) / s - g
+    if noise.kind == "laplace":
+        top = np.full(g.shape, (1.0 - 1e-15) / noise.coefficients[0])
+    else:
+        top = np.where(climbable, 1.0 / np.sqrt(np.maximum(noise.variance(x0), 1e-300)), 1.0)
+        for _ in range(1100):  # the ratio passes g once s is large (g below the bound)
+            short = climbable & (ratio(top) <= 0.0)
+            if not short.any():
+                break
+            top = np.where(short, 2.0 * top, top)
+    bottom = np.zeros(g.shape)
+    for _ in range(200):
+        middle = 0.5 * (bottom + top)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = ratio(np.where(climbable, middle, 1.0)) <= 0.0
+        bottom, top = np.where(below, middle, bottom), np.where(below, top, middle)
+        if np.all(top - bottom <= 1e-15 * top):
+            break
+    p = sign * 0.5 * (bottom + top)
+    return np.where(g == 0, 0.0, np.where(climbable, p, np.copysign(np.inf, slope)))
 
 
 def quasi_potential_slope(landscape: Landscape, noise: NoiseLaw, left: float, right: float, nodes: int = 4001) -> float:
     """V(right) - V(left) = integral of p*(x) from ``left`` to ``right`` (Simpson's rule on ``nodes`` points;
     inf when the noise cannot climb somewhere on the way)."""
+    noise = noise.on(landscape)
     xs = np.linspace(left, right, nodes)
-    ps = np.array([root_p(noise, gradient_1d(landscape.code, landscape.coefficients, x), x) for x in xs])
+    ps = root_p(noise, np.array([gradient_1d(landscape.code, landscape.coefficients, x) for x in xs]), xs)
     if not np.all(np.isfinite(ps)):
         return math.inf
     return float(simpson(ps, x=xs))
+
+
+def diffusion_slope(landscape: Landscape, noise: NoiseLaw, left: float, right: float, nodes: int = 4001) -> float:
+    """The same gap under the diffusion approximation, which keeps only the noise's variance: the integral of
+    2 f'(x) / Var Z(x) (the quasi-potential of Gaussian noise of the same variance at every point)."""
+    noise = noise.on(landscape)
+    xs = np.linspace(left, right, nodes)
+    slopes = np.array([gradient_1d(landscape.code, landscape.coefficients, x) for x in xs])
+    with np.errstate(divide="ignore"):
+        integrand = 2.0 * slopes / noise.variance(xs)
+    return float(simpson(integrand, x=xs)) if np.all(np.isfinite(integrand)) else math.inf
 
 
 FIT_MODELS = {"step-bias": "a/eta + c + d eta", "prefactor": "a/eta + b log eta + c"}
@@ -204,7 +234,8 @@ def _unmixed(eta: float, observer: BasinObserver, steps: int, phase: str) -> str
 
 @dataclass
 class LongRun:
-    """Occupations at several step sizes beside the grid chain's exact log ratios and the predicted slope;
+    """Occupations at several step sizes beside the grid chain's exact log ratios (at ``cells`` and half as
+    many cells, and the mass per step the grid chain lost at the box's edges) and the predicted slopes;
     ``left`` and ``right`` are the positions of the two minima in ``landscape.minima``, ordered by x."""
 
     landscape: Landscape
@@ -214,15 +245,18 @@ class LongRun:
     rows: list[Occupation]
     exact_log_ratios: list[float]
     exact_coarse_log_ratios: list[float]
+    exact_escapes: list[float]
     measured: SlopeFit
     exact: SlopeFit
     predicted_slope: float
+    diffusion_slope: float
     seed: int
 
     def to_dict(self) -> dict:
         sides = {"left": self.left, "right": self.right}
         l, r = self.left, self.right
         predicted = self.predicted_slope if math.isfinite(self.predicted_slope) else None
+        diffusion = self.diffusion_slope if math.isfinite(self.diffusion_slope) else None
         return {
             "landscape": self.landscape.instance_id,
             "landscape_params": self.landscape.params,
@@ -232,17 +266,18 @@ class LongRun:
             "rows": [{"eta": row.eta, "occupation": {n: float(row.fractions[k]) for n, k in sides.items()},
                       "log_ratio": row.log_ratio(l, r), "log_ratio_error": row.log_ratio_error(l, r),
                       "renewal_error": row.renewal_error(l, r),
-                      "exact_log_ratio": e, "exact_log_ratio_half_cells": ec,
+                      "exact_log_ratio": e, "exact_log_ratio_half_cells": ec, "exact_escape": x,
                       "transitions": {"left_to_right": int(row.transitions[l, r]),
                                       "right_to_left": int(row.transitions[r, l])},
                       "chains": row.chains, "burn_in_steps": row.burn_in, "steps": row.steps}
-                     for row, e, ec in zip(self.rows, self.exact_log_ratios, self.exact_coarse_log_ratios,
-                                           strict=True)],
+                     for row, e, ec, x in zip(self.rows, self.exact_log_ratios, self.exact_coarse_log_ratios,
+                                              self.exact_escapes, strict=True)],
             "fit": self.measured.terms,
             "slope": self.measured.slope,
             "slope_low": self.measured.low,
             "slope_high": self.measured.high,
             "predicted_slope": predicted,
+            "diffusion_slope": diffusion,
             "exact_slope": self.exact.slope,
         }  # fmt: skip
 
@@ -256,6 +291,7 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     noise = make_noise(noise)
     if not isinstance(landscape, Landscape) or landscape.n != 1 or len(landscape.minima) != 2:
         raise ValidationError("landscape", "the long-run slope is defined for 1-D landscapes with two minima")
+    noise.on(landscape)  # a mini-batch law is checked against the examples before any chain runs
     etas = sorted({_checks.real("eta", e, low=0.0, low_open=True) for e in etas})
     if len(etas) < 2:
         raise ValidationError("eta", "give at least two distinct step sizes")
@@ -264,7 +300,7 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     cells = _checks.integer("cells", cells, low=32, high=MAX_GTH_STATES)  # the coarse check uses cells // 2
     minima = landscape.minima  # ordered by value: the basins' numbering in the counters and the grid law
     left, right = sorted(range(2), key=lambda k: minima[k].x[0])
-    rows, exact, coarse = [], [], []
+    rows, exact, coarse, escapes = [], [], [], []
     from tqdm import tqdm
 
     bar = tqdm(total=len(etas), unit="eta", desc="longrun", file=sys.stderr, disable=not progress)
@@ -272,12 +308,20 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
         rows.append(measure_occupation(landscape, noise, eta, chains=chains, seed=seed + k, max_steps=max_steps,
                                        min_transitions=min_transitions))  # fmt: skip
         for solved, c in ((exact, cells), (coarse, cells // 2)):
-            masses = grid_law(landscape, noise, eta, c).basin_masses()
+            law = grid_law(landscape, noise, eta, c)
+            masses = law.basin_masses()
+            if min(masses[left], masses[right]) <= 0.0:
+                raise ValidationError("noise", f"at eta = {eta:g} the exact grid chain ({c} cells) leaves a basin "
+                                               "empty: the noise cannot climb out of the other one")  # fmt: skip
             solved.append(float(np.log(masses[left] / masses[right])))
+            if solved is exact:
+                escapes.append(law.escape)
         bar.update()
     bar.close()
     ratios = [r.log_ratio(left, right) for r in rows]
     measured = fit_slope(etas, ratios, [r.log_ratio_error(left, right) for r in rows], model)
-    predicted = quasi_potential_slope(landscape, noise, float(minima[left].x[0]), float(minima[right].x[0]))
-    return LongRun(landscape, noise, left, right, rows, exact, coarse, measured, fit_slope(etas, exact, model=model),
-                   predicted, seed)  # fmt: skip
+    ends = float(minima[left].x[0]), float(minima[right].x[0])
+    return LongRun(landscape, noise, left, right, rows, exact, coarse, escapes, measured,
+                   fit_slope(etas, exact, model=model),
+                   quasi_potential_slope(landscape, noise, *ends), diffusion_slope(landscape, noise, *ends),
+                   seed)  # fmt: skip

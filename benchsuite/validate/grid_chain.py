@@ -2,8 +2,8 @@
 
 Cells of width h cover the box; from the centre x_j one step goes to x_j - eta (f'(x_j) + Z).  For a noise law
 with a density, the move lands in cell k with the law's mass of the matching interval (computed from the
-nearer tail, so that small entries keep their relative accuracy); a Rademacher atom is split between the two
-cell centres around it (linear interpolation keeps its mean).  Mass that leaves the box is put in the edge
+nearer tail, so that small entries keep their relative accuracy); an atom (Rademacher's two, or one per batch
+of a mini-batch noise) is split between the two cell centres around it (linear interpolation keeps its mean).  Mass that leaves the box is put in the edge
 cell, as the basin counters do, and reported (``escape``: the stationary mass that leaves the box per step).  With bounded noise
 some cells cannot be reached from the minima: the law lives on the one closed communicating class.  The law is
 solved by GTH (:mod:`.steady_state`), which keeps the relative accuracy of basin masses whose log ratio is far
@@ -57,10 +57,19 @@ def grid_matrix(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = 
     centres = lo + (np.arange(cells) + 0.5) * h
     drift = np.array([gradient_1d(landscape.code, landscape.coefficients, t) for t in centres])
     mean = centres - eta * drift
+    noise = noise.on(landscape)
     if noise.kind == "rademacher":
-        return centres, _atoms(mean, eta * noise.coefficients[0], lo, h, cells), np.zeros(cells)
-    p, escape = _intervals(noise, centres, mean, eta, lo, h, cells)
-    return centres, p, escape
+        jump = eta * noise.coefficients[0]
+        targets, weights = np.stack([mean - jump, mean + jump], 1), np.array([0.5, 0.5])
+    elif noise.kind == "minibatch":
+        shift, curvature, weights = noise.atoms()
+        z = shift[:, 0][None, :] + np.outer(centres - landscape.anchor[0], curvature)  # Z of every batch, every cell
+        targets = mean[:, None] - eta * z
+    else:
+        p, escape = _intervals(noise, centres, mean, eta, lo, h, cells)
+        return centres, p, escape
+    escape = ((targets < lo) | (targets > hi)) @ weights  # atoms beyond the box land in its edge cells
+    return centres, _atoms(targets, weights, lo, h, cells), escape
 
 
 def grid_law(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = DEFAULT_CELLS) -> GridLaw:
@@ -97,16 +106,17 @@ def _tail(kind: str, z: np.ndarray) -> np.ndarray:
     return np.where(z >= 0, 0.5 * np.exp(-np.abs(z)), 1.0 - 0.5 * np.exp(-np.abs(z)))  # laplace
 
 
-def _atoms(mean, jump, lo, h, cells) -> np.ndarray:
-    """Two atoms m_j -+ jump of mass 1/2, each split between its two nearest cell centres."""
+def _atoms(targets, weights, lo, h, cells) -> np.ndarray:
+    """Atoms at ``targets`` (cells, A) of masses ``weights`` (A,), each split between its two nearest cell
+    centres (linear interpolation keeps the mean)."""
     p = np.zeros((cells, cells))
     rows = np.arange(cells)
-    for target in (mean - jump, mean + jump):
+    for target, mass in zip(targets.T, weights, strict=True):
         position = np.clip((target - lo) / h - 0.5, 0.0, cells - 1.0)
         left = np.minimum(np.floor(position).astype(np.int64), cells - 2)
         weight = position - left
-        np.add.at(p, (rows, left), 0.5 * (1.0 - weight))
-        np.add.at(p, (rows, left + 1), 0.5 * weight)
+        np.add.at(p, (rows, left), mass * (1.0 - weight))
+        np.add.at(p, (rows, left + 1), mass * weight)
     return p
 
 

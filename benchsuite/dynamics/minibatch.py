@@ -1,0 +1,139 @@
+"""Mini-batch noise of a finite-sum landscape: the mean gradient of b of its n examples, minus grad f.
+
+With the per-example deviations zeta_k(x) = u_k + w_k (x - a) (:meth:`Landscape.deviations`), the noise is
+Z(x) = (1/b) sum_{k in B} zeta_k(x) over a batch B drawn uniformly, with replacement (b independent indices)
+or without (a uniform b-subset, b < n).  Z has mean zero and, with s^2(x) = (1/n) sum_k zeta_k(x)^2,
+Var Z = s^2 / b with replacement and s^2 (n - b) / (b (n - 1)) without.  In 1-D its cumulant generating
+function is H_x(p) = b log((1/n) sum_k exp(p zeta_k / b)) with replacement and log(e_b(y) / C(n, b)),
+y_k = exp(p zeta_k / b), without (e_b the elementary symmetric polynomial, by the recursion over examples
+in log space).  Z is bounded and, unlike the built-in laws, need not be symmetric.
+
+:class:`BatchNoise` is the law bound to a landscape (``noise.on(landscape)``), with the methods the theory
+uses for every law (``cgf``, ``variance``, ``support``) and the exact atoms of Z for the grid chain.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from ..errors import ValidationError
+from ..kernels.basins import cell, observe
+from ..kernels.rng import next_below
+from ..problems.landscapes import Landscape, gradient
+
+MAX_ATOMS = 1 << 14  # batches the grid chain enumerates (n^b with replacement, C(n, b) without)
+
+
+class BatchNoise:
+    """The mini-batch noise of ``landscape``'s examples: batches of ``b``, drawn with or without ``replace``."""
+
+    kind = "minibatch"
+    bounded = True
+
+    def __init__(self, landscape: Landscape, b: int, replace: bool):
+        n = landscape.examples
+        if n < 2:
+            raise ValidationError("noise", "mini-batch noise needs a finite sum of examples (e.g. a landscape spec "
+                                           "with examples=8,spread=1): this landscape is one term")  # fmt: skip
+        if b > n or (b == n and not replace):
+            raise ValidationError("b", f"a batch without replacement takes fewer than the {n} examples, got b = {b}")
+        self.landscape, self.b, self.replace = landscape, b, replace
+        self.spec = f"minibatch:b={b},replace={replace!r}"
+
+    def _deviations(self, x0) -> np.ndarray:
+        """zeta_k at first coordinates ``x0`` (1-D), shape (n,) + shape of x0."""
+        ls = self.landscape
+        x0 = np.asarray(x0, dtype=np.float64)
+        return ls.shifts[:, 0].reshape((-1,) + (1,) * x0.ndim) + np.multiply.outer(ls.curvatures, x0 - ls.anchor[0])
+
+    def variance(self, x0=0.0) -> np.ndarray:
+        """Var Z at first coordinates ``x0`` (1-D landscapes)."""
+        n, b = self.landscape.examples, self.b
+        s2 = (self._deviations(x0) ** 2).mean(0)
+        return s2 / b if self.replace else s2 * (n - b) / (b * (n - 1))
+
+    def support(self, x0=0.0) -> tuple[np.ndarray, np.ndarray]:
+        """The least and greatest value of Z at ``x0``: b times the extreme deviation, or the mean of the b
+        smallest / largest ones."""
+        z = np.sort(self._deviations(x0), axis=0)
+        if self.replace:
+            return z[0], z[-1]
+        return z[: self.b].mean(0), z[-self.b :].mean(0)
+
+    def cgf(self, p, x0=0.0) -> np.ndarray:
+        """H_x(p) = log E exp(p Z(x)) (``p`` and ``x0`` broadcast together)."""
+        p, x0 = np.broadcast_arrays(np.asarray(p, dtype=np.float64), np.asarray(x0, dtype=np.float64))
+        n, b = self.landscape.examples, self.b
+        t = p * self._deviations(x0) / b  # log y_k, shape (n,) + p.shape
+        if self.replace:
+            return b * (np.logaddexp.reduce(t, axis=0) - math.log(n))
+        log_e = np.full((b + 1,) + p.shape, -np.inf)  # log e_j over the examples seen so far
+        log_e[0] = 0.0
+        for k in range(n):
+            log_e[1:] = np.logaddexp(log_e[1:], t[k] + log_e[:-1])
+        return log_e[b] - (math.lgamma(n + 1) - math.lgamma(b + 1) - math.lgamma(n - b + 1))
+
+    def atoms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every batch's mean shift (A, d) and mean curvature (A,), and its probability (A,): Z(x) = shift +
+        curvature (x - a) with that probability."""
+        n, b = self.landscape.examples, self.b
+        count = n**b if self.replace else math.comb(n, b)
+        if count > MAX_ATOMS:
+            raise ValidationError("b", f"the noise has {count} batches to enumerate, more than {MAX_ATOMS}: use fewer "
+                                       "examples or a smaller batch")  # fmt: skip
+        pick = itertools.product(range(n), repeat=b) if self.replace else itertools.combinations(range(n), b)
+        batches = np.array(list(pick), dtype=np.int64)
+        ls = self.landscape
+        shift = ls.shifts[batches].mean(1)
+        curvature = ls.curvatures[batches].mean(1)
+        return shift, curvature, np.full(len(batches), 1.0 / len(batches))
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, steps, labels, core, lo,
+                  inv_width, cells, occupancy, transitions, last_core):  # fmt: skip
+    """x <- x - eta (grad f(x) + (1/b) sum_{k in B} (u_k + w_k (x - a))) for every chain, a batch B per step
+    (without replacement: a partial Fisher-Yates shuffle, undone after the step so every step starts from the
+    identity)."""
+    n, d = shifts.shape
+    for r in prange(x.shape[0]):
+        s = rng[r]
+        g = np.empty(d)
+        z = np.empty(d)
+        y = x[r].copy()
+        order = np.arange(n)
+        picked = np.empty(b, dtype=np.int64)
+        for _ in range(steps):
+            gradient(kind, c, y, g)
+            z[:] = 0.0
+            w = 0.0
+            for i in range(b):
+                if replace:
+                    k = next_below(s, n)
+                else:
+                    j = i + next_below(s, n - i)
+                    picked[i] = j
+                    order[i], order[j] = order[j], order[i]
+                    k = order[i]
+                w += curvatures[k]
+                for q in range(d):
+                    z[q] += shifts[k, q]
+            if not replace:
+                for i in range(b - 1, -1, -1):
+                    j = picked[i]
+                    order[i], order[j] = order[j], order[i]
+            finite = True
+            for q in range(d):
+                y[q] -= eta * (g[q] + (z[q] + w * (y[q] - anchor[q])) / b)
+                finite = finite and np.isfinite(y[q])
+            if not finite:
+                break
+            flat = 0
+            for q in range(d):
+                flat = flat * cells + cell(y[q], lo[q], inv_width[q], cells)
+            observe(r, flat, labels, core, occupancy, transitions, last_core)
+        x[r] = y
