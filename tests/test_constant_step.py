@@ -58,9 +58,12 @@ def check_twin(spec: str, noise: str) -> None:
         assert expected == transitions
 
 
-def test_same_seed_same_numbers_whatever_the_threads_and_chunks():
-    landscape = ls.double_well(0.3)
-    sgd = ConstantStepSGD(0.1, "gaussian:sigma=2")
+@pytest.mark.parametrize("spec, noise", [("double-well:tilt=0.3", "gaussian:sigma=2"),
+                                         ("double-well:tilt=0.3,examples=8,spread=2,curvature=4,anchor=1",
+                                          "minibatch:b=3")])  # fmt: skip
+def test_same_seed_same_numbers_whatever_the_threads_and_chunks(spec, noise):
+    landscape = ls.make_landscape(spec)
+    sgd = ConstantStepSGD(0.1, noise)
     runs = []
     for threads, chunks in [(1, [400]), (numba.config.NUMBA_NUM_THREADS, [100, 300]), (1, [1, 399])]:
         numba.set_num_threads(threads)

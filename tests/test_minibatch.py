@@ -11,10 +11,11 @@ import pytest
 from scipy.stats import chi2
 
 from benchsuite.dynamics.constant_step import ConstantStepSGD
+from benchsuite.dynamics.minibatch import BatchNoise
 from benchsuite.dynamics.noise import make_noise
 from benchsuite.errors import ValidationError
 from benchsuite.problems import landscapes as ls
-from benchsuite.score.longrun import diffusion_slope, fit_slope, quasi_potential_slope, root_p
+from benchsuite.score.longrun import diffusion_slope, fit_slope, longrun, quasi_potential_slope, root_p
 from benchsuite.validate.grid_chain import grid_law
 
 FINITE_SUM = "double-well:tilt=0.3,examples=8,spread=2,curvature=4,anchor=1"
@@ -35,11 +36,38 @@ def test_cgf_variance_and_support_equal_the_enumerated_batches(b, replace):
     law = make_noise(f"minibatch:b={b},replace={replace}").on(landscape)
     for x in (-1.3, 0.2, 1.0, 2.1):
         z = batch_means(landscape, b, replace, x)
-        assert abs(z.mean()) < 1e-12
         np.testing.assert_allclose(law.variance(x), z.var(), rtol=1e-12)
         np.testing.assert_allclose(law.support(x), (z.min(), z.max()), rtol=1e-12)
         for p in (-3.0, -0.4, 0.7, 2.5):
             np.testing.assert_allclose(law.cgf(p, x), math.log(np.exp(p * z).mean()), rtol=1e-11, atol=1e-14)
+
+
+@pytest.mark.parametrize("b, replace", [(3, False), (2, True)])
+def test_the_atoms_of_the_grid_chain_are_the_enumerated_batches(b, replace):
+    landscape = ls.make_landscape(FINITE_SUM)
+    law = make_noise(f"minibatch:b={b},replace={replace}").on(landscape)
+    shift, curvature, weights = law.atoms()
+    assert weights.sum() == pytest.approx(1.0) and len(weights) == law.batches
+    for x in (-1.0, 0.5):
+        z = shift[:, 0] + curvature * (x - landscape.anchor[0])
+        np.testing.assert_allclose(np.sort(z), np.sort(batch_means(landscape, b, replace, x)), rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(law.cgf(0.8, x), math.log(weights @ np.exp(0.8 * z)), rtol=1e-11)
+
+
+def test_the_cgf_is_zero_at_zero_for_large_batches():
+    u = np.random.default_rng(1).standard_normal((2000, 1))
+    landscape = ls.double_well(0.3).with_examples(u - u.mean(0))
+    law = make_noise("minibatch:b=1000").on(landscape)
+    assert float(law.cgf(0.0, 0.5)) == 0.0
+
+
+def test_a_finite_sum_keeps_f_as_the_chains_energy_and_the_gibbs_law():
+    from benchsuite.validate.continuous import GibbsLaw
+
+    landscape, one = ls.make_landscape(FINITE_SUM), ls.double_well(0.3)
+    state = ConstantStepSGD(0.1, "minibatch:b=2").init(landscape, seed=0, chains=5)
+    np.testing.assert_allclose(state.energy, [landscape.value(x) for x in state.x], rtol=1e-12)
+    np.testing.assert_array_equal(GibbsLaw(landscape, 0.5).cdf, GibbsLaw(one, 0.5).cdf)
 
 
 def test_the_noise_is_not_symmetric_and_the_root_solves_the_unsymmetrised_equation():
@@ -109,7 +137,19 @@ def test_a_biased_sampler_fails_the_batch_frequency_test():
         (lambda: ls.double_well(0.3).with_examples([[1.0], [-1.0]], [1.0, 0.0]), "curvatures"),
         (lambda: ls.double_well(0.3).with_examples([[1.0, 0.0], [-1.0, 0.0]]), "shifts"),
         (lambda: ls.double_well(0.3).with_examples([[np.nan], [0.0]]), "shifts"),
-        (lambda: make_noise("minibatch:b=9,replace=true").on(ls.make_landscape(FINITE_SUM)).atoms(), "b"),
+        (lambda: make_noise("minibatch:b=5,replace=true").on(ls.make_landscape(FINITE_SUM)).atoms(), "b"),
+        (lambda: BatchNoise(ls.make_landscape(FINITE_SUM), 0, False), "b"),
+        (lambda: BatchNoise(ls.make_landscape(FINITE_SUM), 2.5, False), "b"),
+        (lambda: BatchNoise(ls.make_landscape(FINITE_SUM), 2, 1), "replace"),
+        (lambda: make_noise("minibatch:b=2").on(ls.make_landscape(FINITE_SUM)).on(ls.double_well(0.3)), "landscape"),
+        (lambda: make_noise("minibatch:b=2").on(ls.make_landscape("camel:examples=4,spread=1")).cgf(1.0), "landscape"),
+        (lambda: make_noise("minibatch:b=2").on(ls.make_landscape(FINITE_SUM)).cgf(1.0, np.nan), "x0"),
+        (lambda: root_p(make_noise("uniform:a=2"), np.nan, 0.0), "slope"),
+        (lambda: ls.double_well(0.3).with_examples([[1e308], [1e308], [-1e308]]), "shifts"),
+        (
+            lambda: longrun(FINITE_SUM.replace("examples=8", "examples=200"), "minibatch:b=2,replace=true", [0.1, 0.2]),
+            "b",
+        ),
     ],
 )
 def test_bad_finite_sums_and_batches_are_refused_naming_the_field(call, field):
@@ -118,12 +158,11 @@ def test_bad_finite_sums_and_batches_are_refused_naming_the_field(call, field):
     assert info.value.field == field
 
 
-def test_the_terms_of_a_finite_sum_average_to_f_and_its_gradients_to_grad_f():
+def test_the_terms_of_a_finite_sum_average_to_f():
     landscape = ls.make_landscape("camel:examples=6,spread=1.5,curvature=0.7,anchor=0.3")
     x = np.array([0.4, -0.9])
     assert landscape.m == 6
     np.testing.assert_allclose(landscape.term_energies(x).sum(), landscape.value(x), rtol=1e-12)
-    np.testing.assert_allclose(landscape.deviations(x).mean(0), 0.0, atol=1e-12)
     one = ls.camel()
     assert landscape.instance_id != one.instance_id
     assert [p.value for p in landscape.minima] == pytest.approx([p.value for p in one.minima])

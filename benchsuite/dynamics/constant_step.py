@@ -47,7 +47,7 @@ class ContinuousState:
     @property
     def energy(self) -> np.ndarray:
         """f at every chain's position, shape (R,)."""
-        return self.problem.term_energies(self.x)[:, 0]
+        return self.problem.values(self.x)
 
 
 @dataclass(frozen=True)
@@ -80,9 +80,9 @@ class ConstantStepSGD(ChainsOnLandscape):
         self.params = {"eta": self.eta, "noise": self.noise.spec}
 
     def init(self, problem: Landscape, seed: int, chains: int = 1, x0=None) -> ContinuousState:
-        state = init_chains(problem, seed, chains, x0)
-        self.noise.on(problem)  # a mini-batch law is checked against the landscape's examples
-        return state
+        if isinstance(problem, Landscape):
+            self.noise.on(problem)  # a mini-batch law is checked against the landscape's examples
+        return init_chains(problem, seed, chains, x0)
 
     def facts(self) -> Facts:
         """No Boltzmann target (its law is Gibbs-like only as eta -> 0), not reversible, no exact local law."""

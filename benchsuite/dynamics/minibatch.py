@@ -20,12 +20,14 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from .. import _checks
 from ..errors import ValidationError
 from ..kernels.basins import cell, observe
 from ..kernels.rng import next_below
 from ..problems.landscapes import Landscape, gradient
 
 MAX_ATOMS = 1 << 14  # batches the grid chain enumerates (n^b with replacement, C(n, b) without)
+MAX_BATCH = 1 << 16
 
 
 class BatchNoise:
@@ -35,19 +37,47 @@ class BatchNoise:
     bounded = True
 
     def __init__(self, landscape: Landscape, b: int, replace: bool):
+        if not isinstance(landscape, Landscape):
+            raise ValidationError("landscape", f"must be a Landscape, got {type(landscape).__name__}")
+        b = _checks.integer("b", b, low=1, high=MAX_BATCH)
+        if not isinstance(replace, bool | np.bool_):
+            raise ValidationError("replace", f"must be true or false, got {replace!r}")
         n = landscape.examples
         if n < 2:
             raise ValidationError("noise", "mini-batch noise needs a finite sum of examples (e.g. a landscape spec "
                                            "with examples=8,spread=1): this landscape is one term")  # fmt: skip
-        if b > n or (b == n and not replace):
+        if not replace and b >= n:
             raise ValidationError("b", f"a batch without replacement takes fewer than the {n} examples, got b = {b}")
-        self.landscape, self.b, self.replace = landscape, b, replace
-        self.spec = f"minibatch:b={b},replace={replace!r}"
+        self.landscape, self.b, self.replace = landscape, b, bool(replace)
+        self.spec = f"minibatch:b={b},replace={self.replace!r}"
+
+    def on(self, landscape: Landscape) -> BatchNoise:
+        """Itself, on its own landscape (ValidationError on another)."""
+        if landscape is not self.landscape:
+            raise ValidationError("landscape", "this mini-batch noise was bound to another landscape")
+        return self
+
+    @property
+    def batches(self) -> int:
+        """How many batches there are: n^b ordered ones with replacement, C(n, b) without."""
+        n = self.landscape.examples
+        return n**self.b if self.replace else math.comb(n, self.b)
+
+    def check_enumerable(self) -> None:
+        """ValidationError unless the batches are few enough (``MAX_ATOMS``) for the exact grid chain."""
+        if self.batches > MAX_ATOMS:
+            raise ValidationError("b", f"the noise has {self.batches} batches to enumerate, more than {MAX_ATOMS}: use "
+                                       "fewer examples or a smaller batch")  # fmt: skip
 
     def _deviations(self, x0) -> np.ndarray:
-        """zeta_k at first coordinates ``x0`` (1-D), shape (n,) + shape of x0."""
+        """zeta_k at the points ``x0`` of a 1-D landscape, shape (n,) + shape of x0."""
         ls = self.landscape
+        if ls.n != 1:
+            raise ValidationError("landscape", f"the law of Z is given for 1-D landscapes (its coordinates are "
+                                               f"correlated in {ls.n}-D)")  # fmt: skip
         x0 = np.asarray(x0, dtype=np.float64)
+        if not np.all(np.isfinite(x0)):
+            raise ValidationError("x0", "must be finite")
         return ls.shifts[:, 0].reshape((-1,) + (1,) * x0.ndim) + np.multiply.outer(ls.curvatures, x0 - ls.anchor[0])
 
     def variance(self, x0=0.0) -> np.ndarray:
@@ -71,26 +101,28 @@ class BatchNoise:
         t = p * self._deviations(x0) / b  # log y_k, shape (n,) + p.shape
         if self.replace:
             return b * (np.logaddexp.reduce(t, axis=0) - math.log(n))
-        log_e = np.full((b + 1,) + p.shape, -np.inf)  # log e_j over the examples seen so far
-        log_e[0] = 0.0
-        for k in range(n):
-            log_e[1:] = np.logaddexp(log_e[1:], t[k] + log_e[:-1])
-        return log_e[b] - (math.lgamma(n + 1) - math.lgamma(b + 1) - math.lgamma(n - b + 1))
+        return _log_elementary(t, b) - _log_elementary(np.zeros((n, 1)), b)[0]  # the same sum at p = 0: H(0) = 0
 
     def atoms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every batch's mean shift (A, d) and mean curvature (A,), and its probability (A,): Z(x) = shift +
         curvature (x - a) with that probability."""
         n, b = self.landscape.examples, self.b
-        count = n**b if self.replace else math.comb(n, b)
-        if count > MAX_ATOMS:
-            raise ValidationError("b", f"the noise has {count} batches to enumerate, more than {MAX_ATOMS}: use fewer "
-                                       "examples or a smaller batch")  # fmt: skip
+        self.check_enumerable()
         pick = itertools.product(range(n), repeat=b) if self.replace else itertools.combinations(range(n), b)
         batches = np.array(list(pick), dtype=np.int64)
         ls = self.landscape
         shift = ls.shifts[batches].mean(1)
         curvature = ls.curvatures[batches].mean(1)
         return shift, curvature, np.full(len(batches), 1.0 / len(batches))
+
+
+def _log_elementary(t: np.ndarray, b: int) -> np.ndarray:
+    """log e_b(exp(t_1), ..., exp(t_n)) along the first axis of ``t``, by the recursion over examples."""
+    log_e = np.full((b + 1,) + t.shape[1:], -np.inf)  # log e_j over the examples seen so far
+    log_e[0] = 0.0
+    for k in range(t.shape[0]):
+        log_e[1:] = np.logaddexp(log_e[1:], t[k] + log_e[:-1])
+    return log_e[b]
 
 
 @njit(cache=True, nogil=True, parallel=True)

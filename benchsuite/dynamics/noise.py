@@ -160,7 +160,7 @@ def laplace(b: float = 1.0) -> NoiseLaw:
 
 def minibatch(b: int = 1, replace: bool = False) -> NoiseLaw:
     """The gradient of a batch of ``b`` examples of the landscape, drawn with or without ``replace``."""
-    b = _checks.integer("b", b, low=1, high=1 << 16)
+    b = _checks.integer("b", b, low=1, high=1 << 16)  # minibatch.MAX_BATCH
     if not isinstance(replace, bool | np.bool_):
         raise ValidationError("replace", f"must be true or false, got {replace!r}")
     return NoiseLaw("minibatch", (float(b), float(replace)), {"b": b, "replace": bool(replace)})

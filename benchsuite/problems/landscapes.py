@@ -227,7 +227,11 @@ class Landscape(Problem):
             raise ValidationError("n", f"{kind} is {dimension}-dimensional, got n = {d}")
         for name in ("shifts", "curvatures"):
             a = fields[name]
-            if np.any(np.abs(a.sum(0)) > 1e-9 * max(1.0, float(np.abs(a).sum()))):
+            with np.errstate(over="ignore"):
+                total, size = a.sum(0), float(np.abs(a).sum())
+            if not (np.all(np.isfinite(total)) and np.isfinite(size)):
+                raise ValidationError(name, "are too large: their sum overflows")
+            if np.any(np.abs(total) > 1e-9 * max(1.0, size)):
                 raise ValidationError(name, "must sum to zero over the examples (the terms average to f)")
         for name, a in fields.items():
             a = np.array(a, dtype=np.float64)
@@ -292,6 +296,10 @@ class Landscape(Problem):
         r = x - self.anchor
         own = x @ self.shifts.T + 0.5 * (r * r).sum(-1)[..., None] * self.curvatures
         return (f + own) / self.examples
+
+    def values(self, x) -> np.ndarray:
+        """f at a stack of points ``x`` (shape (..., d), not checked), shape (...)."""
+        return numpy_value(self.code, self.coefficients, x)
 
     def deviations(self, x) -> np.ndarray:
         """u_k + w_k (x - a): what each example's gradient adds to grad f at the point ``x`` (checked), (n, d)."""

@@ -58,6 +58,9 @@ def root_p(noise, slope, x0) -> np.ndarray:
     noise cannot climb a slope that steep (|f'| beyond that bound), 0 where f' = 0.  Solved by bisection at
     every point at once (the cumulant generating function is convex, so each ratio is increasing)."""
     slope, x0 = np.broadcast_arrays(np.asarray(slope, dtype=float), np.asarray(x0, dtype=float))
+    for name, a in (("slope", slope), ("x0", x0)):
+        if not np.all(np.isfinite(a)):
+            raise ValidationError(name, "must be finite")
     if noise.kind == "gaussian":
         return 2.0 * slope / noise.scale(x0) ** 2
     g = np.abs(slope)
@@ -291,7 +294,9 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     noise = make_noise(noise)
     if not isinstance(landscape, Landscape) or landscape.n != 1 or len(landscape.minima) != 2:
         raise ValidationError("landscape", "the long-run slope is defined for 1-D landscapes with two minima")
-    noise.on(landscape)  # a mini-batch law is checked against the examples before any chain runs
+    law = noise.on(landscape)  # a mini-batch law is checked against the examples before any chain runs
+    if law.kind == "minibatch":
+        law.check_enumerable()  # the grid chain enumerates its batches
     etas = sorted({_checks.real("eta", e, low=0.0, low_open=True) for e in etas})
     if len(etas) < 2:
         raise ValidationError("eta", "give at least two distinct step sizes")

@@ -34,7 +34,7 @@ class GibbsLaw:
         self.temperature = _checks.real("temperature", temperature, low=0.0, low_open=True)
         lo, hi = landscape.box[0]
         self.nodes = np.linspace(lo, hi, NODES)
-        f = landscape.term_energies(self.nodes[:, None])[:, 0]
+        f = landscape.values(self.nodes[:, None])
         density = np.exp(-(f - f.min()) / self.temperature)
         cdf = np.concatenate([[0.0], np.cumsum((density[1:] + density[:-1]) / 2 * np.diff(self.nodes))])
         self.cdf = cdf / cdf[-1]

@@ -62,6 +62,8 @@ def grid_matrix(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = 
         jump = eta * noise.coefficients[0]
         targets, weights = np.stack([mean - jump, mean + jump], 1), np.array([0.5, 0.5])
     elif noise.kind == "minibatch":
+        noise.check_enumerable()
+        _checks.affordable("cells", 32.0 * cells * noise.batches, f"{cells} cells x {noise.batches} batches")
         shift, curvature, weights = noise.atoms()
         z = shift[:, 0][None, :] + np.outer(centres - landscape.anchor[0], curvature)  # Z of every batch, every cell
         targets = mean[:, None] - eta * z
