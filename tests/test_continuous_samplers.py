@@ -16,11 +16,17 @@ from benchsuite.dynamics.noise import gaussian
 from benchsuite.errors import ValidationError
 from benchsuite.kernels import PyXoshiro
 from benchsuite.problems import landscapes as ls
-from benchsuite.validate.continuous import GibbsLaw, binned, detection_probability, stays_at_gibbs
+from benchsuite.validate.continuous import (
+    GibbsLaw,
+    binned,
+    detection_probability,
+    energy_detection_probability,
+    stays_at_gibbs,
+)
 from benchsuite.validate.grid_chain import grid_matrix
 
 T = 0.5
-CHAINS, STEPS, ALPHA = 16_384, 200, 1e-3
+CHAINS, STEPS, ALPHA = 65_536, 200, 1e-3
 LANDSCAPE = ls.double_well(0.3)
 
 
@@ -44,23 +50,42 @@ def test_kernels_match_their_twin_on_the_same_numbers(spec, rule):
 
 def _planned_power(eta: float, sigma: float, landscape=LANDSCAPE) -> float:
     """Probability that stays_at_gibbs fails SGD (step eta, Gaussian noise sigma) run on ``landscape`` and checked
-    on LANDSCAPE at T: the exact law after STEPS steps from the Gibbs start, by the grid chain."""
+    on LANDSCAPE at T, from the exact law after STEPS steps from the Gibbs start (the grid chain): at least the
+    larger of its two tests' (each at ALPHA / 2)."""
     law = GibbsLaw(LANDSCAPE, T)
     centres, p, _ = grid_matrix(landscape, gaussian(sigma), eta, cells=2048)
     start = np.interp(centres, law.nodes, np.gradient(law.cdf, law.nodes))
     start /= start.sum()
+    f, edges = LANDSCAPE.values(centres[:, None]), law.edges(32)
+    end = start.copy()
     for _ in range(STEPS):
-        start = start @ p
-    return detection_probability(binned(centres, start, law.edges(32)), CHAINS, ALPHA)
+        end = end @ p
+    # what the steps changed, on the grid (the grid's own binning of the start cancels)
+    q = 1.0 / 32 + binned(centres, end, edges) - binned(centres, start, edges)
+    chi_square = detection_probability(q, CHAINS, ALPHA / 2)
+    return max(chi_square, energy_detection_probability((end - start) @ f, law.energy_sd, CHAINS, ALPHA / 2))
+
+
+def _pilot_power(dyn, landscape, temperature: float, seed: int = 99) -> float:
+    """The power of the mean-energy test against ``dyn``, planned from an independent pilot run (another seed):
+    the shift of the mean energy after STEPS steps from Gibbs starts, at its 99.9% lower confidence bound."""
+    law = GibbsLaw(landscape, temperature)
+    state = dyn.init(landscape, seed, chains=CHAINS, x0=law.sample(CHAINS, np.random.default_rng(seed)))
+    dyn.step(state, STEPS)
+    energies = landscape.values(state.x)
+    shift = abs(energies.mean() - law.mean_energy) - 3.3 * energies.std() / math.sqrt(CHAINS)
+    return energy_detection_probability(max(shift, 0.0), law.energy_sd, CHAINS, ALPHA / 2)
 
 
 @pytest.mark.parametrize(
-    "dyn", [MALA(T, 0.1), RandomWalkMetropolis(T, 0.8), ula(T, 0.005)], ids=["mala", "rwm", "ula-small-step"]
+    "rule", [(MALA, 0.1), (RandomWalkMetropolis, 0.8), (ula, 0.0005)], ids=["mala", "rwm", "ula-small-step"]
 )
-def test_correct_samplers_stay_at_gibbs(dyn):
-    # false-alarm rate ALPHA per call; ULA at eta = 0.005 is biased by O(eta), which the check cannot see:
-    assert _planned_power(0.005, math.sqrt(2 * T / 0.005)) < 10 * ALPHA
-    result = stays_at_gibbs(dyn, LANDSCAPE, T, chains=CHAINS, steps=STEPS, alpha=ALPHA, seed=4)
+@pytest.mark.parametrize("spec, temperature", [("double-well:tilt=0.3", T), ("camel", T)])
+def test_correct_samplers_stay_at_gibbs(rule, spec, temperature):
+    # false-alarm rate ALPHA per call; ULA at eta = 0.0005 is biased by O(eta), which the check cannot see:
+    assert _planned_power(0.0005, math.sqrt(2 * T / 0.0005)) < 10 * ALPHA
+    dyn = rule[0](temperature, rule[1])
+    result = stays_at_gibbs(dyn, ls.make_landscape(spec), temperature, chains=CHAINS, steps=STEPS, alpha=ALPHA, seed=4)
     assert result.passed, result.detail
 
 
@@ -75,12 +100,15 @@ class _Shifted(ConstantStepSGD):
         return super().init(self.landscape, seed, chains, x0)
 
 
-SIGMA = math.sqrt(2 * T / 0.01)  # ULA at eta = 0.01: its own bias is below what the check resolves
+ETA = 0.002  # ULA at this step: its own bias is below what the check resolves (planned power 0.002)
+SIGMA = math.sqrt(2 * T / ETA)
 BROKEN = {  # name: (dynamics, eta and sigma of the SGD it is, the landscape it really runs on)
     "mala-without-correction": (ula(T, 0.1), 0.1, math.sqrt(2 * T / 0.1), LANDSCAPE),
-    "noise-scale-5pct-high": (ConstantStepSGD(0.01, gaussian(1.05 * SIGMA)), 0.01, 1.05 * SIGMA, LANDSCAPE),
-    "noise-missing-eta": (ConstantStepSGD(0.01, gaussian(SIGMA / 0.01)), 0.01, SIGMA / 0.01, LANDSCAPE),
-    "gradient-biased-by-0.1": (_Shifted(0.01, SIGMA, ls.double_well(0.4)), 0.01, SIGMA, ls.double_well(0.4)),
+    "temperature-5pct-high": (ConstantStepSGD(ETA, gaussian(math.sqrt(1.05) * SIGMA)), ETA, math.sqrt(1.05) * SIGMA,
+                              LANDSCAPE),
+    "noise-scale-5pct-high": (ConstantStepSGD(ETA, gaussian(1.05 * SIGMA)), ETA, 1.05 * SIGMA, LANDSCAPE),
+    "noise-missing-eta": (ConstantStepSGD(ETA, gaussian(SIGMA / ETA)), ETA, SIGMA / ETA, LANDSCAPE),
+    "gradient-biased-by-0.1": (_Shifted(ETA, SIGMA, ls.double_well(0.4)), ETA, SIGMA, ls.double_well(0.4)),
 }  # fmt: skip
 
 
@@ -93,6 +121,26 @@ def test_broken_samplers_fail_with_planned_power(name):
 
 
 @pytest.mark.parametrize(
+    "dyn, spec",
+    [(MALA(1.05 * T, 0.1), "double-well:tilt=0.3"), (MALA(1.05 * T, 0.1), "camel"), (ula(T, 0.02), "camel")],
+    ids=["mala-at-1.05T-double-well", "mala-at-1.05T-camel", "mala-without-correction-camel"],
+)
+def test_broken_samplers_fail_with_power_planned_by_a_pilot(dyn, spec):
+    # where the grid chain cannot give the law after STEPS steps (a Metropolis-adjusted rule, or 2-D), an
+    # independent pilot run plans the power of the mean-energy test
+    landscape, temperature = ls.make_landscape(spec), T
+    assert _pilot_power(dyn, landscape, temperature) >= 0.99
+    result = stays_at_gibbs(dyn, landscape, temperature, chains=CHAINS, steps=STEPS, alpha=ALPHA, seed=4)
+    assert result.passed is False, result.detail
+
+
+def test_a_temperature_the_box_truncates_is_refused():
+    with pytest.raises(ValidationError) as info:
+        GibbsLaw(LANDSCAPE, 1.0)  # about 0.5% of the mass beyond the box
+    assert info.value.field == "temperature"
+
+
+@pytest.mark.parametrize(
     "call, field",
     [
         (lambda: MALA(0.0, 0.1), "temperature"),
@@ -100,7 +148,7 @@ def test_broken_samplers_fail_with_planned_power(name):
         (lambda: RandomWalkMetropolis(1.0, 0.0), "scale"),
         (lambda: ula(1.0, 0.0), "eta"),
         (lambda: stays_at_gibbs(MALA(T, 0.1), LANDSCAPE, T, chains=100), "chains"),
-        (lambda: stays_at_gibbs(MALA(T, 0.1), ls.camel(), T), "landscape"),
+        (lambda: stays_at_gibbs(MALA(T, 0.1), ls.quadratic(d=3), T), "landscape"),
         (lambda: stays_at_gibbs(MALA(T, 0.1), LANDSCAPE, T, alpha=0.0), "alpha"),
     ],
 )

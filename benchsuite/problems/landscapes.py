@@ -374,8 +374,8 @@ def steep_gentle(gentle_depth: float = 1.0, steep_depth: float = 0.8, gentle_wid
 
 
 def camel() -> Landscape:
-    """The three-hump camel on [-2.5, 2.5] x [-2, 2]."""
-    return Landscape.build("camel", [], [[-2.5, 2.5], [-2.0, 2.0]])
+    """The three-hump camel on [-3, 3]^2 (wide enough for its Gibbs law at T = 0.8 to lie inside)."""
+    return Landscape.build("camel", [], [[-3.0, 3.0], [-3.0, 3.0]])
 
 
 def himmelblau() -> Landscape:
