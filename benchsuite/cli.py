@@ -377,6 +377,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_longrun_report(args: argparse.Namespace) -> int:
+    from .report.longrun_report import make_longrun_report
+
+    print(f"wrote {make_longrun_report(args.out, seed=args.seed)}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -479,6 +486,12 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="reports/seed1", help="output directory")
     rep.add_argument("--seed", type=int, default=1, help="seed for the instances and every run")
     rep.set_defaults(func=_cmd_report)
+
+    lrr = sub.add_parser("longrun-report", help="the long-run report of SGD: which minimum it prefers under which "
+                                                "noise, measured, exact and predicted (a few minutes)")  # fmt: skip
+    lrr.add_argument("--out", default="reports/seed2", help="output directory")
+    lrr.add_argument("--seed", type=int, default=2, help="seed of every measurement")
+    lrr.set_defaults(func=_cmd_longrun_report)
 
     val = sub.add_parser("validate", help="check a dynamics on an enumerable instance (exit 1 if a check fails, "
                                           "3 if none failed but one was inconclusive)")  # fmt: skip

@@ -1,0 +1,30 @@
+"""The long-run report as committed: its figures, strict JSON and the relations its summary states."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from benchsuite.report.longrun_report import make_longrun_report
+
+
+@pytest.mark.slow  # every measurement and exact solve of the report (about 70 s)
+def test_the_report_writes_its_files_and_its_numbers_say_what_the_summary_says(tmp_path):
+    summary = make_longrun_report(tmp_path, seed=2)
+    for name in ("slopes.png", "density.png", "noise_picks_the_minimum.png", "same_variance.png", "results.json"):
+        assert (tmp_path / name).stat().st_size > 1000
+    results = json.loads((tmp_path / "results.json").read_text(), parse_constant=lambda c: pytest.fail(c))
+    gaussian = results["slopes"]["gaussian"]
+    assert gaussian["slope_low"] <= gaussian["exact_slope"] <= gaussian["slope_high"]
+    assert abs(gaussian["exact_slope"] - gaussian["predicted_slope"]) <= 0.02 * gaussian["predicted_slope"]
+    for doc in results["picks"].values():  # the global minimum is the left one; the noise prefers the right
+        assert doc["f_left"] < doc["f_right"] and doc["exact_slope"] < 0 and doc["predicted_slope"] < 0
+    same = results["same_variance"]
+    assert same["gaussian"]["exact_slope"] > 0 and same["laplace"]["exact_slope"] > 0
+    assert same["uniform"]["exact_slope"] < 0 and same["uniform"]["coarse_exact_slope"] < 0
+    d = results["density"]
+    assert math.isclose(sum(h * (b - a) for h, a, b in zip(d["histogram"], d["edges"], d["edges"][1:])), 1.0)
+    text = summary.read_text()
+    assert "| minibatch-finite-sum |" in text and "| uniform:a=" in text
