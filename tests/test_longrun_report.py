@@ -13,7 +13,14 @@ from benchsuite.report.longrun_report import make_longrun_report
 @pytest.mark.slow  # every measurement and exact solve of the report (about 70 s)
 def test_the_report_writes_its_files_and_its_numbers_say_what_the_summary_says(tmp_path):
     summary = make_longrun_report(tmp_path, seed=2)
-    for name in ("slopes.png", "density.png", "noise_picks_the_minimum.png", "same_variance.png", "results.json"):
+    for name in (
+        "slopes.png",
+        "density.png",
+        "noise_picks_the_minimum.png",
+        "same_variance.png",
+        "camel.png",
+        "results.json",
+    ):
         assert (tmp_path / name).stat().st_size > 1000
     results = json.loads((tmp_path / "results.json").read_text(), parse_constant=lambda c: pytest.fail(c))
     gaussian = results["slopes"]["gaussian"]
@@ -26,5 +33,8 @@ def test_the_report_writes_its_files_and_its_numbers_say_what_the_summary_says(t
     assert same["uniform"]["exact_slope"] < 0 and same["uniform"]["coarse_exact_slope"] < 0
     d = results["density"]
     assert math.isclose(sum(h * (b - a) for h, a, b in zip(d["histogram"], d["edges"], d["edges"][1:])), 1.0)
+    for row in results["camel"]:  # three basins, each left at least 100 times
+        assert math.isclose(sum(row["occupation"]), 1.0) and all(sum(t) >= 100 for t in row["transitions"])
+        assert all(e > 0 for e in row["exit_rate_per_step"]) and all(k > 0 for k in row["eyring_kramers_per_step"])
     text = summary.read_text()
     assert "| minibatch-finite-sum |" in text and "| uniform:a=" in text

@@ -88,13 +88,18 @@ def find_critical_points(landscape: ls.Landscape) -> tuple[CriticalPoint, ...]:
 def basin_labels(landscape: ls.Landscape, cells: int) -> np.ndarray:
     """The minimum (its position in ``landscape.minima``) whose gradient flow each cell centre of a grid of
     ``cells`` per axis over the box reaches; shape (cells,) * d, int64."""
+    return flow_labels(landscape, cell_centres(landscape.box, cells)).reshape((cells,) * landscape.n)
+
+
+def flow_labels(landscape: ls.Landscape, starts: np.ndarray) -> np.ndarray:
+    """The minimum (its position in ``landscape.minima``) the gradient flow from each point of ``starts``
+    (shape (N, d)) reaches, followed in steps of 1e-3 of the box's smallest side."""
     minima = np.array([p.x for p in landscape.minima])
     if minima.size == 0:
         raise ValidationError("landscape", "has no minimum in its box")
-    box = landscape.box
-    step = 1e-3 * float(np.min(box[:, 1] - box[:, 0]))
-    labels = _descend(landscape.code, landscape.coefficients, cell_centres(box, cells), minima, step, 200_000)
-    return labels.reshape((cells,) * landscape.n)
+    step = 1e-3 * float(np.min(landscape.box[:, 1] - landscape.box[:, 0]))
+    starts = np.ascontiguousarray(starts, dtype=np.float64)
+    return _descend(landscape.code, landscape.coefficients, starts, minima, step, 200_000)
 
 
 def cell_centres(box: np.ndarray, cells: int) -> np.ndarray:

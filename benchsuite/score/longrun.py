@@ -188,18 +188,19 @@ class Occupation:
 
 
 def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, chains: int = 256, seed: int = 0,
-                       max_steps: int = 10_000_000, min_transitions: int = MIN_TRANSITIONS) -> Occupation:  # fmt: skip
-    """Occupation of every basin by ``chains`` SGD chains; ValidationError when ``max_steps`` per chain do not
-    bring ``min_transitions`` entries and exits of every basin after the burn-in."""
+                       max_steps: int = 10_000_000, min_transitions: int = MIN_TRANSITIONS, x0=None) -> Occupation:  # fmt: skip
+    """Occupation of every basin by ``chains`` SGD chains started at ``x0`` (default: uniformly in the box);
+    ValidationError when ``max_steps`` per chain do not bring ``min_transitions`` entries and exits of every
+    basin after the burn-in, or when a chain diverges."""
     sgd = ConstantStepSGD(eta, noise)
     chains = _checks.integer("chains", chains, low=2, high=1 << 16)
     max_steps = _checks.integer("max_steps", max_steps, low=ROUND_STEPS)
     min_transitions = _checks.integer("min_transitions", min_transitions, low=1)
-    state = sgd.init(landscape, seed, chains=chains)
+    state = sgd.init(landscape, seed, chains=chains, x0=x0)
     observer = BasinObserver(landscape, chains)
     burn_in = 0
     while True:  # burn-in: until BURN_IN_RELAXATIONS relaxation times estimated from this phase have passed
-        sgd.step(state, ROUND_STEPS, observer)
+        _step_or_refuse(sgd, state, observer, eta)
         burn_in += ROUND_STEPS
         relaxation = _relaxation(observer)
         if relaxation is not None and burn_in >= BURN_IN_RELAXATIONS * relaxation:
@@ -209,12 +210,20 @@ def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, cha
     observer.reset()
     steps = 0
     while steps + burn_in < max_steps:
-        sgd.step(state, ROUND_STEPS, observer)
+        _step_or_refuse(sgd, state, observer, eta)
         steps += ROUND_STEPS
         t = observer.transitions.sum(0)
         if min(t.sum(0).min(), t.sum(1).min()) >= min_transitions:
             return Occupation(eta, burn_in, steps, observer.occupancy.copy(), t)
     raise ValidationError("eta", _unmixed(eta, observer, steps, "measurement"))
+
+
+def _step_or_refuse(sgd: ConstantStepSGD, state, observer: BasinObserver, eta: float) -> None:
+    """One round of ``ROUND_STEPS`` steps; ValidationError if a chain diverged (its counts would be wrong)."""
+    _, info = sgd.step(state, ROUND_STEPS, observer)
+    if info.diverged:
+        raise ValidationError("eta", f"{info.diverged} of {state.chains} chains diverged at eta = {eta:g}: the step "
+                                     "is too large where they went (eta f'' > 2)")  # fmt: skip
 
 
 def _relaxation(observer: BasinObserver) -> float | None:
