@@ -176,6 +176,7 @@ def test_quick_suite_has_references_for_every_instance():
         get_suite("nope")
 
 
+@pytest.mark.slow  # the score command end to end, twice (about 20 s)
 def test_score_command_json_and_rerun(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     argv = ["score", "sgd-like:s=0.8", "--budget", "20", "--seeds", "2", "--workers", "1", "--json"]
@@ -239,6 +240,7 @@ def test_dynamics_algorithm_repr_and_spec():
     assert algorithm.skip(make_problem("ising:model=sk,n=8,seed=1")) == (False, None)
 
 
+@pytest.mark.slow  # the README's scoring snippet end to end (about 10 s)
 def test_readme_scoring_snippet_runs_as_written(tmp_path, monkeypatch, capsys):
     import re
     from pathlib import Path

@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from fuzzing import SIZES
+from fuzzing import SLOW
+
+# 100 cases in the default run (each child process also imports and loads the kernels: about 25 s), SLOW under slow
+SIZES = [pytest.param(100, id="default"), pytest.param(SLOW, id="slow", marks=pytest.mark.slow)]
 
 
 @pytest.mark.parametrize("examples", SIZES)

@@ -33,6 +33,7 @@ def test_a_chi_square_without_degrees_of_freedom_is_inconclusive_for_right_and_w
         assert json.dumps(law.as_dict(), allow_nan=False)
 
 
+@pytest.mark.slow  # the issue's validate command end to end (about 13 s)
 def test_the_issue_command_is_inconclusive_with_exit_3_and_strict_json():
     """A rule stepped chain by chain runs 4000 chains on the issue's 19,683-state instance: no dof."""
     proc = _cli("--dynamics", "broken_dynamics:OneChainMetropolis:T=0.8", "--problem", "coloring:n=9,q=3,c=2",

@@ -104,6 +104,7 @@ def test_command_line_reports_a_bad_parameter_of_the_users_rule(example):
     assert missing.returncode == 2 and "has no attribute 'Nope'" in missing.stderr
 
 
+@pytest.mark.slow  # the documented score command in a child process (about 20 s)
 def test_the_documented_score_command_scores_the_users_rule_with_its_grid(example, tmp_path):
     folder, _ = example
     doc_command = next(line for line in DOC.read_text().splitlines() if line.startswith("benchsuite score"))

@@ -58,6 +58,7 @@ def test_page_and_summary_hold_the_tables_figures_and_nothing_external(tmp_path)
     assert json.loads(files["json"].read_text())["scorecard"] == json.loads(json.dumps(result.scorecard))
 
 
+@pytest.mark.slow  # a score run, then the scorecard command on its store (about 15 s)
 def test_scorecard_command_rereads_the_store_and_computes_nothing(tmp_path, capsys):
     store = str(tmp_path / "s.sqlite")
     argv = ["--budget", "10", "--seeds", "2", "--store", store]
