@@ -19,7 +19,7 @@ from numba import njit, prange
 
 from .. import _checks
 from ..errors import ValidationError
-from ..kernels.basins import cell, observe
+from ..kernels.basins import cell, observe, observe_point
 from ..kernels.rng import seed_state
 from ..problems.landscapes import Landscape, gradient, gradient_1d
 from .base import Facts
@@ -176,8 +176,5 @@ def _sgd_nd(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_w
                 finite = finite and np.isfinite(y[i])
             if not finite:
                 break
-            flat = 0
-            for i in range(d):
-                flat = flat * cells + cell(y[i], lo[i], inv_width[i], cells)
-            observe(r, flat, labels, core, occupancy, transitions, last_core)
+            observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
         x[r] = y

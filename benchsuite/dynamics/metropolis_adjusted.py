@@ -20,7 +20,7 @@ import numpy as np
 from numba import njit, prange
 
 from .. import _checks
-from ..kernels.basins import cell, observe
+from ..kernels.basins import observe_point
 from ..kernels.normal import standard_normal
 from ..kernels.rng import next_uniform
 from ..problems.landscapes import gradient, value
@@ -132,9 +132,6 @@ def _metropolis_adjusted(kind, c, langevin, beta, eta, scale, x, rng, steps, lab
                 if langevin:
                     g[:] = g_proposal
                 count += 1
-            flat = 0
-            for i in range(d):
-                flat = flat * cells + cell(y[i], lo[i], inv_width[i], cells)
-            observe(r, flat, labels, core, occupancy, transitions, last_core)
+            observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
         x[r] = y
         accepted[r] = count

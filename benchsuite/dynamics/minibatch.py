@@ -22,7 +22,7 @@ from numba import njit, prange
 
 from .. import _checks
 from ..errors import ValidationError
-from ..kernels.basins import cell, observe
+from ..kernels.basins import observe_point
 from ..kernels.rng import next_below
 from ..problems.landscapes import Landscape, gradient
 
@@ -164,8 +164,5 @@ def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, 
                 finite = finite and np.isfinite(y[q])
             if not finite:
                 break
-            flat = 0
-            for q in range(d):
-                flat = flat * cells + cell(y[q], lo[q], inv_width[q], cells)
-            observe(r, flat, labels, core, occupancy, transitions, last_core)
+            observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
         x[r] = y

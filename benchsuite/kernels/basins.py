@@ -12,6 +12,16 @@ def cell(x, lo, inv_width, cells):
 
 
 @njit(inline="always", cache=True)
+def observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core):
+    """Count one step of chain ``r`` at the point ``y`` (float64[d]): the cell of each coordinate, flattened in C
+    order, then :func:`observe`."""
+    flat = 0
+    for i in range(y.size):
+        flat = flat * cells + cell(y[i], lo[i], inv_width[i], cells)
+    observe(r, flat, labels, core, occupancy, transitions, last_core)
+
+
+@njit(inline="always", cache=True)
 def observe(r, flat, labels, core, occupancy, transitions, last_core):
     """Count one step of chain ``r`` in cell ``flat``: its basin, and a core-to-core transition if any."""
     occupancy[r, labels[flat]] += 1
