@@ -37,7 +37,14 @@ from ..dynamics.constant_step import ConstantStepSGD
 from ..dynamics.noise import make_noise
 from ..problems.landscapes import make_landscape
 from ..score.escape import eyring_kramers, laplace_occupations, measured_rates
-from ..score.longrun import diffusion_slope, fit_slope, longrun, measure_occupation, quasi_potential_slope
+from ..score.longrun import (
+    diffusion_slope,
+    fit_slope,
+    grid_log_ratio,
+    longrun,
+    measure_occupation,
+    quasi_potential_slope,
+)
 from ..validate.grid_chain import grid_law
 
 DOUBLE_WELL = "double-well:tilt=0.3"
@@ -60,21 +67,20 @@ def _say(msg: str) -> None:
     print(f"longrun-report: {msg}", file=sys.stderr, flush=True)
 
 
-def exact_series(spec: str, noise: str, etas, cells: int = 2048) -> dict:
-    """The grid chain's log(mu_L / mu_R) at ``etas``, its fitted slope, and the predicted slopes."""
+def exact_series(spec: str, noise: str, etas, coarse: bool = False) -> dict:
+    """The grid chain's log(mu_L / mu_R) at ``etas`` (2,048 cells), its fitted slope, and the predicted slopes;
+    with ``coarse`` also the slope at 1,024 cells."""
     landscape, law = make_landscape(spec), make_noise(noise)
-    left, right = sorted(landscape.minima, key=lambda p: p.x[0])
-    i, j = (0, 1) if landscape.minima[0] is left else (1, 0)
-    ratios = []
-    for eta in etas:
-        masses = grid_law(landscape, law, eta, cells).basin_masses()
-        ratios.append(float(np.log(masses[i] / masses[j])))
-    ends = float(left.x[0]), float(right.x[0])
+    left, right = sorted(range(2), key=lambda k: landscape.minima[k].x[0])
+    ratios_at = lambda cells: [grid_log_ratio(landscape, law, eta, cells, left, right)[0] for eta in etas]
+    ratios = ratios_at(2048)
+    ends = float(landscape.minima[left].x[0]), float(landscape.minima[right].x[0])
     return {"landscape": spec, "noise": law.spec, "etas": list(etas), "exact_log_ratios": ratios,
             "exact_slope": fit_slope(etas, ratios).slope,
             "predicted_slope": _finite(quasi_potential_slope(landscape, law, *ends)),
             "diffusion_slope": _finite(diffusion_slope(landscape, law, *ends)),
-            "f_left": left.value, "f_right": right.value}  # fmt: skip
+            "f_left": landscape.minima[left].value, "f_right": landscape.minima[right].value} | (
+            {"coarse_exact_slope": fit_slope(etas, ratios_at(1024)).slope} if coarse else {})  # fmt: skip
 
 
 def _finite(v: float) -> float | None:
@@ -145,9 +151,7 @@ def make_longrun_report(out: str | Path, seed: int = 2) -> Path:
             results["picks"][name]["measured"] = measured_series(spec, noise, measured, seed + 100 + 10 * k)
     for name, noise in SAME_VARIANCE_NOISES.items():
         _say(f"{name} noise on {SAME_VARIANCE}: exact")
-        results["same_variance"][name] = exact_series(SAME_VARIANCE, noise, SAME_VARIANCE_ETAS) | {
-            "coarse_exact_slope": exact_series(SAME_VARIANCE, noise, SAME_VARIANCE_ETAS, cells=1024)["exact_slope"]
-        }
+        results["same_variance"][name] = exact_series(SAME_VARIANCE, noise, SAME_VARIANCE_ETAS, coarse=True)
     _say("the camel: occupations and escape rates")
     results["camel"] = camel(seed)
     out.mkdir(parents=True, exist_ok=True)
@@ -174,13 +178,7 @@ def _plots(out: Path, results: dict) -> None:
                  "noise": doc["noise"], "predicted_slope": doc["predicted_slope"],
                  "diffusion_slope": doc["diffusion_slope"]}  # fmt: skip
         _exact_panel(ax, exact, colour, name)
-    ax.set_xlabel("1 / eta")
-    ax.set_ylabel("log(mu_left / mu_right)")
-    ax.set_title("tilted double well (tilt 0.3), noise variance 4", fontsize=10)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out / "slopes.png", dpi=120)
-    plt.close(fig)
+    _save(fig, ax, out / "slopes.png", "log(mu_left / mu_right)", "tilted double well (tilt 0.3), noise variance 4")
 
     d = results["density"]
     fig, ax = plt.subplots(figsize=(6.4, 4.0))
@@ -188,13 +186,8 @@ def _plots(out: Path, results: dict) -> None:
     ax.plot(d["centres"], d["grid_density"], "-", lw=1, label="grid chain (exact, 2048 cells)")
     ax.set_yscale("log")
     ax.set_ylim(1e-4, None)
-    ax.set_xlabel("x")
-    ax.set_ylabel("stationary density")
-    ax.set_title(f"SGD on the double well, Gaussian sigma 2, eta {d['eta']}", fontsize=10)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out / "density.png", dpi=120)
-    plt.close(fig)
+    _save(fig, ax, out / "density.png", "stationary density", f"SGD on the double well, Gaussian sigma 2, eta {d['eta']}",
+          xlabel="x")  # fmt: skip
 
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     for (name, doc), colour in zip(results["picks"].items(), ("C2", "C3"), strict=True):
@@ -203,30 +196,30 @@ def _plots(out: Path, results: dict) -> None:
             ax.errorbar(1 / row["eta"], row["log_ratio"], yerr=1.96 * row["log_ratio_error"], fmt="o", color=colour)
             ax.plot(1 / row["eta"], row["exact_log_ratio"], "+", color=colour, ms=10)
     ax.axhline(0, color="grey", lw=0.5)
-    ax.set_xlabel("1 / eta")
-    ax.set_ylabel("log(mu_left / mu_right)")
-    ax.set_title(
-        "the left minimum is the global one; the noise makes SGD prefer the right\n"
-        "(dots: measured, 95%; +: exact at the measured step sizes)",
-        fontsize=9,
-    )
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(out / "noise_picks_the_minimum.png", dpi=120)
-    plt.close(fig)
+    _save(fig, ax, out / "noise_picks_the_minimum.png", "log(mu_left / mu_right)",
+          "the left minimum is the global one; the noise makes SGD prefer the right\n"
+          "(dots: measured, 95%; +: exact at the measured step sizes)")  # fmt: skip
 
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     for (name, doc), colour in zip(results["same_variance"].items(), ("C0", "C4", "C1"), strict=True):
         _exact_panel(ax, doc, colour, name)
     ax.axhline(0, color="grey", lw=0.5)
-    ax.set_xlabel("1 / eta")
-    ax.set_ylabel("log(mu_gentle / mu_steep)")
-    ax.set_title("wide well (left, deeper) beside a narrow one, noise variance 2.25", fontsize=10)
+    _save(fig, ax, out / "same_variance.png", "log(mu_gentle / mu_steep)",
+          "wide well (left, deeper) beside a narrow one, noise variance 2.25")  # fmt: skip
+    _camel_plot(out, results["camel"])
+
+
+def _save(fig, ax, path: Path, ylabel: str, title: str, xlabel: str = "1 / eta") -> None:
+    """Label ``ax``, add its legend, write ``fig`` to ``path`` and close it."""
+    import matplotlib.pyplot as plt
+
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7)
     fig.tight_layout()
-    fig.savefig(out / "same_variance.png", dpi=120)
+    fig.savefig(path, dpi=120)
     plt.close(fig)
-    _camel_plot(out, results["camel"])
 
 
 def _camel_plot(out: Path, rows: list[dict]) -> None:

@@ -294,6 +294,18 @@ class LongRun:
         }  # fmt: skip
 
 
+def grid_log_ratio(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int, left: int,
+                   right: int) -> tuple[float, float]:  # fmt: skip
+    """The exact grid chain's log(mu_left / mu_right) (basins ``left`` and ``right`` of ``landscape.minima``)
+    and the mass per step it lost at the box's edges; ValidationError when a basin holds no mass."""
+    law = grid_law(landscape, noise, eta, cells)
+    masses = law.basin_masses()
+    if min(masses[left], masses[right]) <= 0.0:
+        raise ValidationError("noise", f"at eta = {eta:g} the exact grid chain ({cells} cells) leaves a basin "
+                                       "empty: the noise cannot climb out of the other one")  # fmt: skip
+    return float(np.log(masses[left] / masses[right])), law.escape
+
+
 def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: int = 256, seed: int = 0,
             max_steps: int = 10_000_000, cells: int = DEFAULT_CELLS, model: str = "step-bias",
             min_transitions: int = MIN_TRANSITIONS, progress: bool = False) -> LongRun:  # fmt: skip
@@ -321,15 +333,10 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     for k, eta in enumerate(etas):
         rows.append(measure_occupation(landscape, noise, eta, chains=chains, seed=seed + k, max_steps=max_steps,
                                        min_transitions=min_transitions))  # fmt: skip
-        for solved, c in ((exact, cells), (coarse, cells // 2)):
-            law = grid_law(landscape, noise, eta, c)
-            masses = law.basin_masses()
-            if min(masses[left], masses[right]) <= 0.0:
-                raise ValidationError("noise", f"at eta = {eta:g} the exact grid chain ({c} cells) leaves a basin "
-                                               "empty: the noise cannot climb out of the other one")  # fmt: skip
-            solved.append(float(np.log(masses[left] / masses[right])))
-            if solved is exact:
-                escapes.append(law.escape)
+        ratio, escape = grid_log_ratio(landscape, noise, eta, cells, left, right)
+        exact.append(ratio)
+        escapes.append(escape)
+        coarse.append(grid_log_ratio(landscape, noise, eta, cells // 2, left, right)[0])
         bar.update()
     bar.close()
     ratios = [r.log_ratio(left, right) for r in rows]
