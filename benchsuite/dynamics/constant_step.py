@@ -84,6 +84,13 @@ class ConstantStepSGD(ChainsOnLandscape):
             self.noise.on(problem)  # a mini-batch law is checked against the landscape's examples
         return init_chains(problem, seed, chains, x0)
 
+    @property
+    def T(self) -> float | None:
+        """The nominal temperature eta Var Z / 2: that of the Langevin diffusion SGD approximates as eta -> 0
+        (exact only in that limit; for Gaussian noise eta sigma^2 / 2).  None when Var Z depends on x."""
+        variance = self.noise.constant_variance
+        return None if variance is None else self.eta * variance / 2.0
+
     def facts(self) -> Facts:
         """No Boltzmann target (its law is Gibbs-like only as eta -> 0), not reversible, no exact local law."""
         return Facts(target=None, reversible=False)

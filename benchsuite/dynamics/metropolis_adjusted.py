@@ -43,6 +43,11 @@ class _MetropolisAdjusted(ChainsOnLandscape):
         self.temperature = _checks.real("temperature", temperature, low=0.0, low_open=True)
         self._step = step
 
+    @property
+    def T(self) -> float:
+        """The temperature it samples at (the nominal temperature the equivalence module compares with)."""
+        return self.temperature
+
     def facts(self) -> Facts:
         """Gibbs at ``temperature`` exactly, reversible."""
         return Facts(target="boltzmann", temperature=self.temperature, reversible=True)

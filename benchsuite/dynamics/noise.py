@@ -113,6 +113,13 @@ class NoiseLaw:
         factor = {"gaussian": 1.0, "rademacher": 1.0, "uniform": 1.0 / 3.0, "laplace": 2.0}[self.kind]
         return factor * s * s
 
+    @property
+    def constant_variance(self) -> float | None:
+        """Var Z when it is the same at every point, else None (a state-dependent Gaussian, a mini-batch)."""
+        if self.kind == "minibatch" or (self.kind == "gaussian" and self.coefficients[1] != 0.0):
+            return None
+        return float(self.variance(0.0))
+
     def cgf(self, p, x0=0.0) -> np.ndarray:
         """H_x(p) = log E exp(p Z(x)) (inf where the moment generating function diverges: Laplace, |p| >= 1/b)."""
         p = np.asarray(p, dtype=np.float64)

@@ -5,7 +5,9 @@ same instance at temperatures chosen adaptively around it (each point with its o
 check), and inverts E_eq with a weighted straight line through the measured temperatures within 3.5% of the crossing.
 The interval propagates both error bars (the target's and the line's).  ``relaxation_match`` compares the
 dynamics with Metropolis at T_eff out of equilibrium, from the same random initial configurations: the mean
-energy difference against time with a pointwise band, a family-wise verdict, and the time rescaling between them.  Temperatures are T (k_B = 1); energies are per variable.
+energy difference against time with a pointwise band, a family-wise verdict, and the time rescaling between them.
+On a continuous landscape (``landscape_effective_temperature``) the reference is MALA, exactly Gibbs at T, and the
+energies are means over many chains of f / d; constant-step SGD is compared with its nominal eta Var Z / 2.  Temperatures are T (k_B = 1); energies are per variable.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from scipy.stats import t as student_t
 from .. import _checks
 from ..dynamics.base import Dynamics
 from ..dynamics.metropolis import Metropolis
+from ..dynamics.metropolis_adjusted import MALA
 from ..errors import ValidationError
 from ..problems.base import Problem
+from ..problems.landscapes import Landscape
 from .run import run
-from .stationary import MIN_SWEEPS, StationaryEnergy, stationary_energy
+from .stationary import MIN_SWEEPS, StationaryEnergy, chains_stationary_energy, stationary_energy
 
 Z_95 = 1.959963984540054
 NOMINAL_Z = 3.290526731491926  # two-sided normal quantile at 1e-3
+REFERENCE_STEP = 0.25  # MALA's step on a landscape, times the largest curvature at a critical point
 
 
 @dataclass(frozen=True)
@@ -63,32 +68,38 @@ class EffectiveTemperature:
 
 
 class ReferenceCurve:
-    """Metropolis stationary energies on one instance at the temperatures this curve asked for (T ->
-    StationaryEnergy).  Each point depends on (instance, seed, sweeps, T) only, so curves made by :meth:`view`
-    share measurements without sharing points: a T_eff found on one view does not depend on what other views
-    asked for."""
+    """Reference stationary energies on one instance at the temperatures this curve asked for (T ->
+    StationaryEnergy): Metropolis on a discrete problem; on a landscape, MALA (exactly Gibbs at T, see
+    :func:`reference_dynamics`) with ``chains`` chains and ``sweeps`` steps.  Each point depends on (instance,
+    seed, sweeps, chains, T) only, so curves made by :meth:`view` share measurements without sharing points: a
+    T_eff found on one view does not depend on what other views asked for."""
 
     def __init__(self, problem: Problem, seed=0, sweeps: int = 1_000, workers: int | None = None,
-                 _measured: dict[float, StationaryEnergy] | None = None):  # fmt: skip
+                 chains: int = 1024, _measured: dict[float, StationaryEnergy] | None = None):  # fmt: skip
         self.problem = problem
         self.seed = seed
         self.sweeps = sweeps
+        self.chains = chains
         self.workers = _checks.workers(workers)
         self.points: dict[float, StationaryEnergy] = {}
         self._measured = {} if _measured is None else _measured  # shared by views
 
     def view(self) -> ReferenceCurve:
         """A curve with no points of its own that reuses this curve's measurements."""
-        return ReferenceCurve(self.problem, self.seed, self.sweeps, self.workers, _measured=self._measured)
+        return ReferenceCurve(self.problem, self.seed, self.sweeps, self.workers, self.chains, self._measured)
+
+    def _point(self, t: float) -> StationaryEnergy:
+        reference = reference_dynamics(self.problem, t)
+        if isinstance(self.problem, Landscape):
+            return chains_stationary_energy(self.problem, reference, self.seed, self.chains, self.sweeps)
+        return stationary_energy(self.problem, reference, self.seed, sweeps=self.sweeps)
 
     def measure(self, temperatures) -> None:
         wanted = {float(t) for t in temperatures}
         todo = sorted(wanted - set(self._measured))
-        with ThreadPoolExecutor(self.workers) as pool:
-            results = pool.map(
-                lambda t: stationary_energy(self.problem, Metropolis(t), self.seed, sweeps=self.sweeps), todo
-            )
-            self._measured.update(zip(todo, results))
+        threads = 1 if isinstance(self.problem, Landscape) else self.workers  # a landscape's kernel runs in parallel
+        with ThreadPoolExecutor(threads) as pool:
+            self._measured.update(zip(todo, pool.map(self._point, todo)))
         self.points.update({t: self._measured[t] for t in wanted})
 
     def bracket(self, energy: float) -> tuple[float, float] | None:
@@ -98,6 +109,19 @@ class ReferenceCurve:
             if self.points[t1].mean <= energy < self.points[t2].mean:
                 return t1, t2
         return None
+
+
+def reference_dynamics(problem: Problem, temperature: float) -> Dynamics | MALA:
+    """The sampler that defines "temperature T" on ``problem``: Metropolis on a discrete problem; on a landscape,
+    MALA at T with step ``REFERENCE_STEP / lambda_max``, lambda_max the largest Hessian eigenvalue at the
+    landscape's critical points (in more than 2 dimensions, where they are not searched, at the centre of the
+    box: the landscapes there are quadratic).  Its law is exactly Gibbs at any step; the step sets how fast it
+    mixes."""
+    if not isinstance(problem, Landscape):
+        return Metropolis(temperature)
+    points = [p.x for p in problem.critical_points] if problem.n <= 2 else [problem.box.mean(axis=1)]
+    curvature = max(float(np.linalg.eigvalsh(problem.hessian(x)).max()) for x in points)
+    return MALA(temperature, REFERENCE_STEP / max(curvature, 1e-12))
 
 
 def paramagnetic_temperature(problem: Problem, energy: float) -> float | None:
@@ -173,6 +197,27 @@ def effective_temperature_from_energy(
     reference = {float(t): curve.points[t] for t in used}
     nominal = None if nominal is None else _checks.real("nominal", nominal, low=0.0, low_open=True)
     return EffectiveTemperature(t_eff, t_eff - Z_95 * sigma, t_eff + Z_95 * sigma, target, reference, t_para, nominal)
+
+
+def landscape_effective_temperature(landscape: Landscape, dynamics, seed: int = 0, steps: int = 1_000,
+                                    chains: int = 1_024) -> EffectiveTemperature:  # fmt: skip
+    """T_eff of a continuous rule (R chains at once: SGD, ULA, MALA, RWM) on ``landscape``: its stationary mean
+    f / d (:func:`~.stationary.chains_stationary_energy`, ``chains`` chains, ``steps`` steps and more until
+    stationary) matched to MALA's Gibbs energies at T as in :func:`effective_temperature_from_energy`.  The
+    nominal temperature is the rule's ``T`` (for SGD eta Var Z / 2, the Langevin temperature it approximates;
+    on a quadratic of curvature a with Gaussian noise the exact T_eff is eta sigma^2 / (2 - eta a)).  The
+    reference chains run on a seed derived from ``seed``, independent of the rule's chains."""
+    if not isinstance(landscape, Landscape):
+        raise ValidationError("landscape", f"must be a Landscape, got {type(landscape).__name__}")
+    seed = _checks.integer("seed", seed, low=0)
+    target = chains_stationary_energy(landscape, dynamics, seed, chains, steps)
+    if not (math.isfinite(target.mean) and math.isfinite(target.error)):
+        raise ValidationError("steps", f"{dynamics.name}: its stationary energy has no error bar "
+                                       f"({target.verdict}); run longer (steps)")  # fmt: skip
+    reference_seed = int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
+    curve = ReferenceCurve(landscape, reference_seed, steps, chains=chains)
+    nominal = getattr(dynamics, "T", None)
+    return effective_temperature_from_energy(curve, target, guess=nominal, nominal=nominal)
 
 
 @dataclass(frozen=True)

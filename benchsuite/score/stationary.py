@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from .. import _checks
 from ..dynamics.base import Dynamics
+from ..errors import ValidationError
 from ..problems.base import Problem
+from ..problems.landscapes import Landscape
 from ..validate.autocorr import AutocorrError, integrated_time
 
 Z_STATIONARY = 3.0  # two-sided, false alarm 0.27% per check
 
 MIN_SWEEPS = 100  # shortest initial run of a stationary-energy estimate
+DIVERGED_ENERGY = 1e150  # a mean f / d beyond this is a divergence (its square would overflow in MSER)
 
 
 @dataclass(frozen=True)
@@ -80,16 +85,53 @@ def stationary_energy(
     sweeps = _checks.count("sweeps", sweeps, low=MIN_SWEEPS)
     max_sweeps = _checks.count("max_sweeps", 16 * sweeps if max_sweeps is None else max_sweeps, low=sweeps)
     state = dynamics.init(problem, seed, x0=x0, horizon=max_sweeps)
+
+    def advance() -> float:
+        nonlocal state
+        state, _ = dynamics.step(state, 1)
+        return state.energy / problem.n
+
+    return _settle(advance, sweeps, max_sweeps)
+
+
+def chains_stationary_energy(
+    landscape: Landscape, dynamics, seed=0, chains: int = 1024, steps: int = 1_000, max_steps: int | None = None,
+    x0=None,
+) -> StationaryEnergy:  # fmt: skip
+    """:func:`stationary_energy` of a continuous rule (``init`` / ``step`` of R chains at once, as
+    :class:`~benchsuite.dynamics.constant_step.ConstantStepSGD`): the series is the mean over the ``chains``
+    chains of f / d after every step, burn-in and stationarity as there (times in steps).  Chains start
+    uniformly in the box or at ``x0``; a run in which a chain diverges is refused (ValidationError), since the
+    mean of the survivors is not the law's."""
+    chains = _checks.count("chains", chains, low=2)
+    steps = _checks.count("steps", steps, low=MIN_SWEEPS)
+    max_steps = _checks.count("max_steps", 16 * steps if max_steps is None else max_steps, low=steps)
+    state = dynamics.init(landscape, seed, chains=chains, x0=x0)
+
+    def advance() -> float:
+        dynamics.step(state, 1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            energy = float(state.energy.mean()) / landscape.n
+        if not math.isfinite(energy) or abs(energy) > DIVERGED_ENERGY:
+            raise ValidationError("dynamics", f"chains diverged after {state.steps} steps (mean f / d = "
+                                              f"{energy:.3g}): no stationary energy (a smaller step?)")  # fmt: skip
+        return energy
+
+    return _settle(advance, steps, max_steps)
+
+
+def _settle(advance: Callable[[], float], length: int, max_length: int) -> StationaryEnergy:
+    """Record ``advance()`` (one energy per call) for ``length`` calls, doubling up to ``max_length`` until the
+    series after its MSER burn-in passes :func:`stationarity`."""
     energies: list[float] = []
-    target = sweeps
+    target = length
     while True:
         while len(energies) < target:
-            state, _ = dynamics.step(state, 1)
-            energies.append(state.energy / problem.n)
+            energies.append(advance())
         series = np.asarray(energies)
         burn = mser_burn_in(series)
         verdict, error, tau = stationarity(series[burn:])
-        if verdict == "stationary" or target >= max_sweeps:
+        if verdict == "stationary" or target >= max_length:
             mean = float(series[burn:].mean())
             return StationaryEnergy(mean, error, tau, burn, series.size, verdict == "stationary", verdict)
-        target = min(2 * target, max_sweeps)
+        target = min(2 * target, max_length)
