@@ -163,7 +163,7 @@ def _cmd_longrun(args: argparse.Namespace) -> int:
         raise ValidationError("eta", f"expected a comma-separated list of numbers, got {args.eta!r}") from None
     result = longrun(args.landscape, args.noise, etas, chains=args.chains, seed=args.seed, max_steps=args.max_steps,
                      min_transitions=args.min_transitions, model=args.fit, cells=args.cells,
-                     progress=sys.stderr.isatty())  # fmt: skip
+                     progress=sys.stderr.isatty(), claims=args.claims)  # fmt: skip
     doc = result.to_dict()
     if args.json:
         print(json.dumps(doc, allow_nan=False))
@@ -184,7 +184,25 @@ def _cmd_longrun(args: argparse.Namespace) -> int:
           f"[{doc['slope_low']:.4f}, {doc['slope_high']:.4f}], exact grid chain {doc['exact_slope']:.4f}, "
           f"predicted (quasi-potential) {predicted}; the diffusion approximation (the noise's variance only) "
           f"gives {diffusion}")  # fmt: skip
+    if "claims" in doc:
+        _print_claims(doc["claims"])
     return 0
+
+
+def _print_claims(table: dict) -> None:
+    number = lambda v: "-" if v is None else f"{v:.4f}"
+    print(f"claims (a)-(d): exponents e of windows (mass ~ exp(-e / eta)), half-width {table['window']:g}")
+    header = "  claim  subject" + " " * 43 + "predicted  exact grid  measured [95%]            holds"
+    print(header)
+    for row in table["claims"]:
+        if row["claim"] == "b":
+            measured = f"least f at x = {row['least_f']:.4g}"
+            print(f"  ({row['claim']})    {row['subject']:<49} x = {row['predicted']:<7.4g}            "
+                  f"{measured:<26} {row['holds']}")  # fmt: skip
+            continue
+        interval = f"{number(row['measured_exponent'])} [{number(row['measured_low'])}, {number(row['measured_high'])}]"
+        print(f"  ({row['claim']})    {row['subject']:<49} {row['predicted']:9.4f}  {row['exact']:10.4f}  "
+              f"{interval:<26} {row['holds']}")  # fmt: skip
 
 
 VALIDATE_EXIT = {True: 0, False: 1, None: 3}  # passed, failed, inconclusive (2 is a usage error)
@@ -479,6 +497,10 @@ def build_parser() -> argparse.ArgumentParser:
     lr.add_argument("--cells", type=int, default=2048, help="cells of the exact grid chain (32 to 2048)")
     lr.add_argument("--fit", default="step-bias", help="step-bias (a/eta + c + d eta) or prefactor "
                     "(a/eta + b log eta + c)")  # fmt: skip
+    lr.add_argument("--claims", type=float, nargs="?", const=0.05, metavar="WINDOW",
+                    help="also count windows (half-width WINDOW, default 0.05) around the critical points and "
+                         "between them, and print claims (a)-(d) of the theory as measured against predicted "
+                         "exponents")  # fmt: skip
     lr.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     lr.set_defaults(func=_cmd_longrun)
 

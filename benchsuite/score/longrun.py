@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.integrate import simpson
@@ -40,9 +41,12 @@ from ..dynamics.constant_step import ConstantStepSGD
 from ..dynamics.noise import NoiseLaw, make_noise
 from ..errors import ValidationError
 from ..problems.landscapes import Landscape, gradient_1d, make_landscape
-from ..validate.grid_chain import DEFAULT_CELLS, grid_law
+from ..validate.grid_chain import DEFAULT_CELLS, GridLaw, grid_law
 from ..validate.steady_state import MAX_GTH_STATES
 from .occupation import BasinObserver
+
+if TYPE_CHECKING:
+    from .claims import ClaimsTable
 
 BURN_IN_RELAXATIONS = 5.0
 MIN_TRANSITIONS = 100
@@ -152,13 +156,15 @@ def fit_slope(etas, log_ratios, errors=None, model: str = "step-bias") -> SlopeF
 @dataclass
 class Occupation:
     """One measured step size: ``occupancy`` (chains, basins) steps per chain and basin and ``transitions``
-    (i -> j, summed over chains) after a burn-in of ``burn_in`` steps per chain; ``steps`` counted per chain."""
+    (i -> j, summed over chains) after a burn-in of ``burn_in`` steps per chain; ``steps`` counted per chain;
+    ``regions`` (chains, regions) steps per chain and region when regions were counted."""
 
     eta: float
     burn_in: int
     steps: int
     occupancy: np.ndarray
     transitions: np.ndarray
+    regions: np.ndarray | None = None
 
     @property
     def chains(self) -> int:
@@ -177,27 +183,35 @@ class Occupation:
     def log_ratio_error(self, i: int, j: int) -> float:
         """Standard error of ``log_ratio(i, j)`` from ``GROUPS`` replications (groups of chains), by the delta
         method."""
-        groups = np.array_split(self.occupancy[:, [i, j]], min(GROUPS, self.chains))
-        sums = np.array([g.sum(0) for g in groups], dtype=float)
-        share = sums / sums.mean(0)  # each group's occupancy relative to the mean group
-        return float(np.std(share[:, 0] - share[:, 1], ddof=1) / math.sqrt(len(groups)))
+        return group_log_ratio_error(self.occupancy[:, i], self.occupancy[:, j])
 
     def renewal_error(self, i: int, j: int) -> float:
         """sqrt(1/N_ij + 1/N_ji): the error if sojourns between transitions were independent exponentials."""
         return float(math.sqrt(1.0 / self.transitions[i, j] + 1.0 / self.transitions[j, i]))
 
 
+def group_log_ratio_error(a: np.ndarray, b: np.ndarray) -> float:
+    """Standard error of log(sum a / sum b) for per-chain counts ``a`` and ``b``, from ``GROUPS`` replications
+    (groups of chains) by the delta method."""
+    groups = np.array_split(np.stack([a, b], axis=1), min(GROUPS, a.size))
+    sums = np.array([g.sum(0) for g in groups], dtype=float)
+    share = sums / sums.mean(0)  # each group's count relative to the mean group
+    return float(np.std(share[:, 0] - share[:, 1], ddof=1) / math.sqrt(len(groups)))
+
+
 def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, chains: int = 256, seed: int = 0,
-                       max_steps: int = 10_000_000, min_transitions: int = MIN_TRANSITIONS, x0=None) -> Occupation:  # fmt: skip
+                       max_steps: int = 10_000_000, min_transitions: int = MIN_TRANSITIONS, x0=None,
+                       cells: int | None = None, regions=None) -> Occupation:  # fmt: skip
     """Occupation of every basin by ``chains`` SGD chains started at ``x0`` (default: uniformly in the box);
     ValidationError when ``max_steps`` per chain do not bring ``min_transitions`` entries and exits of every
-    basin after the burn-in, or when a chain diverges."""
+    basin after the burn-in, or when a chain diverges.  With ``regions`` (a label per cell of a grid of
+    ``cells`` per axis, see :class:`~.occupation.BasinObserver`) the steps in each region are counted too."""
     sgd = ConstantStepSGD(eta, noise)
     chains = _checks.integer("chains", chains, low=2, high=1 << 16)
     max_steps = _checks.integer("max_steps", max_steps, low=ROUND_STEPS)
     min_transitions = _checks.integer("min_transitions", min_transitions, low=1)
     state = sgd.init(landscape, seed, chains=chains, x0=x0)
-    observer = BasinObserver(landscape, chains)
+    observer = BasinObserver(landscape, chains, cells=cells, regions=regions)
     burn_in = 0
     while True:  # burn-in: until BURN_IN_RELAXATIONS relaxation times estimated from this phase have passed
         _step_or_refuse(sgd, state, observer, eta)
@@ -214,7 +228,8 @@ def measure_occupation(landscape: Landscape, noise: NoiseLaw, eta: float, *, cha
         steps += ROUND_STEPS
         t = observer.transitions.sum(0)
         if min(t.sum(0).min(), t.sum(1).min()) >= min_transitions:
-            return Occupation(eta, burn_in, steps, observer.occupancy.copy(), t)
+            counted = observer.occupancy.copy() if regions is not None else None
+            return Occupation(eta, burn_in, steps, observer.basin_occupancy(), t, counted)
     raise ValidationError("eta", _unmixed(eta, observer, steps, "measurement"))
 
 
@@ -230,7 +245,7 @@ def _relaxation(observer: BasinObserver) -> float | None:
     """The relaxation time of the basin occupations, in steps per chain: 1 / (k_01 + k_10) for two basins, the
     slowest exit time for more; None until every basin was entered and left at least ten times."""
     t = observer.transitions.sum(0)
-    occupancy = observer.occupancy.sum(0)
+    occupancy = observer.basin_occupancy().sum(0)
     if min(t.sum(0).min(), t.sum(1).min()) < 10 or np.any(occupancy == 0):
         return None
     exits = t.sum(1) / occupancy  # rate of leaving each basin, per step (of one chain)
@@ -263,6 +278,7 @@ class LongRun:
     predicted_slope: float
     diffusion_slope: float
     seed: int
+    claims: ClaimsTable | None = None
 
     def to_dict(self) -> dict:
         sides = {"left": self.left, "right": self.right}
@@ -291,26 +307,28 @@ class LongRun:
             "predicted_slope": predicted,
             "diffusion_slope": diffusion,
             "exact_slope": self.exact.slope,
-        }  # fmt: skip
+        } | ({} if self.claims is None else {"claims": self.claims.to_dict()})  # fmt: skip
 
 
 def grid_log_ratio(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int, left: int,
-                   right: int) -> tuple[float, float]:  # fmt: skip
-    """The exact grid chain's log(mu_left / mu_right) (basins ``left`` and ``right`` of ``landscape.minima``)
-    and the mass per step it lost at the box's edges; ValidationError when a basin holds no mass."""
+                   right: int) -> tuple[float, float, GridLaw]:  # fmt: skip
+    """The exact grid chain's log(mu_left / mu_right) (basins ``left`` and ``right`` of ``landscape.minima``),
+    the mass per step it lost at the box's edges, and the law; ValidationError when a basin holds no mass."""
     law = grid_law(landscape, noise, eta, cells)
     masses = law.basin_masses()
     if min(masses[left], masses[right]) <= 0.0:
         raise ValidationError("noise", f"at eta = {eta:g} the exact grid chain ({cells} cells) leaves a basin "
                                        "empty: the noise cannot climb out of the other one")  # fmt: skip
-    return float(np.log(masses[left] / masses[right])), law.escape
+    return float(np.log(masses[left] / masses[right])), law.escape, law
 
 
 def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: int = 256, seed: int = 0,
             max_steps: int = 10_000_000, cells: int = DEFAULT_CELLS, model: str = "step-bias",
-            min_transitions: int = MIN_TRANSITIONS, progress: bool = False) -> LongRun:  # fmt: skip
+            min_transitions: int = MIN_TRANSITIONS, progress: bool = False,
+            claims: float | None = None) -> LongRun:  # fmt: skip
     """Measure, solve and predict log(mu_left / mu_right) against 1 / eta on a 1-D landscape with two minima
-    (``seed + k`` seeds the k-th step size's chains, the step sizes sorted)."""
+    (``seed + k`` seeds the k-th step size's chains, the step sizes sorted).  With ``claims`` (a window
+    half-width) the same chains also count the windows of :mod:`~.claims` and the result has its table."""
     landscape = make_landscape(landscape) if isinstance(landscape, str) else landscape
     noise = make_noise(noise)
     if not isinstance(landscape, Landscape) or landscape.n != 1 or len(landscape.minima) != 2:
@@ -326,14 +344,21 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     cells = _checks.integer("cells", cells, low=32, high=MAX_GTH_STATES)  # the coarse check uses cells // 2
     minima = landscape.minima  # ordered by value: the basins' numbering in the counters and the grid law
     left, right = sorted(range(2), key=lambda k: minima[k].x[0])
-    rows, exact, coarse, escapes = [], [], [], []
+    found, regions, region_probe = None, None, None
+    if claims is not None:
+        from .claims import probe_regions, probes
+
+        found = probes(landscape, noise, claims, etas[0])
+        regions, region_probe = probe_regions(landscape, found, cells)
+    rows, exact, coarse, escapes, laws = [], [], [], [], []
     from tqdm import tqdm
 
     bar = tqdm(total=len(etas), unit="eta", desc="longrun", file=sys.stderr, disable=not progress)
     for k, eta in enumerate(etas):
         rows.append(measure_occupation(landscape, noise, eta, chains=chains, seed=seed + k, max_steps=max_steps,
-                                       min_transitions=min_transitions))  # fmt: skip
-        ratio, escape = grid_log_ratio(landscape, noise, eta, cells, left, right)
+                                       min_transitions=min_transitions, cells=cells, regions=regions))  # fmt: skip
+        ratio, escape, law = grid_log_ratio(landscape, noise, eta, cells, left, right)
+        laws.append(law)
         exact.append(ratio)
         escapes.append(escape)
         coarse.append(grid_log_ratio(landscape, noise, eta, cells // 2, left, right)[0])
@@ -342,7 +367,12 @@ def longrun(landscape: Landscape | str, noise: NoiseLaw | str, etas, *, chains: 
     ratios = [r.log_ratio(left, right) for r in rows]
     measured = fit_slope(etas, ratios, [r.log_ratio_error(left, right) for r in rows], model)
     ends = float(minima[left].x[0]), float(minima[right].x[0])
+    table = None
+    if claims is not None:
+        from .claims import claims_table
+
+        table = claims_table(found, region_probe, rows, laws, regions, claims)
     return LongRun(landscape, noise, left, right, rows, exact, coarse, escapes, measured,
                    fit_slope(etas, exact, model=model),
                    quasi_potential_slope(landscape, noise, *ends), diffusion_slope(landscape, noise, *ends),
-                   seed)  # fmt: skip
+                   seed, table)  # fmt: skip

@@ -21,9 +21,14 @@ DEFAULT_CELLS = {1: 4096, 2: 256}
 
 class BasinObserver:
     """Counters for ``chains`` chains on ``landscape``: ``occupancy`` (R, B) steps per basin and ``transitions``
-    (R, B, B) core-to-core transitions, B = the number of minima."""
+    (R, B, B) core-to-core transitions, B = the number of minima.
 
-    def __init__(self, landscape: Landscape, chains: int, cells: int | None = None, core_fraction: float = 0.5):
+    With ``regions`` (an int label in 0..K-1 for every cell, C order, each region inside one basin) ``occupancy``
+    is (R, K) steps per region instead, :attr:`region_basins` says which basin holds each region, and
+    :meth:`basin_occupancy` adds them up per basin."""
+
+    def __init__(self, landscape: Landscape, chains: int, cells: int | None = None, core_fraction: float = 0.5,
+                 regions=None):  # fmt: skip
         if not isinstance(landscape, Landscape):
             raise ValidationError("landscape", f"must be a Landscape, got {type(landscape).__name__}")
         chains = _checks.integer("chains", chains, low=1)
@@ -36,7 +41,27 @@ class BasinObserver:
         self.cells = cells
         self.labels = np.ascontiguousarray(basin_labels(landscape, cells).ravel())
         self.core = self._cores(core_fraction)
-        self._setup(chains, len(landscape.minima))
+        basins = len(landscape.minima)
+        self.region_basins = np.arange(basins)
+        if regions is not None:
+            self.labels, self.region_basins = self._regions(regions)
+        self._setup(chains, self.region_basins.size, basins)
+
+    def _regions(self, regions) -> tuple[np.ndarray, np.ndarray]:
+        """The checked region labels and the basin of each region."""
+        regions = _checks.array("regions", regions, ndim=1, kind="i")
+        if regions.shape != self.labels.shape:
+            raise ValidationError("regions", f"must label each of the {self.labels.size} cells, got {regions.size}")
+        if regions.min() < 0:
+            raise ValidationError("regions", "labels must be non-negative")
+        count = int(regions.max()) + 1
+        if np.bincount(regions, minlength=count).min() == 0:
+            raise ValidationError("regions", f"labels must be 0..{count - 1}, each used by at least one cell")
+        basin_of = np.full(count, -1, dtype=np.int64)
+        basin_of[regions] = self.labels
+        if np.any(basin_of[regions] != self.labels):
+            raise ValidationError("regions", "a region spans two basins: split it at the basin boundary")
+        return np.ascontiguousarray(regions, dtype=np.int64), basin_of
 
     def _cores(self, fraction: float) -> np.ndarray:
         points = self.landscape.critical_points
@@ -51,9 +76,9 @@ class BasinObserver:
             core[inside] = k
         return core
 
-    def _setup(self, chains: int, basins: int) -> None:
+    def _setup(self, chains: int, columns: int, basins: int) -> None:
         self.chains = chains
-        self.occupancy = np.zeros((chains, basins), dtype=np.int64)
+        self.occupancy = np.zeros((chains, columns), dtype=np.int64)
         self.transitions = np.zeros((chains, basins, basins), dtype=np.int64)
         self.last_core = np.full(chains, -1, dtype=np.int64)
 
@@ -64,8 +89,15 @@ class BasinObserver:
         self.landscape, self.cells = landscape, 1
         self.labels = np.zeros(1, dtype=np.int64)
         self.core = np.full(1, -1, dtype=np.int64)
-        self._setup(chains, 1)
+        self.region_basins = np.zeros(1, dtype=np.int64)
+        self._setup(chains, 1, 1)
         return self
+
+    def basin_occupancy(self) -> np.ndarray:
+        """Steps per chain and basin, (R, B) (the occupancy itself without regions)."""
+        out = np.zeros((self.chains, self.transitions.shape[1]), dtype=np.int64)
+        np.add.at(out.T, self.region_basins, self.occupancy.T)
+        return out
 
     def reset(self) -> None:
         """Zero the counters (after a burn-in); each chain's last core is kept."""
