@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from benchsuite import cli
-from benchsuite.dynamics import Metropolis, SGDLike, make_dynamics
+from benchsuite.dynamics import Metropolis, SGDLike
 from benchsuite.errors import ValidationError
-from benchsuite.problems import coloring, make_problem
+from benchsuite.problems import coloring
 from benchsuite.score.equivalence import (
     ReferenceCurve,
     effective_temperature_from_energy,
@@ -271,12 +271,25 @@ def test_a_stationary_energy_without_error_bar_is_refused_with_its_cause(monkeyp
     assert err.value.field == "sweeps"
 
 
-def test_a_reference_point_without_an_error_bar_is_named_not_a_nan_temperature():
+def test_a_reference_point_without_an_error_bar_is_named_not_a_nan_temperature(monkeypatch):
     """Found by the scorer's T_eff baseline: near the colouring's dynamical transition the Metropolis reference at
-    one temperature is too short for an error bar; the message names it instead of 'T: must be finite, got nan'."""
-    problem = make_problem("coloring:c=26,n=1000,planted=false,q=5,seed=1")
+    one temperature was too short for an error bar; the message names it instead of 'T: must be finite, got nan'.
+    Here every reference point loses its error bar (as a run too short for one would)."""
+    import dataclasses
+
+    from benchsuite.score import equivalence
+
+    real = equivalence.stationary_energy
+
+    def short_reference(problem, dynamics, *args, **kwargs):
+        point = real(problem, dynamics, *args, **kwargs)
+        if isinstance(dynamics, Metropolis):
+            return dataclasses.replace(point, error=math.nan, stationary=False, verdict="too short: 1 sample")
+        return point
+
+    monkeypatch.setattr(equivalence, "stationary_energy", short_reference)
     with pytest.raises(ValidationError, match=r"Metropolis reference at T = .* has no error bar \(too short"):
-        effective_temperatures(problem, [make_dynamics("sgd-like:s=0.86")])
+        effective_temperatures(coloring(n=200, q=5, c=3, seed=1), [SGDLike(0.8)], seed=1, sweeps=200)
 
 
 @pytest.mark.parametrize("low, high", [(0.5, 0.5), (0.3, math.inf), (-math.inf, 0.7)])

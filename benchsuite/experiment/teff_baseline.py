@@ -16,7 +16,7 @@ from typing import Any
 
 from ..dynamics import make_dynamics
 from ..errors import ValidationError
-from ..score.equivalence import effective_temperatures
+from ..score.equivalence import METHOD_VERSION, effective_temperatures
 from ..spec import parse_spec
 from .algorithm import make_algorithm
 from .instances import build_instance
@@ -85,4 +85,6 @@ def measure(entry: SuiteInstance, algorithm: str, store: Store | None = None, co
 
 def _key(spec: str, algorithm: str) -> MeasurementKey:
     made = make_algorithm(algorithm)
-    return MeasurementKey("t_eff", build_instance(spec).instance_id, made.name, made.version, made.params(), SEED)
+    return MeasurementKey(
+        f"t_eff-v{METHOD_VERSION}", build_instance(spec).instance_id, made.name, made.version, made.params(), SEED
+    )

@@ -19,6 +19,10 @@ writes four figures, ``summary.md`` and ``results.json`` (strict JSON):
   occupations of its three basins against Gibbs' to leading order (Laplace), and the rates of escape from each
   minimum against Eyring-Kramers (times eta, per step).
 
+The summary also has claims (a)-(d) of the theory (:mod:`benchsuite.score.claims`) for both noises of
+``slopes.png``, counted by the same chains, and SGD's effective temperature against MALA's Gibbs energies
+(:func:`benchsuite.score.equivalence.landscape_effective_temperature`) beside its nominal eta sigma^2 / 2.
+
 Not in it yet: the camel's exact 2-D grid chain (occupations beyond the leading order) and its Freidlin-Wentzell
 energies for noise laws other than Gaussian.
 """
@@ -36,6 +40,8 @@ from .. import _checks
 from ..dynamics.constant_step import ConstantStepSGD
 from ..dynamics.noise import make_noise
 from ..problems.landscapes import make_landscape
+from ..score.claims import DEFAULT_WINDOW
+from ..score.equivalence import landscape_effective_temperature
 from ..score.escape import eyring_kramers, laplace_occupations, measured_rates
 from ..score.longrun import (
     diffusion_slope,
@@ -60,6 +66,8 @@ SAME_VARIANCE = "steep-gentle:steep_depth=0.9"
 SAME_VARIANCE_NOISES = {"gaussian": "gaussian:sigma=1.5", "uniform": f"uniform:a={1.5 * math.sqrt(3)!r}",
                         "laplace": f"laplace:b={1.5 / math.sqrt(2)!r}"}  # fmt: skip
 SAME_VARIANCE_ETAS = (0.02, 0.04, 0.08)
+TEFF_CASES = [("quadratic:a=1", "gaussian:sigma=1", eta, eta / (2 - eta)) for eta in (0.05, 0.2, 0.5)] + [
+    (DOUBLE_WELL, "gaussian:sigma=2", 0.2, None), (DOUBLE_WELL, "laplace:b=1.4142135623730951", 0.2, None)]  # fmt: skip
 CAMEL_ETA, CAMEL_SIGMAS = 0.05, (2.0, 2.4)  # T = 0.1 and 0.144; eta f'' stays below 2 in every well
 
 
@@ -87,9 +95,21 @@ def _finite(v: float) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def measured_series(spec: str, noise: str, etas, seed: int) -> dict:
-    """A ``longrun`` measurement (its JSON document)."""
-    return longrun(spec, noise, etas, seed=seed).to_dict()
+def measured_series(spec: str, noise: str, etas, seed: int, claims: float | None = None) -> dict:
+    """A ``longrun`` measurement (its JSON document), with the claims table for a window ``claims``."""
+    return longrun(spec, noise, etas, seed=seed, claims=claims).to_dict()
+
+
+def effective_temperatures(seed: int) -> list[dict]:
+    """SGD's T_eff on a quadratic (exact: eta sigma^2 / (2 - eta a)) and on the double well, beside its nominal
+    eta sigma^2 / 2."""
+    rows = []
+    for spec, noise, eta, exact in TEFF_CASES:
+        sgd = ConstantStepSGD(eta, noise)
+        t = landscape_effective_temperature(make_landscape(spec), sgd, seed=seed)
+        rows.append({"landscape": spec, "noise": noise, "eta": eta, "nominal": t.nominal, "t_eff": t.t_eff,
+                     "low": t.low, "high": t.high, "exact": exact, "agrees_with_nominal": t.agrees_with_nominal})  # fmt: skip
+    return rows
 
 
 def density(seed: int) -> dict:
@@ -141,7 +161,7 @@ def make_longrun_report(out: str | Path, seed: int = 2) -> Path:
     results: dict = {"seed": seed, "slopes": {}, "picks": {}, "same_variance": {}}
     for k, (name, noise) in enumerate(SLOPE_CASES.items()):
         _say(f"{name} noise on the double well: measured and exact")
-        results["slopes"][name] = measured_series(DOUBLE_WELL, noise, SLOPE_ETAS, seed + 10 * k)
+        results["slopes"][name] = measured_series(DOUBLE_WELL, noise, SLOPE_ETAS, seed + 10 * k, DEFAULT_WINDOW)
     _say("the stationary density")
     results["density"] = density(seed)
     for k, (name, (spec, noise, etas, measured)) in enumerate(PICKS.items()):
@@ -154,6 +174,8 @@ def make_longrun_report(out: str | Path, seed: int = 2) -> Path:
         results["same_variance"][name] = exact_series(SAME_VARIANCE, noise, SAME_VARIANCE_ETAS, coarse=True)
     _say("the camel: occupations and escape rates")
     results["camel"] = camel(seed)
+    _say("effective temperatures against MALA")
+    results["effective_temperature"] = effective_temperatures(seed)
     out.mkdir(parents=True, exist_ok=True)
     _plots(out, results)
     (out / "results.json").write_text(json.dumps(results, indent=1, allow_nan=False))
@@ -282,6 +304,20 @@ CAMEL_NOTE = (
     "Laplace and Eyring-Kramers are the T -> 0 limits (their corrections are O(T)).  At eta 0.2 the side "
     "minima are unstable for SGD (eta f'' = 2.5 > 2): chains do not stay in them."
 )
+CLAIMS_NOTE = (
+    "Exponents e of windows (mass ~ exp(-e / eta)) relative to the minimum of least energy: minus the slope of "
+    "the log mass ratio against 1/eta (a/eta + c + d eta), from the chains of `slopes.png` and from the exact "
+    "grid chain.  *predicted*: the Freidlin-Wentzell energy of a critical point (least-cost arborescence over "
+    "the quasi-potential's transition costs) or V(x) - min V at a non-critical point.  (a) holds when a "
+    "non-critical window's exponent is above 0, (b) when every other minimum's is, (c) when the prediction is "
+    "inside the interval, (d) when a maximum's exponent exceeds its neighbouring minimum's."
+)
+TEFF_NOTE = (
+    "T_eff: the temperature at which MALA (exactly Gibbs) has SGD's stationary mean f / d, 1,024 chains each "
+    "(`benchsuite.score.equivalence`).  On the quadratic (a = 1) the exact value is eta sigma^2 / (2 - eta a): "
+    "the nominal eta sigma^2 / 2 is the eta -> 0 limit, and the module refuses it once the bias exceeds its "
+    "resolution (two-sided 1e-3)."
+)
 SAME_VARIANCE_NOTE = (
     "A positive slope: the wide (deeper) well wins.  The uniform law's exact slope is not converged in the "
     "cells (its density has edges; compare the two cell counts), but its sign is."
@@ -322,6 +358,28 @@ def _summary(results: dict) -> str:
             lines.append(f"| {row['temperature']:.3g} | {name} | {row['occupation'][k]:.4f} | "
                          f"{row['laplace_occupation'][k]:.4f} | {rate:.3g} +- {row['exit_rate_error'][k]:.2g} | "
                          f"{ek:.3g} | {rate / ek:.2f} |")  # fmt: skip
+    lines += ["", "## Claims (a)-(d) on the double well", "", CLAIMS_NOTE]
+    for doc in results["slopes"].values():
+        lines += ["", f"{doc['noise']}, step sizes {', '.join(str(r['eta']) for r in doc['rows'])}:", "",
+                  "| claim | subject | predicted | exact grid | measured [95%] | holds |", "|---|---|---|---|---|---|"]  # fmt: skip
+        for row in doc["claims"]["claims"]:
+            if row["claim"] == "b":
+                lines.append(f"| (b) | {row['subject']} | x = {row['predicted']:.4g} | | least f at x = "
+                             f"{row['least_f']:.4g} | {row['holds']} |")  # fmt: skip
+            else:
+                measured = (
+                    f"{_show(row['measured_exponent'])} [{_show(row['measured_low'])}, {_show(row['measured_high'])}]"
+                )
+                lines.append(f"| ({row['claim']}) | {row['subject']} | {row['predicted']:.4f} | {row['exact']:.4f} | "
+                             f"{measured} | {row['holds']} |")  # fmt: skip
+    lines += ["", "## Effective temperature of SGD against MALA", "", TEFF_NOTE, "",
+              "| landscape | noise | eta | nominal eta Var Z / 2 | T_eff [95%] | exact | agrees with nominal |",
+              "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for row in results["effective_temperature"]:
+        exact = "" if row["exact"] is None else f"{row['exact']:.5f}"
+        lines.append(f"| {row['landscape']} | {row['noise']} | {row['eta']:g} | {row['nominal']:.5f} | "
+                     f"{row['t_eff']:.5f} [{row['low']:.5f}, {row['high']:.5f}] | {exact} | "
+                     f"{row['agrees_with_nominal']} |")  # fmt: skip
     return "\n".join([*lines, ""])
 
 
