@@ -322,7 +322,7 @@ def noise_draw(law, x0: float, rng: PyXoshiro) -> float:
 
 
 def batch_noise(landscape, b: int, replace: bool, x: np.ndarray, rng: PyXoshiro) -> np.ndarray:
-    """The mean deviation u_k + w_k (x - a) of one batch (benchsuite.dynamics.minibatch), from the same stream:
+    """The mean deviation u_k + W_k (x - a) of one batch (benchsuite.dynamics.minibatch), from the same stream:
     b indices, or the first b places of a Fisher-Yates shuffle of the examples."""
     n = landscape.examples
     if replace:
@@ -333,7 +333,7 @@ def batch_noise(landscape, b: int, replace: bool, x: np.ndarray, rng: PyXoshiro)
             j = i + rng.below(n - i)
             order[i], order[j] = order[j], order[i]
         batch = order[:b]
-    terms = [landscape.shifts[k] + landscape.curvatures[k] * (x - landscape.anchor) for k in batch]
+    terms = [landscape.shifts[k] + landscape.curvatures[k] @ (x - landscape.anchor) for k in batch]
     return np.sum(terms, axis=0) / b
 
 

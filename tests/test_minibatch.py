@@ -49,7 +49,7 @@ def test_the_atoms_of_the_grid_chain_are_the_enumerated_batches(b, replace):
     shift, curvature, weights = law.atoms()
     assert weights.sum() == pytest.approx(1.0) and len(weights) == law.batches
     for x in (-1.0, 0.5):
-        z = shift[:, 0] + curvature * (x - landscape.anchor[0])
+        z = shift[:, 0] + curvature[:, 0, 0] * (x - landscape.anchor[0])
         np.testing.assert_allclose(np.sort(z), np.sort(batch_means(landscape, b, replace, x)), rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(law.cgf(0.8, x), math.log(weights @ np.exp(0.8 * z)), rtol=1e-11)
 

@@ -1,6 +1,6 @@
 """Mini-batch noise of a finite-sum landscape: the mean gradient of b of its n examples, minus grad f.
 
-With the per-example deviations zeta_k(x) = u_k + w_k (x - a) (:meth:`Landscape.deviations`), the noise is
+With the per-example deviations zeta_k(x) = u_k + W_k (x - a) (:meth:`Landscape.deviations`), the noise is
 Z(x) = (1/b) sum_{k in B} zeta_k(x) over a batch B drawn uniformly, with replacement (b independent indices)
 or without (a uniform b-subset, b < n).  Z has mean zero and, with s^2(x) = (1/n) sum_k zeta_k(x)^2,
 Var Z = s^2 / b with replacement and s^2 (n - b) / (b (n - 1)) without.  In 1-D its cumulant generating
@@ -78,7 +78,8 @@ class BatchNoise:
         x0 = np.asarray(x0, dtype=np.float64)
         if not np.all(np.isfinite(x0)):
             raise ValidationError("x0", "must be finite")
-        return ls.shifts[:, 0].reshape((-1,) + (1,) * x0.ndim) + np.multiply.outer(ls.curvatures, x0 - ls.anchor[0])
+        return ls.shifts[:, 0].reshape((-1,) + (1,) * x0.ndim) + np.multiply.outer(ls.curvatures[:, 0, 0],
+                                                                                    x0 - ls.anchor[0])  # fmt: skip
 
     def variance(self, x0=0.0) -> np.ndarray:
         """Var Z at first coordinates ``x0`` (1-D landscapes)."""
@@ -104,7 +105,7 @@ class BatchNoise:
         return _log_elementary(t, b) - _log_elementary(np.zeros((n, 1)), b)[0]  # the same sum at p = 0: H(0) = 0
 
     def atoms(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every batch's mean shift (A, d) and mean curvature (A,), and its probability (A,): Z(x) = shift +
+        """Every batch's mean shift (A, d) and mean curvature (A, d, d), and its probability (A,): Z(x) = shift +
         curvature (x - a) with that probability."""
         n, b = self.landscape.examples, self.b
         self.check_enumerable()
@@ -128,7 +129,7 @@ def _log_elementary(t: np.ndarray, b: int) -> np.ndarray:
 @njit(cache=True, nogil=True, parallel=True)
 def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, steps, labels, core, lo,
                   inv_width, cells, occupancy, transitions, last_core):  # fmt: skip
-    """x <- x - eta (grad f(x) + (1/b) sum_{k in B} (u_k + w_k (x - a))) for every chain, a batch B per step
+    """x <- x - eta (grad f(x) + (1/b) sum_{k in B} (u_k + W_k (x - a))) for every chain, a batch B per step
     (without replacement: a partial Fisher-Yates shuffle, undone after the step so every step starts from the
     identity)."""
     n, d = shifts.shape
@@ -136,13 +137,15 @@ def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, 
         s = rng[r]
         g = np.empty(d)
         z = np.empty(d)
+        e = np.empty(d)
         y = x[r].copy()
         order = np.arange(n)
         picked = np.empty(b, dtype=np.int64)
         for _ in range(steps):
             gradient(kind, c, y, g)
-            z[:] = 0.0
-            w = 0.0
+            for q in range(d):
+                z[q] = 0.0
+                e[q] = y[q] - anchor[q]
             for i in range(b):
                 if replace:
                     k = next_below(s, n)
@@ -151,16 +154,18 @@ def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, 
                     picked[i] = j
                     order[i], order[j] = order[j], order[i]
                     k = order[i]
-                w += curvatures[k]
                 for q in range(d):
-                    z[q] += shifts[k, q]
+                    t = shifts[k, q]
+                    for p in range(d):
+                        t += curvatures[k, q, p] * e[p]
+                    z[q] += t
             if not replace:
                 for i in range(b - 1, -1, -1):
                     j = picked[i]
                     order[i], order[j] = order[j], order[i]
             finite = True
             for q in range(d):
-                y[q] -= eta * (g[q] + (z[q] + w * (y[q] - anchor[q])) / b)
+                y[q] -= eta * (g[q] + z[q] / b)
                 finite = finite and np.isfinite(y[q])
             if not finite:
                 break

@@ -16,16 +16,19 @@ Built-in kinds (coefficients in brackets; the kernel reads them from ``coefficie
 - ``camel`` []: the three-hump camel 2x^2 - 1.05x^4 + x^6/6 + xy + y^2 (minimum (0, 0), two side minima);
 - ``himmelblau`` []: (x^2 + y - 11)^2 + (x + y^2 - 7)^2 (four minima, all at f = 0);
 - ``mueller-brown`` [scale]: the Mueller-Brown potential (Mueller & Brown, Theor. Chim. Acta 53, 75 (1979))
-  times ``scale`` (three minima, the deepest at about -146.7 scale).
+  times ``scale`` (three minima, the deepest at about -146.7 scale);
+- ``quadratic-form`` [H (d x d, row-major), m (d), f0]: f = (x - m)' H (x - m) / 2 + f0, d dimensions (the
+  full-batch loss of least squares, :func:`teacher_student`).
 
 The jitted :func:`value`, :func:`gradient` and :func:`hessian` take the kind's code and coefficients (the model
 a kernel is compiled for once, and cached); :func:`numpy_value` is their plain-numpy twin over stacks of points.
 
 A landscape may also be a finite sum of ``examples`` terms, f = (1/n) sum_k f_k, with
-f_k(x) = f(x) + u_k . x + w_k |x - a|^2 / 2: per-example ``shifts`` u_k (n, d) and ``curvatures`` w_k (n,),
-both summing to zero (so the terms average to f), and an ``anchor`` a where the curvature terms vanish.  The
-per-example gradient is grad f(x) + u_k + w_k (x - a); what a mini-batch of them adds to grad f is the
-mini-batch noise of :mod:`benchsuite.dynamics.minibatch`.  Without examples (the default) f is one term.
+f_k(x) = f(x) + u_k . x + (x - a)' W_k (x - a) / 2: per-example ``shifts`` u_k (n, d) and symmetric
+``curvatures`` W_k (n, d, d) (w_k I for a scalar w_k), both summing to zero (so the terms average to f), and an
+``anchor`` a where the curvature terms vanish.  The per-example gradient is grad f(x) + u_k + W_k (x - a); what
+a mini-batch of them adds to grad f is the mini-batch noise of :mod:`benchsuite.dynamics.minibatch`.  Without
+examples (the default) f is one term.  Least squares is one such sum exactly (:func:`teacher_student`).
 """
 
 from __future__ import annotations
@@ -45,10 +48,12 @@ from .base import Problem, read_only
 from .domain import REALS, Domain
 from .hypergraph import Hypergraph
 
-QUADRATIC, DOUBLE_WELL, STEEP_GENTLE, CAMEL, HIMMELBLAU, MUELLER_BROWN = range(6)
+QUADRATIC, DOUBLE_WELL, STEEP_GENTLE, CAMEL, HIMMELBLAU, MUELLER_BROWN, QUADRATIC_FORM = range(7)
 KINDS = {"quadratic": QUADRATIC, "double-well": DOUBLE_WELL, "steep-gentle": STEEP_GENTLE, "camel": CAMEL,
-         "himmelblau": HIMMELBLAU, "mueller-brown": MUELLER_BROWN}  # fmt: skip
+         "himmelblau": HIMMELBLAU, "mueller-brown": MUELLER_BROWN, "quadratic-form": QUADRATIC_FORM}  # fmt: skip
 MAX_EXAMPLES = 1 << 16
+MAX_FORM_DIMENSION = 64
+MAX_CURVATURE_ENTRIES = 1 << 24  # n d^2 floats of per-example curvature (128 MiB)
 STEEP_GENTLE_CENTRE = 1.5  # the wells of steep-gentle sit at -1.5 (gentle) and +1.5 (steep)
 _MB_A = np.array([-200.0, -100.0, -170.0, 15.0])
 _MB_a = np.array([-1.0, -1.0, -6.5, 0.7])
@@ -68,6 +73,13 @@ def value(kind, c, x):
             total += (c[0] - c[1]) * x[i] * x[i]
             s += x[i]
         return 0.5 * (total + c[1] * s * s)
+    if kind == QUADRATIC_FORM:
+        d = x.size
+        total = 0.0
+        for i in range(d):
+            for j in range(d):
+                total += (x[i] - c[d * d + i]) * c[i * d + j] * (x[j] - c[d * d + j])
+        return 0.5 * total + c[d * d + d]
     if kind == DOUBLE_WELL:
         u = x[0] * x[0]
         return (u - 1.0) ** 2 / (1.0 + u) + c[0] * x[0]
@@ -101,6 +113,8 @@ def gradient_1d(kind, c, t):
         g = math.exp(-zg * zg / (2.0 * c[2] ** 2))
         s = math.exp(-zs * zs / (2.0 * c[3] ** 2))
         return t**3 / 10.0 + c[0] * g * zg / c[2] ** 2 + c[1] * s * zs / c[3] ** 2
+    if kind == QUADRATIC_FORM:
+        return c[0] * (t - c[1])
     return c[0] * t  # quadratic, d = 1
 
 
@@ -113,6 +127,13 @@ def gradient(kind, c, x, out):
             s += x[i]
         for i in range(x.size):
             out[i] = (c[0] - c[1]) * x[i] + c[1] * s
+    elif kind == QUADRATIC_FORM:
+        d = x.size
+        for i in range(d):
+            g = 0.0
+            for j in range(d):
+                g += c[i * d + j] * (x[j] - c[d * d + j])
+            out[i] = g
     elif kind == DOUBLE_WELL or kind == STEEP_GENTLE:
         out[0] = gradient_1d(kind, c, x[0])
     elif kind == CAMEL:
@@ -141,6 +162,11 @@ def hessian(kind, c, x, out):
         for i in range(x.size):
             for j in range(x.size):
                 out[i, j] = c[0] if i == j else c[1]
+    elif kind == QUADRATIC_FORM:
+        d = x.size
+        for i in range(d):
+            for j in range(d):
+                out[i, j] = c[i * d + j]
     elif kind == DOUBLE_WELL:
         u = x[0] * x[0]
         out[0, 0] = (2.0 * u**3 + 6.0 * u * u + 30.0 * u - 6.0) / (1.0 + u) ** 3
@@ -178,6 +204,10 @@ def numpy_value(kind: int, c: np.ndarray, x: np.ndarray) -> np.ndarray:
     x = np.asarray(x, dtype=np.float64)
     if kind == QUADRATIC:
         return 0.5 * ((c[0] - c[1]) * (x * x).sum(-1) + c[1] * x.sum(-1) ** 2)
+    if kind == QUADRATIC_FORM:
+        d = x.shape[-1]
+        e = x - c[d * d : d * d + d]
+        return 0.5 * np.einsum("...i,ij,...j->...", e, c[: d * d].reshape(d, d), e) + c[d * d + d]
     if kind in (DOUBLE_WELL, STEEP_GENTLE):
         t = x[..., 0]
         if kind == DOUBLE_WELL:
@@ -215,7 +245,8 @@ class Landscape(Problem):
         fields = {"coefficients": _checks.array("coefficients", self.coefficients, ndim=1, kind="f"),
                   "box": _checks.array("box", self.box, ndim=2, kind="f", shape=(d, 2))}  # fmt: skip
         m = self.m
-        given = {"shifts": (self.shifts, (m, d)), "curvatures": (self.curvatures, (m,)), "anchor": (self.anchor, (d,))}
+        given = {"shifts": (self.shifts, (m, d)), "curvatures": (self.curvatures, (m, d, d)),
+                 "anchor": (self.anchor, (d,))}  # fmt: skip
         for name, (a, shape) in given.items():
             fields[name] = np.zeros(shape) if a is None else _checks.array(name, a, ndim=len(shape), kind="f",
                                                                             shape=shape)  # fmt: skip
@@ -225,6 +256,17 @@ class Landscape(Problem):
         dimension = {DOUBLE_WELL: 1, STEEP_GENTLE: 1, CAMEL: 2, HIMMELBLAU: 2, MUELLER_BROWN: 2}.get(KINDS[kind])
         if dimension is not None and d != dimension:
             raise ValidationError("n", f"{kind} is {dimension}-dimensional, got n = {d}")
+        if KINDS[kind] == QUADRATIC_FORM:
+            c = fields["coefficients"]
+            if c.size != d * d + d + 1:
+                raise ValidationError("coefficients", f"a {d}-D quadratic form takes d^2 + d + 1 = {d * d + d + 1} "
+                                                      f"coefficients (H, m, f0), got {c.size}")  # fmt: skip
+            h = c[: d * d].reshape(d, d)
+            if not np.allclose(h, h.T, rtol=0.0, atol=1e-12 * max(1.0, float(np.abs(h).max()))):
+                raise ValidationError("coefficients", "the quadratic form's H must be symmetric")
+        w = fields["curvatures"]
+        if not np.allclose(w, w.transpose(0, 2, 1), rtol=0.0, atol=1e-12 * max(1.0, float(np.abs(w).max(initial=0)))):
+            raise ValidationError("curvatures", "every W_k must be symmetric")
         for name in ("shifts", "curvatures"):
             a = fields[name]
             with np.errstate(over="ignore"):
@@ -247,9 +289,9 @@ class Landscape(Problem):
         return cls(graph, params or {}, None, kind=kind, coefficients=np.asarray(coefficients, float), box=box)
 
     def with_examples(self, shifts, curvatures=None, anchor=None, params: dict | None = None) -> Landscape:
-        """This landscape as the finite sum of ``len(shifts)`` examples f_k = f + u_k . x + w_k |x - a|^2 / 2
-        (``shifts`` u (n, d), ``curvatures`` w (n,), default 0, ``anchor`` a (d,), default 0; u and w must sum to
-        zero); ``params`` are added to the landscape's own."""
+        """This landscape as the finite sum of ``len(shifts)`` examples f_k = f + u_k . x + (x - a)' W_k (x - a) / 2
+        (``shifts`` u (n, d); ``curvatures`` W (n, d, d) symmetric, or w (n,) for W_k = w_k I, default 0;
+        ``anchor`` a (d,), default 0; u and W must sum to zero); ``params`` are added to the landscape's own."""
         shifts = _checks.array("shifts", shifts, ndim=2, kind="f")
         examples = _checks.integer("examples", shifts.shape[0], low=1, high=MAX_EXAMPLES)
         if shifts.shape[1] != self.n:
@@ -257,7 +299,13 @@ class Landscape(Problem):
         d = self.n
         ptr = np.arange(examples + 1, dtype=np.int64) * d
         graph = Hypergraph.from_terms(d, ptr, np.tile(np.arange(d), examples))
-        curvatures = np.zeros(examples) if curvatures is None else curvatures
+        if examples * d * d > MAX_CURVATURE_ENTRIES:
+            raise ValidationError("examples", f"n d^2 = {examples * d * d} curvature entries, more than "
+                                              f"{MAX_CURVATURE_ENTRIES}")  # fmt: skip
+        curvatures = np.zeros((examples, d, d)) if curvatures is None else curvatures
+        if np.ndim(curvatures) == 1:
+            w = _checks.array("curvatures", curvatures, ndim=1, kind="f", shape=(examples,))
+            curvatures = w[:, None, None] * np.eye(d)
         anchor = np.zeros(d) if anchor is None else anchor
         return type(self)(graph, self.params | (params or {}), None, kind=self.kind, coefficients=self.coefficients,
                           box=self.box, shifts=shifts, curvatures=curvatures, anchor=anchor)  # fmt: skip
@@ -294,7 +342,7 @@ class Landscape(Problem):
         x = np.asarray(x, dtype=np.float64)
         f = numpy_value(self.code, self.coefficients, x)[..., None]
         r = x - self.anchor
-        own = x @ self.shifts.T + 0.5 * (r * r).sum(-1)[..., None] * self.curvatures
+        own = x @ self.shifts.T + 0.5 * np.einsum("...i,kij,...j->...k", r, self.curvatures, r)
         return (f + own) / self.examples
 
     def values(self, x) -> np.ndarray:
@@ -302,9 +350,9 @@ class Landscape(Problem):
         return numpy_value(self.code, self.coefficients, x)
 
     def deviations(self, x) -> np.ndarray:
-        """u_k + w_k (x - a): what each example's gradient adds to grad f at the point ``x`` (checked), (n, d)."""
+        """u_k + W_k (x - a): what each example's gradient adds to grad f at the point ``x`` (checked), (n, d)."""
         x = self.check_configuration(x)
-        return self.shifts + self.curvatures[:, None] * (x - self.anchor)
+        return self.shifts + self.curvatures @ (x - self.anchor)
 
     def value(self, x) -> float:
         """f at the point ``x`` (checked)."""
@@ -390,8 +438,58 @@ def mueller_brown(scale: float = 0.01) -> Landscape:
 
 
 LANDSCAPES = Registry("landscape")
+
+
+def quadratic_form(hessian, centre, offset: float = 0.0, box=None) -> Landscape:
+    """f = (x - m)' H (x - m) / 2 + f0 for a symmetric ``hessian`` H (d, d) and ``centre`` m (d,); ``box``
+    (d, 2) defaults to m +- 3 per coordinate."""
+    h = _checks.array("hessian", hessian, ndim=2, kind="f")
+    d = h.shape[0]
+    if h.shape != (d, d) or not 1 <= d <= MAX_FORM_DIMENSION:
+        raise ValidationError("hessian", f"must be a square matrix of side 1 to {MAX_FORM_DIMENSION}, got {h.shape}")
+    m = _checks.array("centre", centre, ndim=1, kind="f", shape=(d,))
+    offset = _checks.real("offset", offset)
+    box = np.stack([m - 3.0, m + 3.0], axis=1) if box is None else box
+    return Landscape.build("quadratic-form", np.concatenate([h.ravel(), m, [offset]]), box)
+
+
+def teacher_student(d: int = 10, n: int = 100, label_noise: float = 0.5, teacher_seed: int = 0) -> Landscape:
+    """Least squares on data of a linear teacher, as a finite sum of its ``n`` examples.
+
+    Inputs x_k ~ N(0, I_d), a teacher w_T ~ N(0, I_d / d) and labels y_k = x_k . w_T + label_noise N(0, 1),
+    drawn in that order from ``teacher_seed``.
+    f(w) = (1/2n) sum_k (y_k - x_k . w)^2 = (w - w*)' H (w - w*) / 2 + f(w*), H = X'X / n, w* the least-squares
+    fit; example k has the gradient x_k (x_k . w - y_k) = grad f + u_k + W_k (w - w*) with u_k = -r_k x_k
+    (r_k = y_k - x_k . w*, the residual) and W_k = x_k x_k' - H, so a mini-batch draws exactly the gradient of
+    its examples.  Each f_k differs from (y_k - x_k . w)^2 / 2 by a constant (the constants sum to zero).
+    Box: w* +- 3."""
+    d = _checks.integer("d", d, low=1, high=MAX_FORM_DIMENSION)
+    n = _checks.integer("n", n, low=d + 1, high=MAX_EXAMPLES)
+    if n * d * d > MAX_CURVATURE_ENTRIES:
+        raise ValidationError("n", f"n d^2 = {n * d * d} curvature entries, more than {MAX_CURVATURE_ENTRIES}")
+    label_noise = _checks.real("label_noise", label_noise, low=0.0)
+    teacher_seed = _checks.integer("teacher_seed", teacher_seed, low=0)
+    rng = np.random.default_rng(teacher_seed)
+    x = rng.standard_normal((n, d))
+    teacher = rng.standard_normal(d) / math.sqrt(d)
+    y = x @ teacher + label_noise * rng.standard_normal(n)
+    fit = np.linalg.lstsq(x, y, rcond=None)[0]
+    residual = y - x @ fit
+    u = -residual[:, None] * x
+    u -= u.mean(0)  # zero up to rounding already (the normal equations)
+    h = x.T @ x / n
+    w = np.einsum("ki,kj->kij", x, x) - h
+    w -= w.mean(0)
+    f0 = 0.5 * float(np.mean(residual**2))
+    params = {"d": d, "n": n, "label_noise": label_noise, "teacher_seed": teacher_seed}
+    one = Landscape.build("quadratic-form", np.concatenate([h.ravel(), fit, [f0]]), np.stack([fit - 3, fit + 3], 1),
+                          params)  # fmt: skip
+    return one.with_examples(u, w, fit)
+
+
 for _name, _generator in [("quadratic", quadratic), ("double-well", double_well), ("steep-gentle", steep_gentle),
-                          ("camel", camel), ("himmelblau", himmelblau), ("mueller-brown", mueller_brown)]:  # fmt: skip
+                          ("camel", camel), ("himmelblau", himmelblau), ("mueller-brown", mueller_brown),
+                          ("teacher-student", teacher_student)]:  # fmt: skip
     LANDSCAPES.register(_name, _generator)
 
 

@@ -65,7 +65,7 @@ def grid_matrix(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = 
         noise.check_enumerable()
         _checks.affordable("cells", 32.0 * cells * noise.batches, f"{cells} cells x {noise.batches} batches")
         shift, curvature, weights = noise.atoms()
-        z = shift[:, 0][None, :] + np.outer(centres - landscape.anchor[0], curvature)  # Z of every batch, every cell
+        z = shift[:, 0][None, :] + np.outer(centres - landscape.anchor[0], curvature[:, 0, 0])  # every batch and cell
         targets = mean[:, None] - eta * z
     else:
         p, escape = _intervals(noise, centres, mean, eta, lo, h, cells)
