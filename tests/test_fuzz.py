@@ -197,13 +197,14 @@ LONG_COMMANDS = {
               "--report": ("{tmp}/benchsuite-fuzz-report", ["/proc/nonexistent/dir", "/etc/passwd"])},
     "longrun": {"--landscape": ("double-well:tilt=0.3", ["camel", "double-well:tilt=2", "nosuch", "quadratic",
                                                          "double-well:spread=1", "double-well:examples=1",
-                                                         "double-well:examples=4,curvature=nan"]),
+                                                         "double-well:examples=4,curvature=nan", "teacher-student:d=3",
+                                                         "teacher-student:d=1,n=1"]),
                 "--noise": ("gaussian:sigma=2", ["gaussian:sigma=0", "laplace:b=-1", "cauchy", "uniform:a=nan",
                                                  "minibatch:b=2", "minibatch:b=0", "minibatch:b=2,replace=x"]),
                 "--eta": ("0.2,0.3", ["0.1", "0.1,0.1", "0,0.1", "x", "0.1,1e400", "-0.1,0.2"]),
                 "--chains": ("16", ["0", "1", "x", "2**70"]), "--max-steps": ("40000", ["0", "-1", "x"]),
                 "--min-transitions": ("10", ["0", "-1", "x"]), "--fit": ("step-bias", ["cubic", ""]),
-                "--cells": ("256", ["8", "4096", "x"]),
+                "--cells": ("256", ["8", "4096", "x"]), "--claims": ("0.05", ["0", "-1", "x", "nan", "5", "1e-5"]),
                 "--seed": ("0", ["-1", "x"])},
     "scorecard": {"": ("sgd-like:s=0.8", ["sgd-like:s=2", "nosuch:x"]), "--suite": ("quick", ["nope"]),
                   "--store": ("{tmp}/benchsuite-fuzz-missing.sqlite", ["/etc", "/dev/null"]),
@@ -304,6 +305,7 @@ def json_command_lines(draw) -> list[str]:
         return ["longrun", "--landscape", landscape,
                 "--noise", noise.format(draw(st.floats(1.5, 3.0))), "--eta", ",".join(f"{e:.3g}" for e in etas),
                 "--chains", str(draw(st.integers(2, 32))), "--max-steps", "200000", "--cells", "256", *seed,
+                *(["--claims", f"{draw(st.floats(0.03, 0.08)):.3g}"] if draw(st.booleans()) else []),
                 "--json"]  # fmt: skip
     if command == "suites":
         return ["suites", *draw(st.sampled_from([["list"], ["show", "quick"], ["show", "seed1-coloring"]])), "--json"]
