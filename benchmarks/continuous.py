@@ -41,7 +41,7 @@ def numpy_peer(chains: int, steps: int, eta: float, sigma: float, tilt: float, s
 
 def numpy_minibatch_peer(chains: int, steps: int, eta: float, seed: int) -> float:
     landscape = make_landscape(MINIBATCH_LANDSCAPE)
-    u, w, a, tilt = landscape.shifts[:, 0], landscape.curvatures, landscape.anchor[0], landscape.coefficients[0]
+    u, w, a, tilt = landscape.shifts[:, 0], landscape.curvatures[:, 0, 0], landscape.anchor[0], landscape.coefficients[0]
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2.5, 2.5, chains)
     t0 = time.perf_counter()
