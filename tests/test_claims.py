@@ -87,6 +87,7 @@ def test_critical_energies_in_one_dimension_are_the_quasi_potential_above_its_mi
             assert p.energy == pytest.approx(2 * (p.value - base.value) / 4.0, abs=1e-6)
 
 
+@pytest.mark.slow  # three exact grid chains of 2,048 cells (about 10 s)
 def test_exact_grid_exponents_of_the_windows_are_within_two_percent_of_the_predicted_ones():
     """The issue's 2% target, on the exact chain at the step sizes of ``benchsuite longrun``'s default."""
     landscape, noise, etas, cells = ls.double_well(0.3), make_noise("gaussian:sigma=2"), [0.05, 0.1, 0.2], 2048

@@ -46,6 +46,7 @@ def test_sgd_on_a_quadratic_has_the_exact_effective_temperature_and_not_its_nomi
     assert result.agrees_with_nominal is False
 
 
+@pytest.mark.slow  # about 8 s
 def test_sgd_in_three_coupled_dimensions_has_the_lyapunov_effective_temperature():
     a, coupling, eta = 1.0, 0.4, 0.3
     result = landscape_effective_temperature(ls.quadratic(a=a, d=3, coupling=coupling),

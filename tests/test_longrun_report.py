@@ -36,5 +36,13 @@ def test_the_report_writes_its_files_and_its_numbers_say_what_the_summary_says(t
     for row in results["camel"]:  # three basins, each left at least 100 times
         assert math.isclose(sum(row["occupation"]), 1.0) and all(sum(t) >= 100 for t in row["transitions"])
         assert all(e > 0 for e in row["exit_rate_per_step"]) and all(k > 0 for k in row["eyring_kramers_per_step"])
+        for measured, error, exact in zip(row["occupation"], row["occupation_error"], row["exact_occupation"]):
+            assert abs(measured - exact) <= 4.0 * error, row  # two-sided false alarm 6e-5 per basin
+    for doc in results["slopes"].values():  # claims (a)-(d) on the double well, Gaussian and Laplace noise
+        assert all(row["holds"] for row in doc["claims"]["claims"]), doc["claims"]
+    for row in results["effective_temperature"]:
+        if row["exact"] is not None:
+            error = (row["high"] - row["low"]) / (2 * 1.959963984540054)
+            assert abs(row["t_eff"] - row["exact"]) <= 4.0 * error, row
     text = summary.read_text()
     assert "| minibatch-finite-sum |" in text and "| uniform:a=" in text

@@ -23,8 +23,7 @@ The summary also has claims (a)-(d) of the theory (:mod:`benchsuite.score.claims
 ``slopes.png``, counted by the same chains, and SGD's effective temperature against MALA's Gibbs energies
 (:func:`benchsuite.score.equivalence.landscape_effective_temperature`) beside its nominal eta sigma^2 / 2.
 
-Not in it yet: the camel's exact 2-D grid chain (occupations beyond the leading order) and its Freidlin-Wentzell
-energies for noise laws other than Gaussian.
+Not in it yet: the camel's Freidlin-Wentzell energies for noise laws other than Gaussian.
 """
 
 from __future__ import annotations
@@ -52,6 +51,7 @@ from ..score.longrun import (
     quasi_potential_slope,
 )
 from ..validate.grid_chain import grid_law
+from ..validate.grid_chain_2d import grid_law_2d
 
 DOUBLE_WELL = "double-well:tilt=0.3"
 SLOPE_CASES = {"gaussian": "gaussian:sigma=2", "laplace": f"laplace:b={math.sqrt(2)!r}"}
@@ -68,6 +68,7 @@ SAME_VARIANCE_NOISES = {"gaussian": "gaussian:sigma=1.5", "uniform": f"uniform:a
 SAME_VARIANCE_ETAS = (0.02, 0.04, 0.08)
 TEFF_CASES = [("quadratic:a=1", "gaussian:sigma=1", eta, eta / (2 - eta)) for eta in (0.05, 0.2, 0.5)] + [
     (DOUBLE_WELL, "gaussian:sigma=2", 0.2, None), (DOUBLE_WELL, "laplace:b=1.4142135623730951", 0.2, None)]  # fmt: skip
+CAMEL_CELLS, CAMEL_GRID_BOX = 128, [[-2.4, 2.4], [-2.0, 2.0]]  # the 2-D grid chain: where the law has its mass
 CAMEL_ETA, CAMEL_SIGMAS = 0.05, (2.0, 2.4)  # T = 0.1 and 0.144; eta f'' stays below 2 in every well
 
 
@@ -141,9 +142,14 @@ def camel(seed: int) -> list[dict]:
         occupation = measure_occupation(landscape, make_noise(f"gaussian:sigma={sigma!r}"), CAMEL_ETA, chains=256,
                                         seed=seed + k, max_steps=4_000_000, x0=landscape.minima[0].x)  # fmt: skip
         _, exits, errors = measured_rates(occupation)
+        exact = grid_law_2d(landscape, f"gaussian:sigma={sigma!r}", CAMEL_ETA, CAMEL_CELLS, box=CAMEL_GRID_BOX,
+                            compensate=True)  # fmt: skip
+        groups = np.array([g.sum(0) / g.sum() for g in np.array_split(occupation.occupancy, 32)])
         rows.append({"eta": CAMEL_ETA, "sigma": sigma, "temperature": temperature,
                      "minima": [m.to_dict() for m in landscape.minima],
                      "occupation": occupation.fractions.tolist(),
+                     "occupation_error": (groups.std(0, ddof=1) / math.sqrt(len(groups))).tolist(),
+                     "exact_occupation": exact.basin_masses().tolist(), "exact_escape": exact.escape,
                      "laplace_occupation": laplace_occupations(landscape, temperature).tolist(),
                      "exit_rate_per_step": exits.tolist(),
                      "exit_rate_error": errors.tolist(),
@@ -256,6 +262,7 @@ def _camel_plot(out: Path, rows: list[dict]) -> None:
         left.bar(
             x + width / 2, row["laplace_occupation"], width, alpha=0.5, label=f"Laplace, T = {row['temperature']:.3g}"
         )
+        left.plot(x, row["exact_occupation"], "k_", ms=14, mew=2, label="exact (2-D grid chain)" if k == 0 else None)
         right.errorbar(x, row["exit_rate_per_step"], yerr=[1.96 * e for e in row["exit_rate_error"]], fmt="o",
                        label=f"measured, T = {row['temperature']:.3g}")  # fmt: skip
         right.plot(x, row["eyring_kramers_per_step"], "x", ms=9, label=f"Eyring-Kramers, T = {row['temperature']:.3g}")
@@ -301,8 +308,13 @@ PICKS_NOTE = (
 CAMEL_NOTE = (
     "SGD at eta 0.05 with Gaussian noise is Euler-Maruyama for Langevin at T = eta sigma^2 / 2; 256 chains "
     "started at the centre, counted after a burn-in of five relaxation times until 100 transitions each way.  "
-    "Laplace and Eyring-Kramers are the T -> 0 limits (their corrections are O(T)).  At eta 0.2 the side "
-    "minima are unstable for SGD (eta f'' = 2.5 > 2): chains do not stay in them."
+    "Laplace and Eyring-Kramers are the T -> 0 limits (their corrections are O(T)); *exact* is the 2-D grid "
+    "chain's law at the same step (128 x 128 cells of [-2.4, 2.4] x [-2, 2], the cells' jitter compensated; "
+    "`benchsuite.validate.grid_chain_2d`).  At eta 0.2 the side minima are unstable for SGD (eta f'' = 2.5 > 2): "
+    "chains do not stay in them."
+)
+CAMEL_HEADER = (
+    "| T | basin | occupation | exact (2-D grid chain) | Laplace | escape rate per step | Eyring-Kramers | ratio |"
 )
 CLAIMS_NOTE = (
     "Exponents e of windows (mass ~ exp(-e / eta)) relative to the minimum of least energy: minus the slope of "
@@ -350,12 +362,12 @@ def _summary(results: dict) -> str:
         lines.append(f"| {doc['noise']} | {doc['exact_slope']:.4f} | {doc['coarse_exact_slope']:.4f} | "
                      f"{_show(doc['predicted_slope'])} | {_show(doc['diffusion_slope'])} |")  # fmt: skip
     lines += ["", SAME_VARIANCE_NOTE, "", "## The three-hump camel (`camel.png`)", "", CAMEL_NOTE, "",
-              "| T | basin | occupation | Laplace | escape rate per step | Eyring-Kramers | ratio |",
-              "|---|---|---|---|---|---|---|"]  # fmt: skip
+              CAMEL_HEADER, "|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for row in results["camel"]:
         for k, name in enumerate(("centre", "left side", "right side")):
             rate, ek = row["exit_rate_per_step"][k], row["eyring_kramers_per_step"][k]
-            lines.append(f"| {row['temperature']:.3g} | {name} | {row['occupation'][k]:.4f} | "
+            lines.append(f"| {row['temperature']:.3g} | {name} | {row['occupation'][k]:.4f} +- "
+                         f"{row['occupation_error'][k]:.4f} | {row['exact_occupation'][k]:.4f} | "
                          f"{row['laplace_occupation'][k]:.4f} | {rate:.3g} +- {row['exit_rate_error'][k]:.2g} | "
                          f"{ek:.3g} | {rate / ek:.2f} |")  # fmt: skip
     lines += ["", "## Claims (a)-(d) on the double well", "", CLAIMS_NOTE]
