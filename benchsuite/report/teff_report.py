@@ -213,10 +213,11 @@ def make_report(out: str | Path, seed: int = 1, workers: int | None = None) -> P
     grid, advice = recovery_map(seed, workers)
     out.mkdir(parents=True, exist_ok=True)
     _plots(out, rows, relax, relax_rows, grid, advice)
-    clean = lambda v: None if isinstance(v, float) and math.isinf(v) else v
-    results = {"seed": seed, "teff": rows, "recovery_map": {"c": MAP_C, "s": MAP_S, "overlap": grid.tolist()},
+    clean = lambda v: None if isinstance(v, float) and not math.isfinite(v) else v  # strict JSON: null
+    results = {"seed": seed, "teff": [{k: clean(v) for k, v in r.items()} for r in rows],
+               "recovery_map": {"c": MAP_C, "s": MAP_S, "overlap": grid.tolist()},
                "advice": [{k: clean(v) for k, v in a.items()} for a in advice]}  # fmt: skip
-    (out / "results.json").write_text(json.dumps(results, indent=1))
+    (out / "results.json").write_text(json.dumps(results, indent=1, allow_nan=False))
     summary = out / "summary.md"
     summary.write_text(_summary(rows, grid, advice, seed))
     return summary
