@@ -13,6 +13,7 @@ from scipy.linalg import solve_discrete_lyapunov
 from scipy.stats import norm
 
 from benchsuite.dynamics.constant_step import ConstantStepSGD
+from benchsuite.dynamics.metropolis import Metropolis
 from benchsuite.dynamics.metropolis_adjusted import MALA
 from benchsuite.errors import ValidationError
 from benchsuite.problems import landscapes as ls
@@ -84,6 +85,7 @@ def test_a_run_whose_chains_diverge_has_no_stationary_energy():
     "call, field",
     [
         (lambda: landscape_effective_temperature(object(), MALA(1.0, 0.1)), "landscape"),
+        (lambda: landscape_effective_temperature(ls.double_well(), Metropolis(1.0)), "dynamics"),
         (lambda: landscape_effective_temperature(ls.double_well(), MALA(1.0, 0.1), seed=-1), "seed"),
         (lambda: chains_stationary_energy(ls.double_well(), MALA(1.0, 0.1), chains=1), "chains"),
         (lambda: chains_stationary_energy(ls.double_well(), MALA(1.0, 0.1), steps=10), "steps"),

@@ -24,6 +24,7 @@ from scipy.stats import t as student_t
 
 from .. import _checks
 from ..dynamics.base import Dynamics
+from ..dynamics.constant_step import ChainsOnLandscape
 from ..dynamics.metropolis import Metropolis
 from ..dynamics.metropolis_adjusted import MALA
 from ..errors import ValidationError
@@ -220,6 +221,9 @@ def landscape_effective_temperature(landscape: Landscape, dynamics, seed: int = 
     reference chains run on a seed derived from ``seed``, independent of the rule's chains."""
     if not isinstance(landscape, Landscape):
         raise ValidationError("landscape", f"must be a Landscape, got {type(landscape).__name__}")
+    if not isinstance(dynamics, ChainsOnLandscape):
+        raise ValidationError("dynamics", f"must be a continuous rule (SGD, MALA, random-walk Metropolis), got "
+                                          f"{type(dynamics).__name__}")  # fmt: skip
     seed = _checks.integer("seed", seed, low=0)
     target = chains_stationary_energy(landscape, dynamics, seed, chains, steps)
     if not (math.isfinite(target.mean) and math.isfinite(target.error)):
