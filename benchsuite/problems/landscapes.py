@@ -482,9 +482,7 @@ def teacher_student(d: int = 10, n: int = 100, label_noise: float = 0.5, teacher
     w -= w.mean(0)
     f0 = 0.5 * float(np.mean(residual**2))
     params = {"d": d, "n": n, "label_noise": label_noise, "teacher_seed": teacher_seed}
-    one = Landscape.build("quadratic-form", np.concatenate([h.ravel(), fit, [f0]]), np.stack([fit - 3, fit + 3], 1),
-                          params)  # fmt: skip
-    return one.with_examples(u, w, fit)
+    return quadratic_form(h, fit, f0).with_examples(u, w, fit, params)
 
 
 for _name, _generator in [("quadratic", quadratic), ("double-well", double_well), ("steep-gentle", steep_gentle),

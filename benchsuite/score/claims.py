@@ -152,10 +152,9 @@ def probe_regions(landscape: Landscape, found: list[Probe], cells: int) -> tuple
 
 @dataclass
 class ClaimsTable:
-    """Predicted, exact-grid and measured exponents of every probe at step sizes ``etas``, and the claims."""
+    """Predicted, exact-grid and measured exponents of every probe, and the claims."""
 
     probes: list[Probe]
-    etas: list[float]
     window: float
     reference: int
     exact: list[float]
@@ -179,11 +178,11 @@ class ClaimsTable:
                 rows.append({"claim": "a", "subject": f"non-critical point x = {p.x:.4g}", "predicted": p.energy,
                              "exact": self.exact[k], **self._exponent(fit), "holds": holds})  # fmt: skip
         least_f = min(minima, key=lambda k: self.probes[k].value)
-        first = [f for k, f in enumerate(self.measured) if k in minima and k != self.reference]
-        visited = all(f is not None for f in first)
+        others = [f for k, f in enumerate(self.measured) if k in minima and k != self.reference]
+        visited = all(f is not None for f in others)
         rows.append({"claim": "b", "subject": f"minimum of least energy x = {self.probes[self.reference].x:.4g}",
                      "predicted": self.probes[self.reference].x, "least_f": self.probes[least_f].x,
-                     "holds": (all(-f.high > 0 for f in first) if visited else None)})  # fmt: skip
+                     "holds": (all(-f.high > 0 for f in others) if visited else None)})  # fmt: skip
         for k in minima:
             if k != self.reference:
                 fit = self.measured[k]
@@ -235,5 +234,5 @@ def claims_table(found: list[Probe], region_probe: np.ndarray, rows: list[Occupa
                 continue
             m = min(neighbours, key=lambda j: found[j].energy)
             dominance[i] = (m, measured(i, m), exact(i, m))
-    return ClaimsTable(found, etas, window, reference, [exact(i, reference) for i in range(k)],
+    return ClaimsTable(found, window, reference, [exact(i, reference) for i in range(k)],
                        [measured(i, reference) for i in range(k)], dominance)  # fmt: skip

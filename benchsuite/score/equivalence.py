@@ -7,7 +7,8 @@ The interval propagates both error bars (the target's and the line's).  ``relaxa
 dynamics with Metropolis at T_eff out of equilibrium, from the same random initial configurations: the mean
 energy difference against time with a pointwise band, a family-wise verdict, and the time rescaling between them.
 On a continuous landscape (``landscape_effective_temperature``) the reference is MALA, exactly Gibbs at T, and the
-energies are means over many chains of f / d; constant-step SGD is compared with its nominal eta Var Z / 2.  Temperatures are T (k_B = 1); energies are per variable.
+energies are means over many chains of f / d; constant-step SGD is compared with its nominal eta Var Z / 2.
+Temperatures are T (k_B = 1); energies are per variable.
 """
 
 from __future__ import annotations
@@ -211,6 +212,13 @@ def effective_temperature_from_energy(
     return EffectiveTemperature(t_eff, t_eff - Z_95 * sigma, t_eff + Z_95 * sigma, target, reference, t_para, nominal)
 
 
+def _require_error_bar(target: StationaryEnergy, who: str, field: str) -> None:
+    """ValidationError naming ``field`` (the run length to raise) when the stationary energy has no error bar."""
+    if not (math.isfinite(target.mean) and math.isfinite(target.error)):
+        raise ValidationError(field, f"{who}: its stationary energy has no error bar ({target.verdict}); run longer "
+                                     f"({field})")  # fmt: skip
+
+
 def landscape_effective_temperature(landscape: Landscape, dynamics, seed: int = 0, steps: int = 1_000,
                                     chains: int = 1_024) -> EffectiveTemperature:  # fmt: skip
     """T_eff of a continuous rule (R chains at once: SGD, ULA, MALA, RWM) on ``landscape``: its stationary mean
@@ -226,9 +234,7 @@ def landscape_effective_temperature(landscape: Landscape, dynamics, seed: int = 
                                           f"{type(dynamics).__name__}")  # fmt: skip
     seed = _checks.integer("seed", seed, low=0)
     target = chains_stationary_energy(landscape, dynamics, seed, chains, steps)
-    if not (math.isfinite(target.mean) and math.isfinite(target.error)):
-        raise ValidationError("steps", f"{dynamics.name}: its stationary energy has no error bar "
-                                       f"({target.verdict}); run longer (steps)")  # fmt: skip
+    _require_error_bar(target, dynamics.name, "steps")
     reference_seed = int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
     curve = ReferenceCurve(landscape, reference_seed, steps, chains=chains)
     nominal = getattr(dynamics, "T", None)
@@ -399,9 +405,7 @@ def effective_temperatures(
             raise ValidationError("dynamics", f"{dyn!r}: its energy never changed on this instance ({target.verdict}:"
                                               " no interaction terms, or a rule that never moves); it has no "
                                               "effective temperature")  # fmt: skip
-        if not (math.isfinite(target.mean) and math.isfinite(target.error)):
-            raise ValidationError("sweeps", f"{dyn!r}: its stationary energy has no error bar ({target.verdict}); "
-                                            "run longer (sweeps)")  # fmt: skip
+        _require_error_bar(target, repr(dyn), "sweeps")
     out = []
     for dyn, target, guess in zip(dynamics_list, targets, guesses):
         say(f"{dyn!r}: e = {target.mean:.5f}; Metropolis reference around it")

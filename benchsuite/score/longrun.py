@@ -175,6 +175,11 @@ class Occupation:
         total = self.occupancy.sum(0)
         return total / total.sum()
 
+    def fraction_errors(self) -> np.ndarray:
+        """Standard error of each basin's fraction, from ``GROUPS`` replications (groups of chains)."""
+        groups = np.array([g.sum(0) / g.sum() for g in np.array_split(self.occupancy, min(GROUPS, self.chains))])
+        return groups.std(0, ddof=1) / math.sqrt(len(groups))
+
     def log_ratio(self, i: int, j: int) -> float:
         """log(mu_i / mu_j) from the occupancies of basins ``i`` and ``j``."""
         total = self.occupancy.sum(0)

@@ -89,14 +89,18 @@ def _intervals(noise: NoiseLaw, centres, mean, eta, lo, h, cells):
     edges = lo + np.arange(cells + 1) * h
     scale = noise.scale(centres)[:, None]
     z = (mean[:, None] - edges[None, :]) / (eta * scale)  # standardised Z at every edge, decreasing in k
-    upper, lower = z[:, :-1], z[:, 1:]
-    p = np.where(lower >= 0, _tail(noise.kind, lower) - _tail(noise.kind, upper),
-                 _tail(noise.kind, -upper) - _tail(noise.kind, -lower))  # fmt: skip
+    p = interval_masses(noise.kind, z[:, :-1], z[:, 1:])
     below = _tail(noise.kind, z[:, 0])  # x' < lo: Z > z_0
     above = _tail(noise.kind, -z[:, -1])  # x' > hi: Z < z_G
     p[:, 0] += below
     p[:, -1] += above
     return np.maximum(p, 0.0), below + above
+
+
+def interval_masses(kind: str, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """P[lower < Z <= upper] for the standardised law, from the nearer tail (small masses keep their relative
+    accuracy)."""
+    return np.where(lower >= 0, _tail(kind, lower) - _tail(kind, upper), _tail(kind, -upper) - _tail(kind, -lower))
 
 
 def _tail(kind: str, z: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from ..dynamics.noise import NoiseLaw, make_noise
 from ..errors import ValidationError
 from ..problems.critical import cell_centres, flow_labels
 from ..problems.landscapes import Landscape
-from .grid_chain import GridLaw, _tail
+from .grid_chain import GridLaw, _tail, interval_masses
 from .steady_state import stationary_distribution
 
 MAX_ENTRIES = 60_000_000  # non-zero entries of the sparse one-step matrix (about 0.7 GB)
@@ -56,8 +56,7 @@ def grid_matrix_2d(landscape: Landscape, noise: NoiseLaw | str, eta: float, cell
     h = (box[:, 1] - box[:, 0]) / cells
     centres = cell_centres(box, cells)
     scale = eta * law.scale(centres[:, 0])  # (N,): the noise's scale per step, from the first coordinate
-    quantile = {"gaussian": float(ndtri(1.0 - tail)) if tail > 1e-16 else math.sqrt(-2.0 * math.log(tail)),
-                "laplace": -math.log(2.0 * tail), "uniform": 1.0}[law.kind]  # fmt: skip
+    quantile = {"gaussian": -float(ndtri(tail)), "laplace": -math.log(2.0 * tail), "uniform": 1.0}[law.kind]
     reach = quantile * float(scale.max())
     span = np.minimum(2 * np.ceil(reach / h).astype(np.int64) + 3, cells)  # kept cells per axis
     entries = centres.shape[0] * int(span[0]) * int(span[1])
@@ -96,7 +95,7 @@ def _axis(kind: str, mean, scale, lo: float, h: float, cells: int, span: int):
     lower = lo + index * h
     z_up = (mean[:, None] - lower) / scale[:, None]  # standardised Z at each cell's lower edge
     z_down = (mean[:, None] - lower - h) / scale[:, None]
-    masses = np.where(z_down >= 0, _tail(kind, z_down) - _tail(kind, z_up), _tail(kind, -z_up) - _tail(kind, -z_down))
+    masses = interval_masses(kind, z_up, z_down)
     below = _tail(kind, (mean - lo) / scale)  # x' < lo
     above = _tail(kind, (lo + cells * h - mean) / scale)  # x' > hi
     masses[:, 0] += np.where(first == 0, below, 0.0)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _checks
 from ..dynamics.noise import NoiseLaw, make_noise
 from ..errors import ValidationError
 from ..problems.landscapes import Landscape
@@ -54,8 +55,7 @@ def stationary_moments(landscape: Landscape, noise: NoiseLaw | str, eta: float) 
     d = landscape.n
     if d > MAX_DIMENSION:
         raise ValidationError("landscape", f"d = {d}: the mean-square map is solved for d <= {MAX_DIMENSION}")
-    if not (isinstance(eta, int | float) and np.isfinite(eta) and eta > 0):
-        raise ValidationError("eta", f"must be a finite number > 0, got {eta!r}")
+    eta = _checks.real("eta", eta, low=0.0, low_open=True)
     law = make_noise(noise).on(landscape)
     c = landscape.coefficients
     h, m = c[: d * d].reshape(d, d), c[d * d : d * d + d]
