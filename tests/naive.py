@@ -333,16 +333,40 @@ def batch_noise(landscape, b: int, replace: bool, x: np.ndarray, rng: PyXoshiro)
             j = i + rng.below(n - i)
             order[i], order[j] = order[j], order[i]
         batch = order[:b]
-    terms = [landscape.shifts[k] + landscape.curvatures[k] @ (x - landscape.anchor) for k in batch]
+    terms = [example_deviation(landscape, k, x) for k in batch]
     return np.sum(terms, axis=0) / b
 
 
-def numerical_gradient(landscape, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """Central differences of the plain-numpy landscape value."""
+def example_deviation(landscape, k: int, x: np.ndarray) -> np.ndarray:
+    """grad f_k(x) - grad f(x): u_k + W_k (x - a) for a built-in landscape; for a finite sum of callables,
+    from the Python source of its gradient."""
+    if landscape.affine_examples:
+        return landscape.shifts[k] + landscape.curvatures[k] @ (x - landscape.anchor)
+    grads = np.array([example_gradient(landscape, row, x) for row in landscape.data])
+    return grads[k] - grads.mean(0)
+
+
+def example_gradient(landscape, row: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """One example's gradient from the Python source of a finite sum of callables."""
+    out = np.zeros(x.size)
+    landscape.gradient_function.py_func(row, np.array(x, dtype=float), out)
+    return out
+
+
+def plain_value(landscape):
+    """f as a plain Python function: the numpy twin of a built-in kind, or the mean of a finite sum's
+    examples from the Python source of its ``value``."""
     from benchsuite.problems.landscapes import numpy_value
 
+    if landscape.affine_examples:
+        return lambda y: float(numpy_value(landscape.code, landscape.coefficients, y))
+    return lambda y: float(np.mean([landscape.value_function.py_func(row, np.asarray(y)) for row in landscape.data]))
+
+
+def numerical_gradient(landscape, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """Central differences of the plain landscape value."""
     steps = h * np.eye(x.size)
-    f = lambda y: float(numpy_value(landscape.code, landscape.coefficients, y))
+    f = plain_value(landscape)
     return np.array([(f(x + e) - f(x - e)) / (2 * h) for e in steps])
 
 
@@ -372,10 +396,14 @@ def constant_step_sgd(landscape, law, eta: float, x: np.ndarray, steps: int, rng
 def metropolis_adjusted(landscape, temperature, eta, scale, langevin, x, steps, rng: PyXoshiro):
     """Plain-Python MALA (``langevin``) or random-walk Metropolis with the kernel's draws; returns (x, accepted)."""
     from benchsuite.kernels.normal import py_standard_normal
-    from benchsuite.problems.landscapes import numpy_value
 
-    f = lambda y: float(numpy_value(landscape.code, landscape.coefficients, y))
-    grad = (lambda y: landscape.gradient(y)) if langevin else (lambda y: np.zeros(y.size))
+    f = plain_value(landscape)
+    if not langevin:
+        grad = lambda y: np.zeros(y.size)
+    elif landscape.affine_examples:
+        grad = landscape.gradient
+    else:
+        grad = lambda y: np.mean([example_gradient(landscape, row, y) for row in landscape.data], axis=0)
     x = np.array(x, dtype=float)
     accepted = 0
     for _ in range(steps):

@@ -20,8 +20,9 @@ from numba import njit, prange
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels.basins import cell, observe, observe_point
+from ..kernels.objective import FormulaModel, objective_gradient, objective_kernel
 from ..kernels.rng import seed_state
-from ..problems.landscapes import Landscape, gradient, gradient_1d
+from ..problems.landscapes import Landscape, gradient_1d
 from .base import Facts
 from .minibatch import minibatch_sgd
 from .noise import NoiseLaw, draw, make_noise
@@ -101,11 +102,23 @@ class ConstantStepSGD(ChainsOnLandscape):
         p = state.problem
         if self.noise.kind == "minibatch":
             law = self.noise.on(p)  # checks the batch against the landscape's examples
-            minibatch_sgd(p.code, p.coefficients, p.shifts, p.curvatures, p.anchor, law.b, law.replace, self.eta,
-                          state.x, state.rng, steps, *observer.kernel_arguments())  # fmt: skip
+            minibatch_sgd(p.model, law.b, law.replace, self.eta, state.x, state.rng, steps,
+                          *observer.kernel_arguments())  # fmt: skip
         else:
-            args = (p.code, p.coefficients, self.noise.code, self.noise.array, self.eta, state.x, state.rng, steps)
-            (_sgd_1d if p.n == 1 else _sgd_nd)(*args, *observer.kernel_arguments())
+            args = (
+                self.noise.code,
+                self.noise.array,
+                self.eta,
+                state.x,
+                state.rng,
+                steps,
+                *observer.kernel_arguments(),
+            )
+            model = p.model
+            if p.n == 1 and isinstance(model, FormulaModel):
+                _sgd_1d(model.kind, model.c, *args)
+            else:
+                _sgd_nd(model, *args)
         return finish_step(state, steps, 0)
 
 
@@ -166,8 +179,8 @@ def _sgd_1d(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_w
         x[r, 0] = t
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def _sgd_nd(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
+@objective_kernel(parallel=True)
+def _sgd_nd(model, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
             transitions, last_core):  # fmt: skip
     d = x.shape[1]
     for r in prange(x.shape[0]):
@@ -175,7 +188,7 @@ def _sgd_nd(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_w
         g = np.empty(d)
         y = x[r].copy()
         for _ in range(steps):
-            gradient(kind, c, y, g)
+            objective_gradient(model, y, g)
             x0 = y[0]
             finite = True
             for i in range(d):

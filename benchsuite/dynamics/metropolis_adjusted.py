@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from .. import _checks
 from ..kernels.basins import observe_point
 from ..kernels.normal import standard_normal
+from ..kernels.objective import objective_gradient, objective_kernel, objective_value
 from ..kernels.rng import next_uniform
-from ..problems.landscapes import gradient, value
 from .base import Facts
 from .constant_step import (
     ChainsOnLandscape,
@@ -62,7 +62,7 @@ class _MetropolisAdjusted(ChainsOnLandscape):
         steps, observer = checked_step(state, steps, observer)
         p = state.problem
         accepted = np.zeros(state.chains, dtype=np.int64)
-        _metropolis_adjusted(p.code, p.coefficients, self.langevin, 1.0 / self.temperature, self._step, self.scale,
+        _metropolis_adjusted(p.model, self.langevin, 1.0 / self.temperature, self._step, self.scale,
                              state.x, state.rng, steps, *observer.kernel_arguments(), accepted)  # fmt: skip
         return finish_step(state, steps, int(accepted.sum()))
 
@@ -105,8 +105,8 @@ def ula(temperature: float, eta: float) -> ConstantStepSGD:
     return ConstantStepSGD(eta, f"gaussian:sigma={math.sqrt(2.0 * temperature / eta)!r}")
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def _metropolis_adjusted(kind, c, langevin, beta, eta, scale, x, rng, steps, labels, core, lo, inv_width, cells,
+@objective_kernel(parallel=True)
+def _metropolis_adjusted(model, langevin, beta, eta, scale, x, rng, steps, labels, core, lo, inv_width, cells,
                          occupancy, transitions, last_core, accepted):  # fmt: skip
     d = x.shape[1]
     for r in prange(x.shape[0]):
@@ -115,17 +115,17 @@ def _metropolis_adjusted(kind, c, langevin, beta, eta, scale, x, rng, steps, lab
         proposal = np.empty(d)
         g = np.zeros(d)
         g_proposal = np.zeros(d)
-        f_y = value(kind, c, y)
+        f_y = objective_value(model, y)
         if langevin:
-            gradient(kind, c, y, g)
+            objective_gradient(model, y, g)
         count = 0
         for _ in range(steps):
             for i in range(d):
                 proposal[i] = y[i] - eta * g[i] + scale * standard_normal(s)
-            f_p = value(kind, c, proposal)
+            f_p = objective_value(model, proposal)
             log_a = -beta * (f_p - f_y)
             if langevin and np.isfinite(f_p):
-                gradient(kind, c, proposal, g_proposal)
+                objective_gradient(model, proposal, g_proposal)
                 forward, backward = 0.0, 0.0  # |y' - y + eta g(y)|^2 and |y - y' + eta g(y')|^2
                 for i in range(d):
                     forward += (proposal[i] - y[i] + eta * g[i]) ** 2

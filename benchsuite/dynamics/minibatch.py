@@ -1,6 +1,7 @@
 """Mini-batch noise of a finite-sum landscape: the mean gradient of b of its n examples, minus grad f.
 
-With the per-example deviations zeta_k(x) = u_k + W_k (x - a) (:meth:`Landscape.deviations`), the noise is
+With the per-example deviations zeta_k(x) = grad f_k(x) - grad f(x) (:meth:`Landscape.deviations`; u_k + W_k (x - a)
+for a built-in landscape), the noise is
 Z(x) = (1/b) sum_{k in B} zeta_k(x) over a batch B drawn uniformly, with replacement (b independent indices)
 or without (a uniform b-subset, b < n).  Z has mean zero and, with s^2(x) = (1/n) sum_k zeta_k(x)^2,
 Var Z = s^2 / b with replacement and s^2 (n - b) / (b (n - 1)) without.  In 1-D its cumulant generating
@@ -18,13 +19,14 @@ import itertools
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels.basins import observe_point
+from ..kernels.objective import add_example, batch_start, examples, objective_kernel
 from ..kernels.rng import next_below
-from ..problems.landscapes import Landscape, gradient
+from ..problems.landscapes import Landscape
 
 MAX_ATOMS = 1 << 14  # batches the grid chain enumerates (n^b with replacement, C(n, b) without)
 MAX_BATCH = 1 << 16
@@ -71,15 +73,7 @@ class BatchNoise:
 
     def _deviations(self, x0) -> np.ndarray:
         """zeta_k at the points ``x0`` of a 1-D landscape, shape (n,) + shape of x0."""
-        ls = self.landscape
-        if ls.n != 1:
-            raise ValidationError("landscape", f"the law of Z is given for 1-D landscapes (its coordinates are "
-                                               f"correlated in {ls.n}-D)")  # fmt: skip
-        x0 = np.asarray(x0, dtype=np.float64)
-        if not np.all(np.isfinite(x0)):
-            raise ValidationError("x0", "must be finite")
-        return ls.shifts[:, 0].reshape((-1,) + (1,) * x0.ndim) + np.multiply.outer(ls.curvatures[:, 0, 0],
-                                                                                    x0 - ls.anchor[0])  # fmt: skip
+        return self.landscape.deviations_1d(x0)
 
     def variance(self, x0=0.0) -> np.ndarray:
         """Var Z at first coordinates ``x0`` (1-D landscapes)."""
@@ -108,6 +102,9 @@ class BatchNoise:
         """Every batch's mean shift (A, d) and mean curvature (A, d, d), and its probability (A,): Z(x) = shift +
         curvature (x - a) with that probability."""
         n, b = self.landscape.examples, self.b
+        if not self.landscape.affine_examples:
+            raise ValidationError("noise", "the exact chain enumerates batches of examples whose gradients are "
+                                           "grad f + u_k + W_k (x - a); a finite sum of callables is not one")  # fmt: skip
         self.check_enumerable()
         pick = itertools.product(range(n), repeat=b) if self.replace else itertools.combinations(range(n), b)
         batches = np.array(list(pick), dtype=np.int64)
@@ -126,26 +123,25 @@ def _log_elementary(t: np.ndarray, b: int) -> np.ndarray:
     return log_e[b]
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, steps, labels, core, lo,
-                  inv_width, cells, occupancy, transitions, last_core):  # fmt: skip
-    """x <- x - eta (grad f(x) + (1/b) sum_{k in B} (u_k + W_k (x - a))) for every chain, a batch B per step
-    (without replacement: a partial Fisher-Yates shuffle, undone after the step so every step starts from the
-    identity)."""
-    n, d = shifts.shape
+@objective_kernel(parallel=True)
+def minibatch_sgd(model, b, replace, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
+                  transitions, last_core):  # fmt: skip
+    """x <- x - eta (1/b) sum_{k in B} grad f_k(x) for every chain, a batch B of the model's examples per step
+    (for a formula grad f + the mean of u_k + W_k (x - a); without replacement: a partial Fisher-Yates shuffle,
+    undone after the step so every step starts from the identity)."""
+    n = examples(model)
+    d = x.shape[1]
     for r in prange(x.shape[0]):
         s = rng[r]
         g = np.empty(d)
         z = np.empty(d)
-        e = np.empty(d)
+        work = np.empty(d)
         y = x[r].copy()
         order = np.arange(n)
         picked = np.empty(b, dtype=np.int64)
         for _ in range(steps):
-            gradient(kind, c, y, g)
-            for q in range(d):
-                z[q] = 0.0
-                e[q] = y[q] - anchor[q]
+            batch_start(model, y, g, work)
+            z[:] = 0.0
             for i in range(b):
                 if replace:
                     k = next_below(s, n)
@@ -154,11 +150,7 @@ def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, 
                     picked[i] = j
                     order[i], order[j] = order[j], order[i]
                     k = order[i]
-                for q in range(d):
-                    t = shifts[k, q]
-                    for p in range(d):
-                        t += curvatures[k, q, p] * e[p]
-                    z[q] += t
+                add_example(model, k, y, z, work)
             if not replace:
                 for i in range(b - 1, -1, -1):
                     j = picked[i]

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 from scipy.optimize import root
 
 from ..errors import ValidationError
+from ..kernels.objective import objective_gradient, objective_kernel
 from . import landscapes as ls
 
 STARTS = {1: 201, 2: 41}  # starts per axis
@@ -52,17 +52,12 @@ def find_critical_points(landscape: ls.Landscape) -> tuple[CriticalPoint, ...]:
         raise ValidationError("landscape", f"critical points are searched in 1 or 2 dimensions, not {d}")
     axes = [np.linspace(lo, hi, STARTS[d]) for lo, hi in box]
     starts = np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, d)
-    code, c = landscape.code, landscape.coefficients
 
     def grad(x):
-        out = np.empty(d)
-        ls.gradient(code, c, x, out)
-        return out
+        return landscape.gradients(x[None])[0]
 
     def hess(x):
-        out = np.empty((d, d))
-        ls.hessian(code, c, x, out)
-        return out
+        return landscape.hessian(x) if np.all(np.isfinite(x)) else np.full((d, d), np.nan)
 
     scale = max(np.abs(grad(x)).max() for x in starts) or 1.0
     size = float(np.max(box[:, 1] - box[:, 0]))
@@ -81,7 +76,7 @@ def find_critical_points(landscape: ls.Landscape) -> tuple[CriticalPoint, ...]:
         if np.any(np.abs(eig) <= FLAT * max(1.0, np.abs(eig).max())):
             raise ValidationError("landscape", f"degenerate critical point at {x.tolist()} (Hessian eigenvalues "
                                                f"{eig.tolist()})")  # fmt: skip
-        points.append(CriticalPoint(x, float(ls.value(code, c, x)), h, int((eig < 0).sum())))
+        points.append(CriticalPoint(x, landscape.value(x), h, int((eig < 0).sum())))
     return tuple(sorted(points, key=lambda p: (p.index, p.value)))
 
 
@@ -99,7 +94,7 @@ def flow_labels(landscape: ls.Landscape, starts: np.ndarray) -> np.ndarray:
         raise ValidationError("landscape", "has no minimum in its box")
     step = 1e-3 * float(np.min(landscape.box[:, 1] - landscape.box[:, 0]))
     starts = np.ascontiguousarray(starts, dtype=np.float64)
-    return _descend(landscape.code, landscape.coefficients, starts, minima, step, 200_000)
+    return _descend(landscape.model, starts, minima, step, 200_000)
 
 
 def cell_centres(box: np.ndarray, cells: int) -> np.ndarray:
@@ -108,8 +103,8 @@ def cell_centres(box: np.ndarray, cells: int) -> np.ndarray:
     return np.stack(np.meshgrid(*axes, indexing="ij"), -1).reshape(-1, box.shape[0])
 
 
-@njit(cache=True, nogil=True)
-def _descend(kind, c, starts, minima, step, max_steps):
+@objective_kernel()
+def _descend(model, starts, minima, step, max_steps):
     """Follow -grad f with steps of length at most ``step`` until within ``2 step`` of a minimum (then its
     label) or ``max_steps`` (then the nearest minimum)."""
     d = starts.shape[1]
@@ -130,7 +125,7 @@ def _descend(kind, c, starts, minima, step, max_steps):
             if best <= (2.0 * step) ** 2:
                 label = nearest
                 break
-            ls.gradient(kind, c, x, g)
+            objective_gradient(model, x, g)
             norm = 0.0
             for i in range(d):
                 norm += g[i] * g[i]

@@ -238,6 +238,7 @@ class Landscape(Problem):
 
     family = "landscape"
     content_names = ("kind", "coefficients", "box", "shifts", "curvatures", "anchor")
+    affine_examples = True  # every example's gradient is grad f + u_k + W_k (x - a) (what BatchNoise enumerates)
 
     def _validate(self) -> None:
         kind = _checks.choice("kind", self.kind, tuple(KINDS))
@@ -285,8 +286,9 @@ class Landscape(Problem):
         """A landscape over ``len(box)`` coordinates (one term: f itself)."""
         box = np.asarray(box, dtype=np.float64)
         d = max(box.shape[0] if box.ndim == 2 else 0, 1)
-        graph = Hypergraph.from_terms(d, np.array([0, d]), np.arange(d))
-        return cls(graph, params or {}, None, kind=kind, coefficients=np.asarray(coefficients, float), box=box)
+        return cls(
+            example_graph(d, 1), params or {}, None, kind=kind, coefficients=np.asarray(coefficients, float), box=box
+        )
 
     def with_examples(self, shifts, curvatures=None, anchor=None, params: dict | None = None) -> Landscape:
         """This landscape as the finite sum of ``len(shifts)`` examples f_k = f + u_k . x + (x - a)' W_k (x - a) / 2
@@ -297,8 +299,6 @@ class Landscape(Problem):
         if shifts.shape[1] != self.n:
             raise ValidationError("shifts", f"must have shape (examples, {self.n}), got {shifts.shape}")
         d = self.n
-        ptr = np.arange(examples + 1, dtype=np.int64) * d
-        graph = Hypergraph.from_terms(d, ptr, np.tile(np.arange(d), examples))
         if examples * d * d > MAX_CURVATURE_ENTRIES:
             raise ValidationError("examples", f"n d^2 = {examples * d * d} curvature entries, more than "
                                               f"{MAX_CURVATURE_ENTRIES}")  # fmt: skip
@@ -307,8 +307,9 @@ class Landscape(Problem):
             w = _checks.array("curvatures", curvatures, ndim=1, kind="f", shape=(examples,))
             curvatures = w[:, None, None] * np.eye(d)
         anchor = np.zeros(d) if anchor is None else anchor
-        return type(self)(graph, self.params | (params or {}), None, kind=self.kind, coefficients=self.coefficients,
-                          box=self.box, shifts=shifts, curvatures=curvatures, anchor=anchor)  # fmt: skip
+        return type(self)(example_graph(d, examples), self.params | (params or {}), None, kind=self.kind,
+                          coefficients=self.coefficients, box=self.box, shifts=shifts, curvatures=curvatures,
+                          anchor=anchor)  # fmt: skip
 
     @property
     def examples(self) -> int:
@@ -323,6 +324,13 @@ class Landscape(Problem):
     def code(self) -> int:
         """The kind's code, as the jitted functions take it."""
         return KINDS[self.kind]
+
+    @property
+    def model(self):
+        """The kernel layout the continuous rules take (:mod:`benchsuite.kernels.objective`)."""
+        from ..kernels.objective import FormulaModel
+
+        return FormulaModel(self.code, self.coefficients, self.shifts, self.curvatures, self.anchor)
 
     def _content(self) -> dict[str, np.ndarray]:
         return {"kind": np.array([self.code]), "coefficients": self.coefficients, "box": self.box,
@@ -353,6 +361,28 @@ class Landscape(Problem):
         """u_k + W_k (x - a): what each example's gradient adds to grad f at the point ``x`` (checked), (n, d)."""
         x = self.check_configuration(x)
         return self.shifts + self.curvatures @ (x - self.anchor)
+
+    def deviations_1d(self, t) -> np.ndarray:
+        """u_k + w_k (t - a) of a 1-D landscape at the points ``t`` (any shape, checked finite), shape (n,) +
+        t.shape."""
+        t = self._points_1d(t)
+        return self.shifts[:, 0].reshape((-1,) + (1,) * t.ndim) + np.multiply.outer(self.curvatures[:, 0, 0],
+                                                                                      t - self.anchor[0])  # fmt: skip
+
+    def _points_1d(self, t) -> np.ndarray:
+        if self.n != 1:
+            raise ValidationError("landscape", f"the law of one example's gradient is given for 1-D landscapes "
+                                               f"(its coordinates are correlated in {self.n}-D)")  # fmt: skip
+        t = np.asarray(t, dtype=np.float64)
+        if not np.all(np.isfinite(t)):
+            raise ValidationError("x0", "must be finite")
+        return t
+
+    def gradients(self, points) -> np.ndarray:
+        """grad f at a stack of points (N, d) (not checked), shape (N, d)."""
+        from ..kernels.objective import gradients_at
+
+        return gradients_at(self.model, np.ascontiguousarray(points, dtype=np.float64).reshape(-1, self.n))
 
     def value(self, x) -> float:
         """f at the point ``x`` (checked)."""
@@ -438,6 +468,11 @@ def mueller_brown(scale: float = 0.01) -> Landscape:
 
 
 LANDSCAPES = Registry("landscape")
+
+
+def example_graph(d: int, examples: int) -> Hypergraph:
+    """The hypergraph of a finite sum over d coordinates: ``examples`` terms, each over every coordinate."""
+    return Hypergraph.from_terms(d, np.arange(examples + 1, dtype=np.int64) * d, np.tile(np.arange(d), examples))
 
 
 def quadratic_form(hessian, centre, offset: float = 0.0, box=None) -> Landscape:

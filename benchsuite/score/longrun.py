@@ -40,7 +40,7 @@ from .. import _checks
 from ..dynamics.constant_step import ConstantStepSGD
 from ..dynamics.noise import NoiseLaw, make_noise
 from ..errors import ValidationError
-from ..problems.landscapes import Landscape, gradient_1d, make_landscape
+from ..problems.landscapes import Landscape, make_landscape
 from ..validate.grid_chain import DEFAULT_CELLS, GridLaw, grid_law
 from ..validate.steady_state import MAX_GTH_STATES
 from .occupation import BasinObserver
@@ -99,7 +99,7 @@ def quasi_potential_slope(landscape: Landscape, noise: NoiseLaw, left: float, ri
     inf when the noise cannot climb somewhere on the way)."""
     noise = noise.on(landscape)
     xs = np.linspace(left, right, nodes)
-    ps = root_p(noise, np.array([gradient_1d(landscape.code, landscape.coefficients, x) for x in xs]), xs)
+    ps = root_p(noise, landscape.gradients(xs[:, None])[:, 0], xs)
     if not np.all(np.isfinite(ps)):
         return math.inf
     return float(simpson(ps, x=xs))
@@ -110,7 +110,7 @@ def diffusion_slope(landscape: Landscape, noise: NoiseLaw, left: float, right: f
     2 f'(x) / Var Z(x) (the quasi-potential of Gaussian noise of the same variance at every point)."""
     noise = noise.on(landscape)
     xs = np.linspace(left, right, nodes)
-    slopes = np.array([gradient_1d(landscape.code, landscape.coefficients, x) for x in xs])
+    slopes = landscape.gradients(xs[:, None])[:, 0]
     with np.errstate(divide="ignore"):
         integrand = 2.0 * slopes / noise.variance(xs)
     return float(simpson(integrand, x=xs)) if np.all(np.isfinite(integrand)) else math.inf

@@ -23,7 +23,7 @@ from .. import _checks
 from ..dynamics.noise import NoiseLaw
 from ..errors import ValidationError
 from ..problems.critical import basin_labels
-from ..problems.landscapes import Landscape, gradient_1d
+from ..problems.landscapes import Landscape
 from .steady_state import MAX_GTH_STATES, gth
 
 DEFAULT_CELLS = 2048
@@ -55,7 +55,7 @@ def grid_matrix(landscape: Landscape, noise: NoiseLaw, eta: float, cells: int = 
     lo, hi = landscape.box[0]
     h = (hi - lo) / cells
     centres = lo + (np.arange(cells) + 0.5) * h
-    drift = np.array([gradient_1d(landscape.code, landscape.coefficients, t) for t in centres])
+    drift = landscape.gradients(centres[:, None])[:, 0]
     mean = centres - eta * drift
     noise = noise.on(landscape)
     if noise.kind == "rademacher":

@@ -1,0 +1,185 @@
+"""The objective of a landscape inside jitted code: f, grad f and a mini-batch gradient, whatever defines f.
+
+A landscape's *model* is its kernel layout, a ``typing.NamedTuple``:
+
+- :class:`FormulaModel`: a built-in kind and its coefficients, with the per-example shifts, curvatures and
+  anchor of :meth:`~benchsuite.problems.landscapes.Landscape.with_examples`;
+- :class:`CallableModel`: a user's finite sum, f = (1/n) sum_k f_k with f_k(x) = ``value(data[k], x)`` and its
+  gradient written by ``gradient(data[k], x, out)``, both numba-jitted functions.
+
+The continuous rules are written once over the generic names below; numba picks the implementation from the
+model's type.  A kernel compiled for a :class:`CallableModel` is specialised on the user's functions, which
+numba cannot cache on disk across processes, so :func:`objective_kernel` keeps two compilations of the same
+Python source: one cached on disk for the built-in formulas, one compiled once per process for callables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+from numba import njit
+from numba.extending import overload
+
+from ..problems import landscapes as formulas
+
+
+class FormulaModel(NamedTuple):
+    """A built-in landscape: ``kind`` (a code of :data:`~benchsuite.problems.landscapes.KINDS`), coefficients
+    ``c``, and the examples' ``shifts`` (n, d), ``curvatures`` (n, d, d) and ``anchor`` (d)."""
+
+    kind: int
+    c: np.ndarray
+    shifts: np.ndarray
+    curvatures: np.ndarray
+    anchor: np.ndarray
+
+
+class CallableModel(NamedTuple):
+    """A user's finite sum: jitted ``value(row, x) -> float`` and ``gradient(row, x, out)`` of one example, and
+    ``data`` (n, p) float64, one row per example."""
+
+    value: Any
+    gradient: Any
+    data: np.ndarray
+
+
+def objective_value(model, x):
+    """f(x) (float64[d] in, float out)."""
+
+
+def objective_gradient(model, x, out):
+    """Write grad f(x) into ``out`` (float64[d])."""
+
+
+def examples(model):
+    """n, the number of examples (terms f_k) a mini-batch draws from."""
+
+
+def batch_start(model, x, out, work):
+    """Begin a mini-batch gradient at ``x``: ``out`` gets what every example shares (grad f for a formula, zero
+    for callables) and ``work`` (size d) what :func:`add_example` needs (x - a for a formula); the batch
+    gradient is then ``out + z / b`` with z the sum of :func:`add_example` over the batch."""
+
+
+def add_example(model, k, x, z, work):
+    """Add example ``k``'s own part of its gradient at ``x`` to ``z``: u_k + W_k (x - a) for a formula (with
+    ``work`` as :func:`batch_start` left it), grad f_k(x) for callables (``work`` is scratch)."""
+
+
+@overload(objective_value, inline="always")
+def _value(model, x):
+    if model.instance_class is CallableModel:
+        return lambda model, x: _mean_value(model.value, model.data, x)
+    return lambda model, x: formulas.value(model.kind, model.c, x)
+
+
+@overload(objective_gradient, inline="always")
+def _gradient(model, x, out):
+    if model.instance_class is CallableModel:
+        return lambda model, x, out: _mean_gradient(model.gradient, model.data, x, out)
+    return lambda model, x, out: formulas.gradient(model.kind, model.c, x, out)
+
+
+@njit(nogil=True)
+def _mean_value(value, data, x):
+    total = 0.0
+    for k in range(data.shape[0]):
+        total += value(data[k], x)
+    return total / data.shape[0]
+
+
+@njit(nogil=True)
+def _mean_gradient(gradient, data, x, out):
+    work = np.empty(x.size)
+    out[:] = 0.0
+    for k in range(data.shape[0]):
+        gradient(data[k], x, work)
+        for i in range(x.size):
+            out[i] += work[i]
+    for i in range(x.size):
+        out[i] /= data.shape[0]
+
+
+@overload(examples, inline="always")
+def _examples(model):
+    if model.instance_class is CallableModel:
+        return lambda model: model.data.shape[0]
+    return lambda model: model.shifts.shape[0]
+
+
+@overload(batch_start, inline="always")
+def _batch_start(model, x, out, work):
+    if model.instance_class is CallableModel:
+
+        def impl(model, x, out, work):
+            out[:] = 0.0
+
+        return impl
+
+    def impl(model, x, out, work):
+        formulas.gradient(model.kind, model.c, x, out)
+        for p in range(x.size):
+            work[p] = x[p] - model.anchor[p]
+
+    return impl
+
+
+@overload(add_example, inline="always")
+def _add_example(model, k, x, z, work):
+    if model.instance_class is CallableModel:
+
+        def impl(model, k, x, z, work):
+            model.gradient(model.data[k], x, work)
+            for q in range(x.size):
+                z[q] += work[q]
+
+        return impl
+
+    def impl(model, k, x, z, work):
+        d = x.size
+        for q in range(d):
+            t = model.shifts[k, q]
+            for p in range(d):
+                t += model.curvatures[k, q, p] * work[p]
+            z[q] += t
+
+    return impl
+
+
+class ObjectiveKernel:
+    """One kernel's Python source compiled twice: cached on disk for :class:`FormulaModel`, per process for
+    :class:`CallableModel`.  Call it with the model first."""
+
+    def __init__(self, func: Callable, options: dict):
+        self.py_func = func
+        self.cached = njit(cache=True, nogil=True, **options)(func)
+        self.per_process = njit(cache=False, nogil=True, **options)(func)
+        self.__doc__ = func.__doc__
+
+    def __call__(self, model, *args):
+        return (self.per_process if isinstance(model, CallableModel) else self.cached)(model, *args)
+
+
+def objective_kernel(**options) -> Callable[[Callable], ObjectiveKernel]:
+    """Decorator: the function (model first) as an :class:`ObjectiveKernel` with numba ``options``."""
+    return lambda func: ObjectiveKernel(func, options)
+
+
+@objective_kernel()
+def values_at(model, points):
+    """f at each row of ``points`` (N, d)."""
+    out = np.empty(points.shape[0])
+    for p in range(points.shape[0]):
+        out[p] = objective_value(model, points[p])
+    return out
+
+
+@objective_kernel()
+def gradients_at(model, points):
+    """grad f at each row of ``points`` (N, d), shape (N, d)."""
+    out = np.empty(points.shape)
+    for p in range(points.shape[0]):
+        objective_gradient(model, points[p], out[p])
+    return out
