@@ -24,7 +24,7 @@ from ..kernels.objective import FormulaModel, objective_gradient, objective_kern
 from ..kernels.rng import seed_state
 from ..problems.landscapes import Landscape, gradient_1d
 from .base import Facts
-from .minibatch import minibatch_sgd
+from .minibatch import minibatch_sgd, minibatch_sgd_callables
 from .noise import NoiseLaw, draw, make_noise
 
 MAX_CHAINS = 1 << 20
@@ -100,21 +100,16 @@ class ConstantStepSGD(ChainsOnLandscape):
         """Advance every chain by ``steps`` steps (in place); ``observer`` (a BasinObserver) counts basins."""
         steps, observer = checked_step(state, steps, observer)
         p = state.problem
+        observed = observer.kernel_arguments()
+        model = p.model
         if self.noise.kind == "minibatch":
             law = self.noise.on(p)  # checks the batch against the landscape's examples
-            minibatch_sgd(p.model, law.b, law.replace, self.eta, state.x, state.rng, steps,
-                          *observer.kernel_arguments())  # fmt: skip
+            if isinstance(model, FormulaModel):
+                minibatch_sgd(*model, law.b, law.replace, self.eta, state.x, state.rng, steps, *observed)
+            else:
+                minibatch_sgd_callables(model, law.b, law.replace, self.eta, state.x, state.rng, steps, *observed)
         else:
-            args = (
-                self.noise.code,
-                self.noise.array,
-                self.eta,
-                state.x,
-                state.rng,
-                steps,
-                *observer.kernel_arguments(),
-            )
-            model = p.model
+            args = (self.noise.code, self.noise.array, self.eta, state.x, state.rng, steps, *observed)
             if p.n == 1 and isinstance(model, FormulaModel):
                 _sgd_1d(model.kind, model.c, *args)
             else:

@@ -19,14 +19,13 @@ import itertools
 import math
 
 import numpy as np
-from numba import prange
+from numba import njit, prange
 
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels.basins import observe_point
-from ..kernels.objective import add_example, batch_start, examples, objective_kernel
 from ..kernels.rng import next_below
-from ..problems.landscapes import Landscape
+from ..problems.landscapes import Landscape, gradient
 
 MAX_ATOMS = 1 << 14  # batches the grid chain enumerates (n^b with replacement, C(n, b) without)
 MAX_BATCH = 1 << 16
@@ -123,43 +122,96 @@ def _log_elementary(t: np.ndarray, b: int) -> np.ndarray:
     return log_e[b]
 
 
-@objective_kernel(parallel=True)
-def minibatch_sgd(model, b, replace, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
-                  transitions, last_core):  # fmt: skip
-    """x <- x - eta (1/b) sum_{k in B} grad f_k(x) for every chain, a batch B of the model's examples per step
-    (for a formula grad f + the mean of u_k + W_k (x - a); without replacement: a partial Fisher-Yates shuffle,
-    undone after the step so every step starts from the identity)."""
-    n = examples(model)
-    d = x.shape[1]
+@njit(cache=True, nogil=True, inline="always")
+def draw_batch(s, n, b, replace, order, swaps, batch):
+    """Fill ``batch[:b]`` with example indices: b independent ones, or without replacement the first b places
+    of a partial Fisher-Yates shuffle of ``order`` (the identity, restored before returning)."""
+    for i in range(b):
+        if replace:
+            batch[i] = next_below(s, n)
+        else:
+            j = i + next_below(s, n - i)
+            swaps[i] = j
+            order[i], order[j] = order[j], order[i]
+            batch[i] = order[i]
+    if not replace:
+        for i in range(b - 1, -1, -1):
+            j = swaps[i]
+            order[i], order[j] = order[j], order[i]
+
+
+@njit(cache=True, nogil=True, parallel=True)
+def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, steps, labels, core, lo,
+                  inv_width, cells, occupancy, transitions, last_core):  # fmt: skip
+    """x <- x - eta (grad f(x) + (1/b) sum_{k in B} (u_k + W_k (x - a))) for every chain, a batch B per step
+    (:func:`draw_batch`)."""
+    n, d = shifts.shape
     for r in prange(x.shape[0]):
         s = rng[r]
         g = np.empty(d)
         z = np.empty(d)
+        e = np.empty(d)
+        y = x[r].copy()
+        order = np.arange(n)
+        swaps = np.empty(b, dtype=np.int64)
+        batch = np.empty(b, dtype=np.int64)
+        for _ in range(steps):
+            gradient(kind, c, y, g)
+            for q in range(d):
+                z[q] = 0.0
+                e[q] = y[q] - anchor[q]
+            draw_batch(s, n, b, replace, order, swaps, batch)
+            for i in range(b):
+                k = batch[i]
+                for q in range(d):
+                    t = shifts[k, q]
+                    for p in range(d):
+                        t += curvatures[k, q, p] * e[p]
+                    z[q] += t
+            if not step_and_observe(r, y, g, z, b, eta, lo, inv_width, cells, labels, core, occupancy,
+                                    transitions, last_core):  # fmt: skip
+                break
+        x[r] = y
+
+
+@njit(nogil=True, parallel=True)
+def minibatch_sgd_callables(model, b, replace, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
+                            transitions, last_core):  # fmt: skip
+    """x <- x - eta (1/b) sum_{k in B} grad f_k(x) for a finite sum of callables (a CallableModel), a batch B
+    per step (:func:`draw_batch`); compiled per process (numba cannot cache code specialised on the user's
+    functions)."""
+    n = model.data.shape[0]
+    d = x.shape[1]
+    for r in prange(x.shape[0]):
+        s = rng[r]
+        g = np.zeros(d)
+        z = np.empty(d)
         work = np.empty(d)
         y = x[r].copy()
         order = np.arange(n)
-        picked = np.empty(b, dtype=np.int64)
+        swaps = np.empty(b, dtype=np.int64)
+        batch = np.empty(b, dtype=np.int64)
         for _ in range(steps):
-            batch_start(model, y, g, work)
             z[:] = 0.0
+            draw_batch(s, n, b, replace, order, swaps, batch)
             for i in range(b):
-                if replace:
-                    k = next_below(s, n)
-                else:
-                    j = i + next_below(s, n - i)
-                    picked[i] = j
-                    order[i], order[j] = order[j], order[i]
-                    k = order[i]
-                add_example(model, k, y, z, work)
-            if not replace:
-                for i in range(b - 1, -1, -1):
-                    j = picked[i]
-                    order[i], order[j] = order[j], order[i]
-            finite = True
-            for q in range(d):
-                y[q] -= eta * (g[q] + z[q] / b)
-                finite = finite and np.isfinite(y[q])
-            if not finite:
+                model.gradient(model.data[batch[i]], y, work)
+                for q in range(d):
+                    z[q] += work[q]
+            if not step_and_observe(r, y, g, z, b, eta, lo, inv_width, cells, labels, core, occupancy,
+                                    transitions, last_core):  # fmt: skip
                 break
-            observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
         x[r] = y
+
+
+@njit(cache=True, nogil=True, inline="always")
+def step_and_observe(r, y, g, z, b, eta, lo, inv_width, cells, labels, core, occupancy, transitions, last_core):
+    """y <- y - eta (g + z / b), then count the new point (:func:`observe_point`); False (and nothing counted)
+    when y left the reals."""
+    finite = True
+    for q in range(y.size):
+        y[q] -= eta * (g[q] + z[q] / b)
+        finite = finite and np.isfinite(y[q])
+    if finite:
+        observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
+    return finite

@@ -7,7 +7,8 @@ A landscape's *model* is its kernel layout, a ``typing.NamedTuple``:
 - :class:`CallableModel`: a user's finite sum, f = (1/n) sum_k f_k with f_k(x) = ``value(data[k], x)`` and its
   gradient written by ``gradient(data[k], x, out)``, both numba-jitted functions.
 
-The continuous rules are written once over the generic names below; numba picks the implementation from the
+The continuous rules that need f and grad f are written once over the generic names below (the mini-batch
+step, which reads single examples, has one kernel per model: :mod:`benchsuite.dynamics.minibatch`); numba picks the implementation from the
 model's type.  A kernel compiled for a :class:`CallableModel` is specialised on the user's functions, which
 numba cannot cache on disk across processes, so :func:`objective_kernel` keeps two compilations of the same
 Python source: one cached on disk for the built-in formulas, one compiled once per process for callables.
@@ -53,21 +54,6 @@ def objective_gradient(model, x, out):
     """Write grad f(x) into ``out`` (float64[d])."""
 
 
-def examples(model):
-    """n, the number of examples (terms f_k) a mini-batch draws from."""
-
-
-def batch_start(model, x, out, work):
-    """Begin a mini-batch gradient at ``x``: ``out`` gets what every example shares (grad f for a formula, zero
-    for callables) and ``work`` (size d) what :func:`add_example` needs (x - a for a formula); the batch
-    gradient is then ``out + z / b`` with z the sum of :func:`add_example` over the batch."""
-
-
-def add_example(model, k, x, z, work):
-    """Add example ``k``'s own part of its gradient at ``x`` to ``z``: u_k + W_k (x - a) for a formula (with
-    ``work`` as :func:`batch_start` left it), grad f_k(x) for callables (``work`` is scratch)."""
-
-
 @overload(objective_value, inline="always")
 def _value(model, x):
     if model.instance_class is CallableModel:
@@ -100,52 +86,6 @@ def _mean_gradient(gradient, data, x, out):
             out[i] += work[i]
     for i in range(x.size):
         out[i] /= data.shape[0]
-
-
-@overload(examples, inline="always")
-def _examples(model):
-    if model.instance_class is CallableModel:
-        return lambda model: model.data.shape[0]
-    return lambda model: model.shifts.shape[0]
-
-
-@overload(batch_start, inline="always")
-def _batch_start(model, x, out, work):
-    if model.instance_class is CallableModel:
-
-        def impl(model, x, out, work):
-            out[:] = 0.0
-
-        return impl
-
-    def impl(model, x, out, work):
-        formulas.gradient(model.kind, model.c, x, out)
-        for p in range(x.size):
-            work[p] = x[p] - model.anchor[p]
-
-    return impl
-
-
-@overload(add_example, inline="always")
-def _add_example(model, k, x, z, work):
-    if model.instance_class is CallableModel:
-
-        def impl(model, k, x, z, work):
-            model.gradient(model.data[k], x, work)
-            for q in range(x.size):
-                z[q] += work[q]
-
-        return impl
-
-    def impl(model, k, x, z, work):
-        d = x.size
-        for q in range(d):
-            t = model.shifts[k, q]
-            for p in range(d):
-                t += model.curvatures[k, q, p] * work[p]
-            z[q] += t
-
-    return impl
 
 
 class ObjectiveKernel:
