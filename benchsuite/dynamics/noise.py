@@ -33,6 +33,7 @@ from ..registry import Registry
 from ..spec import call_with, parse_spec
 
 GAUSSIAN, RADEMACHER, UNIFORM, LAPLACE, MINIBATCH = range(5)
+KERNEL_COEFFICIENTS = 2  # the most any law has (gaussian: sigma, slope)
 
 
 @njit(inline="always", cache=True)
@@ -63,8 +64,11 @@ class NoiseLaw:
 
     @property
     def array(self) -> np.ndarray:
-        """The coefficients as the kernels take them (read-only float64)."""
-        a = np.array(self.coefficients, dtype=np.float64)
+        """The coefficients as the kernels take them: read-only float64, zero-padded to ``KERNEL_COEFFICIENTS``
+        so that every read :func:`draw` compiles is in bounds for every law (numba may hoist a law's read out of
+        its branch in a parallel loop)."""
+        a = np.zeros(KERNEL_COEFFICIENTS)
+        a[: len(self.coefficients)] = self.coefficients
         a.setflags(write=False)
         return a
 
