@@ -1,4 +1,4 @@
-"""The objective of a landscape inside jitted code: f, grad f and a mini-batch gradient, whatever defines f.
+"""The objective of a landscape inside jitted code: f and grad f, whatever defines f.
 
 A landscape's *model* is its kernel layout, a ``typing.NamedTuple``:
 
@@ -7,11 +7,12 @@ A landscape's *model* is its kernel layout, a ``typing.NamedTuple``:
 - :class:`CallableModel`: a user's finite sum, f = (1/n) sum_k f_k with f_k(x) = ``value(data[k], x)`` and its
   gradient written by ``gradient(data[k], x, out)``, both numba-jitted functions.
 
-The continuous rules that need f and grad f are written once over the generic names below (the mini-batch
-step, which reads single examples, has one kernel per model: :mod:`benchsuite.dynamics.minibatch`); numba picks the implementation from the
-model's type.  A kernel compiled for a :class:`CallableModel` is specialised on the user's functions, which
-numba cannot cache on disk across processes, so :func:`objective_kernel` keeps two compilations of the same
-Python source: one cached on disk for the built-in formulas, one compiled once per process for callables.
+The continuous rules that need f and grad f are written once over the generic names below, and numba picks
+the implementation from the model's type (the mini-batch step, which reads single examples, has one kernel per
+model: :mod:`benchsuite.dynamics.minibatch`).  A kernel compiled for a :class:`CallableModel` is specialised
+on the user's functions, which numba cannot cache on disk across processes, so :func:`objective_kernel` keeps
+two compilations of the same Python source: one cached on disk for the built-in formulas, one compiled once
+per process for callables.
 """
 
 from __future__ import annotations

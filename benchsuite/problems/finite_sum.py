@@ -74,8 +74,8 @@ class CallableSum(Landscape):
         if self.hessian_function is not None and not callable(self.hessian_function):
             raise ValidationError("hessian", f"must be callable or None, got {type(self.hessian_function).__name__}")
         data = _checks.array("data", self.data, ndim=2, kind="f")
-        if not 1 <= data.shape[0] <= MAX_EXAMPLES:
-            raise ValidationError("data", f"must have 1 to {MAX_EXAMPLES} rows (examples), got {data.shape[0]}")
+        if data.shape[0] != self.m:
+            raise ValidationError("data", f"must have one row per term ({self.m}), got {data.shape[0]}")
         if data.size > MAX_DATA_ENTRIES:
             raise ValidationError("data", f"{data.size} entries, more than {MAX_DATA_ENTRIES}")
         box = _checks.array("box", self.box, ndim=2, kind="f", shape=(self.n, 2))
@@ -86,7 +86,7 @@ class CallableSum(Landscape):
             read_only(a)
             object.__setattr__(self, name, a)
         d = self.n
-        for name, a in (("coefficients", np.zeros(0)), ("shifts", np.zeros((self.m, d))),
+        for name, a in (("coefficients", np.zeros(0)), ("shifts", np.zeros((0, d))),
                         ("curvatures", np.zeros((0, d, d))), ("anchor", np.zeros(d))):  # fmt: skip
             read_only(a)
             object.__setattr__(self, name, a)
@@ -124,9 +124,7 @@ class CallableSum(Landscape):
         f = float(values_at(self.model, x[None])[0])
         if not (np.isfinite(f) and np.all(np.isfinite(g))):
             raise ValidationError("value", f"f or grad f is not finite {where}")
-        h = np.cbrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(x))
-        steps = np.diag(h)
-        numeric = (values_at(self.model, x + steps) - values_at(self.model, x - steps)) / (2.0 * h)
+        numeric = _central_differences(lambda points: values_at(self.model, points), x)
         scale = float(np.abs(g).max()) + abs(f) + 1.0
         worst = float(np.abs(numeric - g).max())
         if not worst <= GRADIENT_TOLERANCE * scale:
@@ -192,9 +190,7 @@ class CallableSum(Landscape):
             return total / self.m
         from ..kernels.objective import gradients_at
 
-        h = np.cbrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(x))
-        steps = np.diag(h)
-        out = (gradients_at(self.model, x + steps) - gradients_at(self.model, x - steps)) / (2.0 * h[:, None])
+        out = _central_differences(lambda points: gradients_at(self.model, points), x)
         return 0.5 * (out + out.T)
 
     def __repr__(self) -> str:
@@ -219,6 +215,15 @@ def finite_sum(value, gradient, data, box, name: str, hessian=None, params: dict
         raise ValidationError("data", f"must have 1 to {MAX_EXAMPLES} rows (examples), got {examples}")
     return CallableSum(example_graph(d, examples), {"name": name} | (params or {}), None, kind="callable", box=box,
                        value_function=value, gradient_function=gradient, hessian_function=hessian, data=data)  # fmt: skip
+
+
+def _central_differences(at_points, x: np.ndarray) -> np.ndarray:
+    """Row i: the derivative along coordinate i of ``at_points`` (a function of a stack of points (N, d),
+    returning one value or vector per point), by central differences with steps eps^(1/3) max(1, |x_i|)."""
+    h = np.cbrt(np.finfo(float).eps) * np.maximum(1.0, np.abs(x))
+    steps = np.diag(h)
+    change = at_points(x + steps) - at_points(x - steps)
+    return change / (2.0 * h.reshape((-1,) + (1,) * (change.ndim - 1)))
 
 
 @njit(nogil=True)
