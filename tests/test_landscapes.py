@@ -3,13 +3,15 @@ basins, and the checks at the door."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from naive import numerical_gradient
 
 from benchsuite.errors import ValidationError
 from benchsuite.problems import landscapes as ls
-from benchsuite.problems.critical import basin_labels
+from benchsuite.problems.critical import _ordered, basin_labels
 
 ALL = ["quadratic:d=3,coupling=0.3", "double-well:tilt=0.3", "steep-gentle", "camel", "himmelblau", "mueller-brown"]
 
@@ -62,6 +64,16 @@ def test_himmelblau_and_mueller_brown_minima():
     deepest = ls.mueller_brown(scale=1.0).minima[0]  # -146.70 at (-0.558, 1.442) (Mueller & Brown 1979)
     assert deepest.value == pytest.approx(-146.70, abs=0.01)
     np.testing.assert_allclose(deepest.x, [-0.558, 1.442], atol=1e-3)
+
+
+def test_equal_valued_minima_are_ordered_by_position_whatever_the_rounding():
+    # Himmelblau's four minima all have f = 0 up to rounding; perturbing their values by 1e-15 either way
+    # (what another machine's arithmetic may do) must not reorder them
+    minima = ls.himmelblau().minima
+    assert [tuple(p.x) for p in minima] == sorted(tuple(p.x) for p in minima)
+    for signs in ([1, -1, 1, -1], [-1, 1, -1, 1]):
+        moved = [dataclasses.replace(p, value=p.value + s * 1e-15) for p, s in zip(minima, signs)]
+        assert [tuple(p.x) for p in _ordered(moved[::-1])] == [tuple(p.x) for p in minima]
 
 
 def test_double_well_minima_order_and_the_tilt():

@@ -23,6 +23,7 @@ STARTS = {1: 201, 2: 41}  # starts per axis
 MERGE_DISTANCE = 1e-6
 ROOT_TOLERANCE = 1e-9  # |grad f| at an accepted root, relative to the largest |grad f| over the starts
 FLAT = 1e-9
+TIE = 1e-9  # values this close (relative to the largest |f| among the points, or 1) are equal
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ class CriticalPoint:
 
 
 def find_critical_points(landscape: ls.Landscape) -> tuple[CriticalPoint, ...]:
-    """Every critical point in the box, minima first, each kind by increasing value."""
+    """Every critical point in the box, minima first, each kind by increasing value; equal values (within
+    ``TIE``, as for symmetric minima) in lexicographic order of position, so that the order does not depend
+    on rounding."""
     d, box = landscape.n, landscape.box
     if d not in STARTS:
         raise ValidationError("landscape", f"critical points are searched in 1 or 2 dimensions, not {d}")
@@ -77,7 +80,20 @@ def find_critical_points(landscape: ls.Landscape) -> tuple[CriticalPoint, ...]:
             raise ValidationError("landscape", f"degenerate critical point at {x.tolist()} (Hessian eigenvalues "
                                                f"{eig.tolist()})")  # fmt: skip
         points.append(CriticalPoint(x, landscape.value(x), h, int((eig < 0).sum())))
-    return tuple(sorted(points, key=lambda p: (p.index, p.value)))
+    return _ordered(points)
+
+
+def _ordered(points: list[CriticalPoint]) -> tuple[CriticalPoint, ...]:
+    """By (index, value), runs of equal values (within ``TIE``) by position."""
+    tie = TIE * max([1.0] + [abs(p.value) for p in points])
+    ordered: list[CriticalPoint] = []
+    run: list[CriticalPoint] = []
+    for p in sorted(points, key=lambda p: (p.index, p.value)):
+        if run and (p.index != run[0].index or p.value - run[0].value > tie):
+            ordered += sorted(run, key=lambda q: tuple(q.x))
+            run = []
+        run.append(p)
+    return tuple(ordered + sorted(run, key=lambda q: tuple(q.x)))
 
 
 def basin_labels(landscape: ls.Landscape, cells: int) -> np.ndarray:
