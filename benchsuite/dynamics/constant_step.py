@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels.basins import cell, observe, observe_point
+from ..kernels.cache_key import fingerprinted
 from ..kernels.objective import FormulaModel, objective_gradient, objective_kernel
 from ..kernels.rng import seed_state
 from ..problems.landscapes import Landscape, gradient_1d
@@ -160,36 +161,44 @@ def finish_step(state: ContinuousState, steps: int, accepted: int) -> tuple[Cont
     return state, ContinuousInfo(steps, diverged, accepted)
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def _sgd_1d(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
-            transitions, last_core):  # fmt: skip
-    for r in prange(x.shape[0]):
-        s = rng[r]
-        t = x[r, 0]
-        for _ in range(steps):
-            t -= eta * (gradient_1d(kind, c, t) + draw(noise_kind, nc, t, s))
-            if not np.isfinite(t):
-                break
-            observe(r, cell(t, lo[0], inv_width[0], cells), labels, core, occupancy, transitions, last_core)
-        x[r, 0] = t
+@fingerprinted(parallel=True)
+def _sgd_1d(fingerprint: str):
+    def sgd_1d(kind, c, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
+                transitions, last_core):  # fmt: skip
+        fingerprint  # noqa: B018 -- part of numba's cache key (see kernels/cache_key.py)
+        for r in prange(x.shape[0]):
+            s = rng[r]
+            t = x[r, 0]
+            for _ in range(steps):
+                t -= eta * (gradient_1d(kind, c, t) + draw(noise_kind, nc, t, s))
+                if not np.isfinite(t):
+                    break
+                observe(r, cell(t, lo[0], inv_width[0], cells), labels, core, occupancy, transitions, last_core)
+            x[r, 0] = t
+
+    return sgd_1d
 
 
 @objective_kernel(parallel=True)
-def _sgd_nd(model, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
-            transitions, last_core):  # fmt: skip
-    d = x.shape[1]
-    for r in prange(x.shape[0]):
-        s = rng[r]
-        g = np.empty(d)
-        y = x[r].copy()
-        for _ in range(steps):
-            objective_gradient(model, y, g)
-            x0 = y[0]
-            finite = True
-            for i in range(d):
-                y[i] -= eta * (g[i] + draw(noise_kind, nc, x0, s))
-                finite = finite and np.isfinite(y[i])
-            if not finite:
-                break
-            observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
-        x[r] = y
+def _sgd_nd(fingerprint: str):
+    def sgd_nd(model, noise_kind, nc, eta, x, rng, steps, labels, core, lo, inv_width, cells, occupancy,
+                transitions, last_core):  # fmt: skip
+        fingerprint  # noqa: B018 -- part of numba's cache key (see kernels/cache_key.py)
+        d = x.shape[1]
+        for r in prange(x.shape[0]):
+            s = rng[r]
+            g = np.empty(d)
+            y = x[r].copy()
+            for _ in range(steps):
+                objective_gradient(model, y, g)
+                x0 = y[0]
+                finite = True
+                for i in range(d):
+                    y[i] -= eta * (g[i] + draw(noise_kind, nc, x0, s))
+                    finite = finite and np.isfinite(y[i])
+                if not finite:
+                    break
+                observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
+            x[r] = y
+
+    return sgd_nd

@@ -106,37 +106,41 @@ def ula(temperature: float, eta: float) -> ConstantStepSGD:
 
 
 @objective_kernel(parallel=True)
-def _metropolis_adjusted(model, langevin, beta, eta, scale, x, rng, steps, labels, core, lo, inv_width, cells,
-                         occupancy, transitions, last_core, accepted):  # fmt: skip
-    d = x.shape[1]
-    for r in prange(x.shape[0]):
-        s = rng[r]
-        y = x[r].copy()
-        proposal = np.empty(d)
-        g = np.zeros(d)
-        g_proposal = np.zeros(d)
-        f_y = objective_value(model, y)
-        if langevin:
-            objective_gradient(model, y, g)
-        count = 0
-        for _ in range(steps):
-            for i in range(d):
-                proposal[i] = y[i] - eta * g[i] + scale * standard_normal(s)
-            f_p = objective_value(model, proposal)
-            log_a = -beta * (f_p - f_y)
-            if langevin and np.isfinite(f_p):
-                objective_gradient(model, proposal, g_proposal)
-                forward, backward = 0.0, 0.0  # |y' - y + eta g(y)|^2 and |y - y' + eta g(y')|^2
+def _metropolis_adjusted(fingerprint: str):
+    def metropolis_adjusted(model, langevin, beta, eta, scale, x, rng, steps, labels, core, lo, inv_width, cells,
+                             occupancy, transitions, last_core, accepted):  # fmt: skip
+        fingerprint  # noqa: B018 -- part of numba's cache key (see kernels/cache_key.py)
+        d = x.shape[1]
+        for r in prange(x.shape[0]):
+            s = rng[r]
+            y = x[r].copy()
+            proposal = np.empty(d)
+            g = np.zeros(d)
+            g_proposal = np.zeros(d)
+            f_y = objective_value(model, y)
+            if langevin:
+                objective_gradient(model, y, g)
+            count = 0
+            for _ in range(steps):
                 for i in range(d):
-                    forward += (proposal[i] - y[i] + eta * g[i]) ** 2
-                    backward += (y[i] - proposal[i] + eta * g_proposal[i]) ** 2
-                log_a += (forward - backward) / (2.0 * scale * scale)
-            if np.isfinite(log_a) and (log_a >= 0.0 or next_uniform(s) < math.exp(log_a)):
-                y[:] = proposal
-                f_y = f_p
-                if langevin:
-                    g[:] = g_proposal
-                count += 1
-            observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
-        x[r] = y
-        accepted[r] = count
+                    proposal[i] = y[i] - eta * g[i] + scale * standard_normal(s)
+                f_p = objective_value(model, proposal)
+                log_a = -beta * (f_p - f_y)
+                if langevin and np.isfinite(f_p):
+                    objective_gradient(model, proposal, g_proposal)
+                    forward, backward = 0.0, 0.0  # |y' - y + eta g(y)|^2 and |y - y' + eta g(y')|^2
+                    for i in range(d):
+                        forward += (proposal[i] - y[i] + eta * g[i]) ** 2
+                        backward += (y[i] - proposal[i] + eta * g_proposal[i]) ** 2
+                    log_a += (forward - backward) / (2.0 * scale * scale)
+                if np.isfinite(log_a) and (log_a >= 0.0 or next_uniform(s) < math.exp(log_a)):
+                    y[:] = proposal
+                    f_y = f_p
+                    if langevin:
+                        g[:] = g_proposal
+                    count += 1
+                observe_point(r, y, lo, inv_width, cells, labels, core, occupancy, transitions, last_core)
+            x[r] = y
+            accepted[r] = count
+
+    return metropolis_adjusted

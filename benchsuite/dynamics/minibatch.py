@@ -24,6 +24,7 @@ from numba import njit, prange
 from .. import _checks
 from ..errors import ValidationError
 from ..kernels.basins import observe_point
+from ..kernels.cache_key import fingerprinted
 from ..kernels.rng import next_below
 from ..problems.landscapes import Landscape, gradient
 
@@ -140,38 +141,42 @@ def draw_batch(s, n, b, replace, order, swaps, batch):
             order[i], order[j] = order[j], order[i]
 
 
-@njit(cache=True, nogil=True, parallel=True)
-def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, steps, labels, core, lo,
-                  inv_width, cells, occupancy, transitions, last_core):  # fmt: skip
-    """x <- x - eta (grad f(x) + (1/b) sum_{k in B} (u_k + W_k (x - a))) for every chain, a batch B per step
-    (:func:`draw_batch`)."""
-    n, d = shifts.shape
-    for r in prange(x.shape[0]):
-        s = rng[r]
-        g = np.empty(d)
-        z = np.empty(d)
-        e = np.empty(d)
-        y = x[r].copy()
-        order = np.arange(n)
-        swaps = np.empty(b, dtype=np.int64)
-        batch = np.empty(b, dtype=np.int64)
-        for _ in range(steps):
-            gradient(kind, c, y, g)
-            for q in range(d):
-                z[q] = 0.0
-                e[q] = y[q] - anchor[q]
-            draw_batch(s, n, b, replace, order, swaps, batch)
-            for i in range(b):
-                k = batch[i]
+@fingerprinted(parallel=True)
+def minibatch_sgd(fingerprint: str):
+    def minibatch_sgd(kind, c, shifts, curvatures, anchor, b, replace, eta, x, rng, steps, labels, core, lo,
+                      inv_width, cells, occupancy, transitions, last_core):  # fmt: skip
+        """x <- x - eta (grad f(x) + (1/b) sum_{k in B} (u_k + W_k (x - a))) for every chain, a batch B per step
+        (:func:`draw_batch`)."""
+        fingerprint  # noqa: B018 -- part of numba's cache key (see kernels/cache_key.py)
+        n, d = shifts.shape
+        for r in prange(x.shape[0]):
+            s = rng[r]
+            g = np.empty(d)
+            z = np.empty(d)
+            e = np.empty(d)
+            y = x[r].copy()
+            order = np.arange(n)
+            swaps = np.empty(b, dtype=np.int64)
+            batch = np.empty(b, dtype=np.int64)
+            for _ in range(steps):
+                gradient(kind, c, y, g)
                 for q in range(d):
-                    t = shifts[k, q]
-                    for p in range(d):
-                        t += curvatures[k, q, p] * e[p]
-                    z[q] += t
-            if not step_and_observe(r, y, g, z, b, eta, lo, inv_width, cells, labels, core, occupancy,
-                                    transitions, last_core):  # fmt: skip
-                break
-        x[r] = y
+                    z[q] = 0.0
+                    e[q] = y[q] - anchor[q]
+                draw_batch(s, n, b, replace, order, swaps, batch)
+                for i in range(b):
+                    k = batch[i]
+                    for q in range(d):
+                        t = shifts[k, q]
+                        for p in range(d):
+                            t += curvatures[k, q, p] * e[p]
+                        z[q] += t
+                if not step_and_observe(r, y, g, z, b, eta, lo, inv_width, cells, labels, core, occupancy,
+                                        transitions, last_core):  # fmt: skip
+                    break
+            x[r] = y
+
+    return minibatch_sgd
 
 
 @njit(nogil=True, parallel=True)

@@ -11,8 +11,8 @@ The continuous rules that need f and grad f are written once over the generic na
 the implementation from the model's type (the mini-batch step, which reads single examples, has one kernel per
 model: :mod:`benchsuite.dynamics.minibatch`).  A kernel compiled for a :class:`CallableModel` is specialised
 on the user's functions, which numba cannot cache on disk across processes, so :func:`objective_kernel` keeps
-two compilations of the same Python source: one cached on disk for the built-in formulas, one compiled once
-per process for callables.
+two compilations of the same Python source: one cached on disk for the built-in formulas (its key follows the
+modules it inlines, :mod:`.cache_key`), one compiled once per process for callables.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from numba import njit
 from numba.extending import overload
 
 from ..problems import landscapes as formulas
+from .cache_key import FingerprintedKernel
 
 
 class FormulaModel(NamedTuple):
@@ -90,37 +91,45 @@ def _mean_gradient(gradient, data, x, out):
 
 
 class ObjectiveKernel:
-    """One kernel's Python source compiled twice: cached on disk for :class:`FormulaModel`, per process for
-    :class:`CallableModel`.  Call it with the model first."""
+    """One kernel factory (see :mod:`.cache_key`) compiled twice: cached on disk for :class:`FormulaModel`, per
+    process for :class:`CallableModel`.  Call it with the model first."""
 
-    def __init__(self, func: Callable, options: dict):
-        self.py_func = func
-        self.cached = njit(cache=True, nogil=True, **options)(func)
-        self.per_process = njit(cache=False, nogil=True, **options)(func)
-        self.__doc__ = func.__doc__
+    def __init__(self, factory: Callable[[str], Callable], options: dict):
+        self.cached = FingerprintedKernel(factory, options)
+        self.per_process = njit(cache=False, nogil=True, **options)(factory(""))
+        self.py_func = self.cached.py_func
+        self.__doc__ = self.py_func.__doc__
 
     def __call__(self, model, *args):
         return (self.per_process if isinstance(model, CallableModel) else self.cached)(model, *args)
 
 
-def objective_kernel(**options) -> Callable[[Callable], ObjectiveKernel]:
-    """Decorator: the function (model first) as an :class:`ObjectiveKernel` with numba ``options``."""
-    return lambda func: ObjectiveKernel(func, options)
+def objective_kernel(**options) -> Callable[[Callable[[str], Callable]], ObjectiveKernel]:
+    """Decorator for a kernel factory (model first): an :class:`ObjectiveKernel` with numba ``options``."""
+    return lambda factory: ObjectiveKernel(factory, options)
 
 
 @objective_kernel()
-def values_at(model, points):
-    """f at each row of ``points`` (N, d)."""
-    out = np.empty(points.shape[0])
-    for p in range(points.shape[0]):
-        out[p] = objective_value(model, points[p])
-    return out
+def values_at(fingerprint: str):
+    def values_at(model, points):
+        """f at each row of ``points`` (N, d)."""
+        fingerprint  # noqa: B018 -- part of numba's cache key (see .cache_key)
+        out = np.empty(points.shape[0])
+        for p in range(points.shape[0]):
+            out[p] = objective_value(model, points[p])
+        return out
+
+    return values_at
 
 
 @objective_kernel()
-def gradients_at(model, points):
-    """grad f at each row of ``points`` (N, d), shape (N, d)."""
-    out = np.empty(points.shape)
-    for p in range(points.shape[0]):
-        objective_gradient(model, points[p], out[p])
-    return out
+def gradients_at(fingerprint: str):
+    def gradients_at(model, points):
+        """grad f at each row of ``points`` (N, d), shape (N, d)."""
+        fingerprint  # noqa: B018 -- part of numba's cache key (see .cache_key)
+        out = np.empty(points.shape)
+        for p in range(points.shape[0]):
+            objective_gradient(model, points[p], out[p])
+        return out
+
+    return gradients_at

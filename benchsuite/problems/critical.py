@@ -120,37 +120,41 @@ def cell_centres(box: np.ndarray, cells: int) -> np.ndarray:
 
 
 @objective_kernel()
-def _descend(model, starts, minima, step, max_steps):
-    """Follow -grad f with steps of length at most ``step`` until within ``2 step`` of a minimum (then its
-    label) or ``max_steps`` (then the nearest minimum)."""
-    d = starts.shape[1]
-    labels = np.empty(starts.shape[0], dtype=np.int64)
-    g = np.empty(d)
-    x = np.empty(d)
-    for p in range(starts.shape[0]):
-        x[:] = starts[p]
-        label = -1
-        for _ in range(max_steps):
-            best, nearest = np.inf, 0
-            for m in range(minima.shape[0]):
-                dist = 0.0
+def _descend(fingerprint: str):
+    def descend(model, starts, minima, step, max_steps):
+        """Follow -grad f with steps of length at most ``step`` until within ``2 step`` of a minimum (then its
+        label) or ``max_steps`` (then the nearest minimum)."""
+        fingerprint  # noqa: B018 -- part of numba's cache key (see kernels/cache_key.py)
+        d = starts.shape[1]
+        labels = np.empty(starts.shape[0], dtype=np.int64)
+        g = np.empty(d)
+        x = np.empty(d)
+        for p in range(starts.shape[0]):
+            x[:] = starts[p]
+            label = -1
+            for _ in range(max_steps):
+                best, nearest = np.inf, 0
+                for m in range(minima.shape[0]):
+                    dist = 0.0
+                    for i in range(d):
+                        dist += (x[i] - minima[m, i]) ** 2
+                    if dist < best:
+                        best, nearest = dist, m
+                if best <= (2.0 * step) ** 2:
+                    label = nearest
+                    break
+                objective_gradient(model, x, g)
+                norm = 0.0
                 for i in range(d):
-                    dist += (x[i] - minima[m, i]) ** 2
-                if dist < best:
-                    best, nearest = dist, m
-            if best <= (2.0 * step) ** 2:
-                label = nearest
-                break
-            objective_gradient(model, x, g)
-            norm = 0.0
-            for i in range(d):
-                norm += g[i] * g[i]
-            norm = np.sqrt(norm)
-            if norm == 0.0:  # a saddle or maximum exactly: the nearest minimum
-                label = nearest
-                break
-            scale = step / norm
-            for i in range(d):
-                x[i] -= scale * g[i]
-        labels[p] = label if label >= 0 else nearest
-    return labels
+                    norm += g[i] * g[i]
+                norm = np.sqrt(norm)
+                if norm == 0.0:  # a saddle or maximum exactly: the nearest minimum
+                    label = nearest
+                    break
+                scale = step / norm
+                for i in range(d):
+                    x[i] -= scale * g[i]
+            labels[p] = label if label >= 0 else nearest
+        return labels
+
+    return descend
