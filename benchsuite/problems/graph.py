@@ -5,10 +5,14 @@ families validate them through :class:`~benchsuite.problems.hypergraph.Hypergrap
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..errors import ValidationError
 from .hypergraph import reserve
+
+REJECTION_FLOOR = 0.5  # the least acceptance probability of rejection sampling (random_uniform_terms)
 
 
 def _first_distinct(keys: np.ndarray) -> np.ndarray:
@@ -97,10 +101,16 @@ def complete_edges(n: int) -> np.ndarray:
 
 def random_uniform_terms(n: int, m: int, k: int, rng: np.random.Generator) -> np.ndarray:
     """``m`` terms of ``k`` distinct variables each, every term uniform among the k-subsets (an (m, k) array,
-    variables in increasing order); terms are independent, so repeats are possible (as in random K-SAT)."""
+    variables in increasing order); terms are independent, so repeats are possible (as in random K-SAT).
+
+    Rejection of draws with a repeated variable while a draw is accepted with probability
+    prod_{i<k} (1 - i/n) >= ``REJECTION_FLOOR``; below it (k near n: 3e-27 for k = n = 64), Floyd's algorithm
+    (Bentley & Floyd, CACM 30, 754 (1987)), k draws per term."""
     if k > n:
         raise ValidationError("k", f"a term of {k} distinct variables needs n >= {k}, got n={n}")
     reserve(n, m, k)
+    if math.prod(1.0 - i / n for i in range(k)) < REJECTION_FLOOR:
+        return _floyd_subsets(n, m, k, rng)
     terms = np.empty((m, k), dtype=np.int64)
     todo = np.arange(m)
     while todo.size:
@@ -109,6 +119,17 @@ def random_uniform_terms(n: int, m: int, k: int, rng: np.random.Generator) -> np
         terms[todo[ok]] = draw[ok]
         todo = todo[~ok]
     return terms
+
+
+def _floyd_subsets(n: int, m: int, k: int, rng: np.random.Generator) -> np.ndarray:
+    """``m`` independent uniform k-subsets of range(n), sorted rows: for j = n - k, ..., n - 1 draw t uniform
+    in [0, j] and take t, or j if t is taken already."""
+    terms = np.empty((m, k), dtype=np.int64)
+    for step, j in enumerate(range(n - k, n)):
+        t = rng.integers(0, j + 1, size=m, dtype=np.int64)
+        taken = np.any(terms[:, :step] == t[:, None], axis=1)
+        terms[:, step] = np.where(taken, j, t)
+    return np.sort(terms, axis=1)
 
 
 def random_regular_terms(

@@ -21,6 +21,7 @@ from .hypergraph import Hypergraph
 
 PATTERNS = ("pm1", "gauss")
 MAX_ENTRIES = 1 << 25  # patterns x n; the incidence arrays hold three entries per pattern element
+MAX_PREACTIVATION = 1e300  # the largest sum of |entries| of a real pattern (a bound on |xi . w| for spins w)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -36,9 +37,12 @@ class PerceptronProblem(Problem):
 
     def _validate(self) -> None:
         xi = _checks.array("patterns", self.patterns, ndim=2, kind="f", shape=(self.m, self.n))
-        xi = np.ascontiguousarray(xi, dtype=np.int8 if xi.dtype.kind in "iu" else np.float64)
-        if xi.dtype == np.int8 and np.any((xi != 1) & (xi != -1)):
+        if xi.dtype.kind in "iu" and np.any((xi != 1) & (xi != -1)):  # before the cast, which wraps 257 to 1
             raise ValidationError("patterns", "integer patterns must have entries +1 or -1")
+        xi = np.ascontiguousarray(xi, dtype=np.int8 if xi.dtype.kind in "iu" else np.float64)
+        if xi.dtype == np.float64 and xi.size and np.abs(xi).sum(axis=1).max() > MAX_PREACTIVATION:
+            raise ValidationError("patterns", f"a pattern's sum of |entries| is above {MAX_PREACTIVATION:g}: its "
+                                              "preactivations and their changes would not stay finite")  # fmt: skip
         y = _checks.array("labels", self.labels, ndim=1, kind="i", shape=(self.m,))
         if np.any((y != 1) & (y != -1)):
             raise ValidationError("labels", "labels must be +1 or -1")
@@ -48,6 +52,10 @@ class PerceptronProblem(Problem):
         object.__setattr__(self, "labels", y)
         if self.planted is not None:
             p = self.check_configuration(self.planted, field="planted")
+            wrong = np.flatnonzero(self.term_energies(p))
+            if wrong.size:
+                raise ValidationError("planted", f"the teacher misclassifies {wrong.size} of {self.m} patterns "
+                                                 f"(first: pattern {wrong[0]}): it is not a ground state")  # fmt: skip
             read_only(p)
             object.__setattr__(self, "planted", p)
 
