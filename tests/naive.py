@@ -417,3 +417,30 @@ def metropolis_adjusted(landscape, temperature, eta, scale, langevin, x, steps, 
         if log_a >= 0 or rng.uniform() < math.exp(log_a):
             x, accepted = proposal, accepted + 1
     return x, accepted
+
+
+def random_regular_terms(n: int, k: int, d: int, rng: np.random.Generator, colors=None, max_rounds: int = 10_000):
+    """Configuration model with re-pairing, every round's defects recomputed from all terms (the twin of
+    ``benchsuite.problems.graph.random_regular_terms``, which keeps them up to date; same random numbers)."""
+    stubs = np.repeat(np.arange(n, dtype=np.int64), d)
+    rng.shuffle(stubs)
+    groups = stubs.reshape(-1, k)
+    for _ in range(max_rounds):
+        s = np.sort(groups, axis=1)
+        bad = np.any(s[:, 1:] == s[:, :-1], axis=1)
+        if colors is not None:
+            c = np.sort(colors[groups], axis=1)
+            bad |= np.any(c[:, 1:] == c[:, :-1], axis=1)
+        _, first = np.unique(s, axis=0, return_index=True)
+        repeat = np.ones(len(groups), dtype=bool)
+        repeat[first] = False
+        bad |= repeat
+        if not bad.any():
+            return s
+        good = np.flatnonzero(~bad)
+        extra = rng.choice(good, size=min(good.size, max(int(bad.sum()), 2)), replace=False)
+        idx = np.concatenate([np.flatnonzero(bad), extra])
+        pool = groups[idx].ravel()
+        rng.shuffle(pool)
+        groups[idx] = pool.reshape(-1, k)
+    raise RuntimeError("no simple regular hypergraph found")

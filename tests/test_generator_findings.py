@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 import math
 
+import naive
 import numpy as np
 import pytest
 from scipy import stats
 
 from benchsuite.errors import ValidationError
-from benchsuite.problems.graph import REJECTION_FLOOR, random_uniform_terms
+from benchsuite.problems import make_problem
+from benchsuite.problems.graph import REJECTION_FLOOR, random_regular_terms, random_uniform_terms
 from benchsuite.problems.ksat import ksat
 from benchsuite.problems.perceptron import MAX_PREACTIVATION, PerceptronProblem, perceptron
 from benchsuite.problems.xorsat import xorsat
@@ -72,3 +74,24 @@ def test_floyd_subsets_are_uniform():
     counts = np.bincount([subsets[tuple(t)] for t in terms.tolist()], minlength=len(subsets))
     expected = m / len(subsets)
     assert ((counts - expected) ** 2 / expected).sum() < stats.chi2.ppf(1 - 1e-3, len(subsets) - 1)
+
+
+@pytest.mark.parametrize(("n", "k", "d", "q"), [(200, 2, 99, None), (60, 3, 5, None), (30, 2, 4, None),
+                                                (300, 2, 40, 5), (60, 2, 10, 3), (12, 4, 3, None)])  # fmt: skip
+def test_re_pairing_with_defects_kept_up_to_date_builds_the_same_graph_as_recomputing_them(n, k, d, q):
+    colors = None if q is None else np.arange(n) % q
+    for seed in range(3):
+        fast = random_regular_terms(n, k, d, np.random.default_rng(seed), colors)
+        twin = naive.random_regular_terms(n, k, d, np.random.default_rng(seed), colors)
+        np.testing.assert_array_equal(fast, twin)
+        assert np.all(np.bincount(fast.ravel(), minlength=n) == d)
+        assert len({tuple(t) for t in fast.tolist()}) == len(fast) and np.all(np.diff(fast, axis=1) > 0)
+        if colors is not None:
+            assert np.all(np.diff(np.sort(colors[fast], axis=1), axis=1) > 0)
+
+
+def test_a_regular_graph_out_of_the_re_pairings_reach_is_refused_in_bounded_work():
+    # half the largest degree of a 5-partite graph: re-pairing never ends there (coloring:n=1000,q=5,d=400 ran
+    # for more than 10 minutes); the budget refuses it after 20 re-pairings per term
+    with pytest.raises(ValidationError, match="d: re-pairing found no simple .80, 2.-regular hypergraph"):
+        make_problem("coloring:n=200,q=5,d=80")

@@ -13,6 +13,7 @@ from ..errors import ValidationError
 from .hypergraph import reserve
 
 REJECTION_FLOOR = 0.5  # the least acceptance probability of rejection sampling (random_uniform_terms)
+REPAIR_BUDGET = 20  # re-paired terms per term before random_regular_terms gives up (a d = 499 graph on 1000: 5.8)
 
 
 def _first_distinct(keys: np.ndarray) -> np.ndarray:
@@ -140,7 +141,9 @@ def random_regular_terms(
 
     Configuration model with re-pairing of defects: the stubs are grouped at random; then, round after round,
     the stubs of the defective terms are shuffled together with as many randomly chosen good terms and
-    grouped again, until no defect is left.  Needs ``n d`` divisible by ``k``; returns an (n d / k, k) array.
+    grouped again, until no defect is left (ValidationError after ``REPAIR_BUDGET`` re-pairings per term: degrees
+    near half the largest, with colours, may never get there).  Needs ``n d`` divisible by ``k``; returns an
+    (n d / k, k) array.
     """
     if (n * d) % k:
         raise ValidationError("d", f"n * d must be divisible by k: n={n}, d={d}, k={k}")
@@ -150,28 +153,76 @@ def random_regular_terms(
     stubs = np.repeat(np.arange(n, dtype=np.int64), d)
     rng.shuffle(stubs)
     groups = stubs.reshape(-1, k)
+    defects = _Defects(groups, colors)
+    repaired = 0
     for _ in range(max_rounds):
-        bad = _defective_terms(groups, colors)
+        bad = defects.mask()
         n_bad = int(bad.sum())
         if n_bad == 0:
             return np.sort(groups, axis=1)
         good = np.flatnonzero(~bad)
         extra = rng.choice(good, size=min(good.size, max(n_bad, 2)), replace=False)
         idx = np.concatenate([np.flatnonzero(bad), extra])
+        repaired += idx.size
+        if repaired > REPAIR_BUDGET * len(groups):
+            raise ValidationError("d", f"re-pairing found no simple ({d}, {k})-regular hypergraph on {n} variables "
+                                       f"after re-pairing {REPAIR_BUDGET} times its {len(groups)} terms: a degree "
+                                       "this near half the largest is out of the configuration model's reach")  # fmt: skip
         pool = groups[idx].ravel()
         rng.shuffle(pool)
         groups[idx] = pool.reshape(-1, k)
+        defects.update(groups, idx)
     raise ValidationError("d", f"no simple ({d}, {k})-regular hypergraph found on {n} variables in {max_rounds} rounds")
 
 
-def _defective_terms(groups: np.ndarray, colors: np.ndarray | None) -> np.ndarray:
-    """Terms with a repeated variable (or colour, with ``colors``), or repeating an earlier term's variables."""
+class _Defects:
+    """The defective terms of ``groups``: a repeated variable (or colour, with ``colors``), or the variables of
+    an earlier term.  Kept up to date as terms are re-paired, at a cost in the re-paired terms only (recomputing
+    every round cost O(m log m) a round, minutes for graphs near half the largest degree)."""
+
+    def __init__(self, groups: np.ndarray, colors: np.ndarray | None):
+        self._colors = colors
+        self._keys = [tuple(row) for row in np.sort(groups, axis=1).tolist()]
+        self._members: dict[tuple, set[int]] = {}
+        for i, key in enumerate(self._keys):
+            self._members.setdefault(key, set()).add(i)
+        self._simple = _internal_defects(groups, colors)
+        self._repeat = np.zeros(len(groups), dtype=bool)
+        for members in self._members.values():
+            if len(members) > 1:
+                self._mark(members)
+
+    def _mark(self, members: set[int]) -> None:
+        first = min(members)
+        for i in members:
+            self._repeat[i] = i != first
+
+    def update(self, groups: np.ndarray, idx: np.ndarray) -> None:
+        """After the terms ``idx`` of ``groups`` were re-paired."""
+        affected = set()
+        for i, row in zip(idx.tolist(), np.sort(groups[idx], axis=1).tolist()):
+            old, new = self._keys[i], tuple(row)
+            self._members[old].discard(i)
+            self._members.setdefault(new, set()).add(i)
+            self._keys[i] = new
+            affected.update((old, new))
+        for key in affected:
+            members = self._members[key]
+            if members:
+                self._mark(members)
+            else:
+                del self._members[key]
+        self._simple[idx] = _internal_defects(groups[idx], self._colors)
+
+    def mask(self) -> np.ndarray:
+        return self._simple | self._repeat
+
+
+def _internal_defects(groups: np.ndarray, colors: np.ndarray | None) -> np.ndarray:
+    """Terms with a repeated variable, or with ``colors`` a repeated colour."""
     s = np.sort(groups, axis=1)
     bad = np.any(s[:, 1:] == s[:, :-1], axis=1)
     if colors is not None:
         c = np.sort(colors[groups], axis=1)
         bad |= np.any(c[:, 1:] == c[:, :-1], axis=1)
-    _, first = np.unique(s, axis=0, return_index=True)
-    repeat = np.ones(len(groups), dtype=bool)
-    repeat[first] = False
-    return bad | repeat
+    return bad
