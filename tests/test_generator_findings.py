@@ -95,3 +95,29 @@ def test_a_regular_graph_out_of_the_re_pairings_reach_is_refused_in_bounded_work
     # for more than 10 minutes); the budget refuses it after 20 re-pairings per term
     with pytest.raises(ValidationError, match="d: re-pairing found no simple .80, 2.-regular hypergraph"):
         make_problem("coloring:n=200,q=5,d=80")
+
+
+def test_the_instance_id_is_the_content_not_the_provenance():
+    generated = ksat(30, 3.0, planted=True, seed=4)
+    g = generated.hypergraph
+    bare = type(generated).from_clauses(30, g.term_ptr, g.term_var, generated.signs)  # no params, seed or planted
+    assert bare.instance_id == generated.instance_id
+    other = ksat(30, 3.0, planted=True, seed=5)
+    assert other.instance_id != generated.instance_id
+
+
+@pytest.mark.parametrize("edit", [{"seed": 4}, {"params": {"n": 30, "k": 3, "alpha": 3.0, "planted": False}}])
+def test_a_native_header_whose_provenance_does_not_generate_its_content_is_refused(tmp_path, edit):
+    import json
+
+    from benchsuite.problems import load_problem, save_problem
+
+    path = save_problem(ksat(30, 3.0, planted=True, seed=3), tmp_path / "k.npz")
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    header = json.loads(str(arrays["header"])) | edit  # instance_id left as it was: it still matches the content
+    np.savez(tmp_path / "edited.npz", **(arrays | {"header": np.array(json.dumps(header))}))
+    with pytest.raises(ValidationError) as err:
+        load_problem(tmp_path / "edited.npz")
+    assert err.value.field == "params"
+    assert load_problem(path).instance_id == ksat(30, 3.0, planted=True, seed=3).instance_id

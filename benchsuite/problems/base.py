@@ -19,6 +19,8 @@ from ..errors import ValidationError
 from .domain import Domain
 from .hypergraph import Hypergraph
 
+REFERENCE_ARRAYS = ("planted",)  # content arrays that are known solutions, not part of the energy function
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -81,13 +83,21 @@ class Problem:
 
     @cached_property
     def instance_id(self) -> str:
-        """``family-<16 hex>``: SHA-256 of the family name, ``n``, the generator's parameters and seed, and every
-        defining array (name, dtype, shape, bytes)."""
-        h = hashlib.sha256(json.dumps([self.family, self.n, self.params, self.seed], sort_keys=True).encode())
+        """``family-<16 hex>``: SHA-256 of the family name, ``n`` and every array that defines the energy
+        function (name, dtype, shape, bytes).  Not the generator's parameters and seed (provenance) nor a planted
+        assignment (a reference): the same instance has the same id whether generated, saved or read from any
+        file format."""
+        h = hashlib.sha256(json.dumps(self._identity(), sort_keys=True).encode())
         for name, a in sorted(self._content().items()):
+            if name in REFERENCE_ARRAYS:
+                continue
             h.update(f"{name}:{a.dtype}:{a.shape}".encode())
             h.update(np.ascontiguousarray(a).tobytes())
         return f"{self.family}-{h.hexdigest()[:16]}"
+
+    def _identity(self) -> list:
+        """The JSON-able part of what defines the instance, hashed before the arrays: the family and ``n``."""
+        return [self.family, self.n]
 
     def check_configuration(self, x, field: str = "x") -> np.ndarray:
         """Validate a configuration and return it as a contiguous array of length ``n`` in the domain's dtype

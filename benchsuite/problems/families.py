@@ -53,7 +53,19 @@ def make_problem(spec: str, seed: int = 0) -> Problem:
         if params:
             raise SpecError("problem", f"{name} is an instance; it takes no parameters")
         return target
-    if callable(target) and "seed" in _parameters(target):
+    return _generate(target, params, seed, name)
+
+
+def regenerate(family: str, params: dict, seed: int | None) -> Problem:
+    """The instance that the registered generator of ``family`` makes from ``params`` and ``seed`` (what a
+    problem's provenance claims); SpecError when they are not its arguments."""
+    if "seed" in params:
+        raise SpecError("params", "must not hold the seed: it is recorded beside them")
+    return _generate(FAMILIES.get(family), dict(params), seed, family)
+
+
+def _generate(target, params: dict, seed: int | None, name: str) -> Problem:
+    if callable(target) and "seed" in _parameters(target) and seed is not None:
         params.setdefault("seed", seed)
     problem = call_with(target, params, "problem", name)
     if not isinstance(problem, Problem):

@@ -1,11 +1,12 @@
 """Save and load instances as ``.npz`` archives of plain arrays plus a JSON header; loading never unpickles.
 
-The arrays are the family's defining content; ``instance_id`` hashes them together with the family, ``n``,
-the generator's parameters and its seed, so that editing any of them is detected.  Loading inspects the
-archive before reading it: every member must be one the family defines, sizes are checked against the
-memory available before anything is decompressed, and anything unreadable is a ValidationError naming the
-path.  A loaded instance is rebuilt through the same validating constructors as a generated one, and its
-hash must match the stored ``instance_id``.
+The arrays are the family's content; ``instance_id`` hashes the family, ``n`` and the arrays that define the
+energy function, so that editing any of them is detected.  Loading inspects the archive before reading it:
+every member must be one the family defines, sizes are checked against the memory available before anything
+is decompressed, and anything unreadable is a ValidationError naming the path.  A loaded instance is rebuilt
+through the same validating constructors as a generated one, and its hash must match the stored
+``instance_id``.  The header's ``params`` and ``seed`` are provenance: with a seed they claim to be the
+generator's arguments, and the instance is regenerated from them and must equal the file's content.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 from .. import _checks
 from ..errors import ValidationError
 from .base import Problem
-from .families import PROBLEM_CLASSES
+from .families import PROBLEM_CLASSES, regenerate
 
 FORMAT = "benchsuite-instance/2"
 MAX_HEADER = 1 << 20  # bytes of the JSON header
@@ -57,7 +58,23 @@ def load_problem(path: str | Path) -> Problem:
         raise ValidationError(str(exc.args[0]), "missing from the archive") from None
     if problem.instance_id != header["instance_id"]:
         raise ValidationError("instance_id", "content does not match the stored hash (file altered or corrupted)")
+    if problem.seed is not None:
+        _check_provenance(problem)
     return problem
+
+
+def _check_provenance(problem: Problem) -> None:
+    """The instance that ``problem.params`` and ``problem.seed`` generate must be ``problem``, planted
+    assignment included (a header cannot claim a provenance its content does not have)."""
+    try:
+        twin = regenerate(problem.family, problem.params, problem.seed)
+    except ValidationError as exc:
+        raise ValidationError("params", f"with seed {problem.seed}, they are not arguments of the {problem.family} "
+                                        f"generator ({exc})") from None  # fmt: skip
+    ours, theirs = problem._content(), twin._content()
+    if ours.keys() != theirs.keys() or any(not np.array_equal(ours[k], theirs[k]) for k in ours):
+        raise ValidationError("params", f"{problem.params} with seed {problem.seed} generate a different instance "
+                                        "than the file holds")  # fmt: skip
 
 
 def _path(path) -> Path:
