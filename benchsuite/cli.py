@@ -388,6 +388,41 @@ def _cmd_suites(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_instances(args: argparse.Namespace) -> int:
+    from .library.describe import catalog_rows, describe
+    from .problems import make_problem
+    from .problems.formats import write_instance
+
+    if args.action == "list":
+        rows = catalog_rows()
+        if args.json:
+            print(json.dumps(rows, allow_nan=False))
+            return 0
+        for row in rows:
+            ref = row["reference"]
+            print(f"{row['name']:<12} {row['collection']:<11} {row['family']:<9} n={row['n_vars']:<5} "
+                  f"terms={row['n_terms']:<6} {row['instance_id']}  reference {ref['value']:g} ({ref['method']})")  # fmt: skip
+        return 0
+    if not args.target:
+        raise ValueError(f"instance: 'instances {args.action}' needs a {'file' if args.action == 'show' else 'spec'}")
+    options = ",".join(f"{key}={value}" for key, value in (("format", args.format), ("q", args.q)) if value is not None)
+    spec = f"{args.target}:{options}" if options else args.target
+    if args.action == "show":
+        out = describe(make_problem(spec, seed=args.seed), name=args.target)
+        if args.json:
+            print(json.dumps(out, allow_nan=False))
+        else:
+            for key, value in out.items():
+                print(f"{key:<12} {value}")
+        return 0
+    if args.out is None:
+        raise ValueError("out: 'instances generate' needs --out FILE")
+    problem = make_problem(args.target, seed=args.seed)
+    path = write_instance(problem, args.out, args.format)
+    print(f"{path}: {problem.instance_id} ({problem.family}, n={problem.n}, terms={problem.m})")
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .report.teff_report import make_report
 
@@ -454,6 +489,17 @@ def build_parser() -> argparse.ArgumentParser:
     su.add_argument("name", nargs="?", help="the suite to show")
     su.add_argument("--json", action="store_true", help="print JSON on stdout")
     su.set_defaults(func=_cmd_suites)
+
+    ins = sub.add_parser("instances", help="the shipped real instances; describe an instance file; write one")
+    ins.add_argument("action", choices=["list", "show", "generate"],
+                     help="list the shipped instances, show FILE (or any problem spec), generate SPEC --out FILE")  # fmt: skip
+    ins.add_argument("target", nargs="?", help="show: a file, a shipped name or a spec; generate: a problem spec")
+    ins.add_argument("--format", default=None, help="cnf, col, gset or native, where the file's kind is ambiguous")
+    ins.add_argument("--q", type=int, default=None, help="number of colours of a DIMACS colouring file")
+    ins.add_argument("--seed", type=int, default=0, help="generator seed (unless the spec has seed=)")
+    ins.add_argument("--out", default=None, help="generate: the file to write (format from its suffix or --format)")
+    ins.add_argument("--json", action="store_true", help="print JSON on stdout")
+    ins.set_defaults(func=_cmd_instances)
 
     demo = sub.add_parser("demo", help="Metropolis and SGD-like relaxation on a planted 5-colouring")
     demo.add_argument("--out", default=".", help="directory for demo.png (default: current directory)")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchsuite.problems import IsingProblem, coloring, ising, ksat, perceptron, xorsat
+from benchsuite.problems import IsingProblem, coloring, ising, ksat, maxcut, perceptron, xorsat
 from benchsuite.problems.graph import complete_edges
 
 
@@ -29,6 +29,8 @@ TWIN_PROBLEMS = {
     "xorsat-regular": lambda: xorsat(n=18, k=3, d=2, planted=False, seed=4),
     "perceptron-pm1": lambda: perceptron(n=15, alpha=1.2, seed=5),
     "perceptron-gauss": lambda: perceptron(n=14, alpha=1.0, patterns="gauss", seed=6),
+    "maxcut-er-unit": lambda: maxcut(n=20, c=4.0, seed=7),
+    "maxcut-rrg-gauss": lambda: maxcut(n=16, d=3, weights="gauss", seed=8),
 }
 
 # families whose every term changes by 0 or +-1 unit: the SGD-like binomial rule applies
@@ -44,4 +46,5 @@ ENUMERABLE = {
     "ksat-n12": lambda: ksat(n=12, alpha=4.0, seed=5),
     "xorsat-n12": lambda: xorsat(n=12, alpha=0.8, planted=False, seed=6),
     "perceptron-n11": lambda: perceptron(n=11, alpha=1.0, seed=7),
+    "maxcut-n12": lambda: maxcut(n=12, c=3.0, weights="pm1", seed=8),
 }

@@ -7,8 +7,8 @@ for a sampler whose effort is fixed (then every budget runs the same call).  Eac
 (``num_reads=1``); a sampler that accepts ``seed`` gets one derived from the cell's seed.
 
 Ising instances are converted to a SPIN ``BinaryQuadraticModel``.  dimod's energy is
-``sum_i h_i s_i + sum_ij J_ij s_i s_j + offset`` while ours is ``-sum J s s - sum h s``, so the BQM holds
-``-h`` and ``-J`` (:func:`to_bqm`); every returned sample's energy is recomputed from our terms and must agree
+``sum_i h_i s_i + sum_ij J_ij s_i s_j + offset`` while ours is ``-sum J s s - sum h s`` plus the
+problem's ``constant`` (-W/2 for Max-Cut), so the BQM holds ``-h``, ``-J`` and that constant (:func:`to_bqm`); every returned sample's energy is recomputed from our terms and must agree
 with the sampler's, or the adapter refuses the result.  Reads are counted by ``num_occurrences`` (a sampler
 that aggregates): a sample set that does not weigh exactly one read is refused.  The call is timed by the adapter (vendor timing, where a
 sampler reports one in ``info``, is not used); a dimod sampler reports no acceptance counts
@@ -51,7 +51,7 @@ def to_bqm(problem: IsingProblem):
     edges = problem.edges
     quadratic = {(int(a), int(b)): -float(j) for (a, b), j in zip(edges, problem.couplings)}
     linear = {i: -float(h) for i, h in enumerate(problem.fields)}
-    return dimod.BinaryQuadraticModel(linear, quadratic, 0.0, dimod.SPIN)
+    return dimod.BinaryQuadraticModel(linear, quadratic, problem.constant, dimod.SPIN)
 
 
 class DimodAlgorithm:

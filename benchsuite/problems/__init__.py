@@ -1,7 +1,8 @@
 """Canonical problem instances: deterministic generators, validated arrays, planted solutions.
 
 A problem is a finite sum of terms over variables in a domain (:class:`Problem`, :class:`Hypergraph`).
-Families: ``coloring``, ``ising``, ``ksat``, ``xorsat``, ``perceptron``; more can be registered.
+Families: ``coloring``, ``ising``, ``ksat``, ``xorsat``, ``perceptron``, ``maxcut``; more can be registered.
+Instance files (DIMACS CNF and colouring, rudy / Gset / Biq Mac, native): :mod:`.formats`.
 """
 
 from .base import Problem, Reference
@@ -12,6 +13,7 @@ from .hypergraph import Hypergraph
 from .io import load_problem, save_problem
 from .ising import IsingProblem, ising
 from .ksat import KSatProblem, ksat
+from .maxcut import MaxCutProblem, maxcut
 from .perceptron import PerceptronProblem, perceptron
 from .xorsat import XorSatProblem, xorsat
 
@@ -23,6 +25,7 @@ __all__ = [
     "Hypergraph",
     "IsingProblem",
     "KSatProblem",
+    "MaxCutProblem",
     "PerceptronProblem",
     "Problem",
     "Reference",
@@ -32,6 +35,7 @@ __all__ = [
     "ksat",
     "load_problem",
     "make_problem",
+    "maxcut",
     "perceptron",
     "register_family",
     "save_problem",

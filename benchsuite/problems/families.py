@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from pathlib import Path
 
 from ..errors import SpecError
 from ..registry import Registry, lookup
@@ -12,6 +13,7 @@ from .base import Problem
 from .coloring import ColoringProblem, coloring
 from .ising import IsingProblem, ising
 from .ksat import KSatProblem, ksat
+from .maxcut import MaxCutProblem, maxcut
 from .perceptron import PerceptronProblem, perceptron
 from .xorsat import XorSatProblem, xorsat
 
@@ -37,6 +39,7 @@ for _name, _generator, _cls in [
     ("ksat", ksat, KSatProblem),
     ("xorsat", xorsat, XorSatProblem),
     ("perceptron", perceptron, PerceptronProblem),
+    ("maxcut", maxcut, MaxCutProblem),
 ]:
     register_family(_name, _generator, _cls)
 
@@ -45,15 +48,37 @@ def make_problem(spec: str, seed: int = 0) -> Problem:
     """``make_problem("coloring:n=5000,q=5,c=10", seed=1)`` or ``make_problem("mymodule:my_family:n=100")``.
 
     A ``seed=`` key in the spec overrides ``seed`` (passed only to generators that take one).  An attribute
-    that already is a Problem instance is returned as it is (it takes no parameters).
+    that already is a Problem instance is returned as it is (it takes no parameters), and so is a shipped
+    instance of :mod:`benchsuite.library` (``G1``, ``uf20-01``, ``myciel3``, ``t2g10_5555``).  A name that is a file
+    path (``instances/uf20-01.cnf``, ``myciel3.col:q=4``, ``saved.npz``) is read by
+    :func:`~benchsuite.problems.formats.read_instance`, which takes ``format`` and ``q``.
     """
     name, params = parse_spec(spec, "problem", known=FAMILIES.__contains__)
+    if name not in FAMILIES:
+        from ..library import CATALOG  # imported here: the library reads its files through this module
+
+        if name in CATALOG:
+            if params:
+                raise SpecError("problem", f"{name} is a shipped instance; it takes no parameters")
+            return CATALOG[name].build()
+    if name not in FAMILIES and names_a_file(name):
+        from .formats import read_instance
+
+        return call_with(read_instance, {"path": name, **params}, "problem", name)
     target = lookup(FAMILIES, name)
     if isinstance(target, Problem):
         if params:
             raise SpecError("problem", f"{name} is an instance; it takes no parameters")
         return target
     return _generate(target, params, seed, name)
+
+
+def names_a_file(name: str) -> bool:
+    """Whether a spec's name is a file path rather than a family: it holds a path separator, ends with an
+    instance file suffix or is an existing file."""
+    from .formats import SUFFIXES  # imported here: the readers load instances through this module
+
+    return "/" in name or "\\" in name or Path(name).suffix.lower() in SUFFIXES or Path(name).is_file()
 
 
 def regenerate(family: str, params: dict, seed: int | None) -> Problem:

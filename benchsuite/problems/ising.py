@@ -93,6 +93,12 @@ class IsingProblem(Problem):
         return self.hypergraph.terms(0, self.n_edges, size=2)
 
     @property
+    def constant(self) -> float:
+        """Energy minus the Ising form -sum J s_i s_j - sum h s_i of the same spins (0 here; subclasses that
+        shift every term by a constant, such as Max-Cut, say by how much)."""
+        return 0.0
+
+    @property
     def flip_symmetric(self) -> bool:
         """True when E(-s) = E(s), i.e. all fields vanish."""
         return not np.any(self.fields)
