@@ -289,7 +289,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
             result = evaluate(plan, store)
         else:
             print(f"score: {len(plan.cells)} cells ({len(suite.instances)} instances of suite {suite.name!r}, "
-                  f"training on {len(suite.training_seeds)} twins each, {seeds} seeds, budgets {budgets}) -> "
+                  f"{seeds} seeds, budgets {budgets}; {suite.tuning_description}) -> "
                   f"{args.store}", file=sys.stderr, flush=True)  # fmt: skip
             result = score(plan, store, workers=args.workers, progress=None if not args.json else False,
                            executor=args.executor, scheduler=args.scheduler)  # fmt: skip
@@ -355,10 +355,7 @@ def _print_results(result, budgets) -> None:
         if q.t_eff_exact is not None:
             print(f"{q.instance:<{label_width}}{q.algorithm:<{width}}{'exact':<10}T_eff {q.t_eff_exact:.4g}, TV to "
                   f"Boltzmann there {q.tv_at_t_eff:.3g} ({q.states} states)")  # fmt: skip
-    print(
-        f"tuned: chosen on {len(result.plan.suite.training_seeds)} training twins per instance "
-        f"({result.plan.suite.tuning_seeds} runs per budget); oracle: the best grid point on the instance itself"
-    )
+    print(f"{result.plan.suite.tuning_description}; oracle: the best grid point on the instance itself")
     print("intervals 95% (Jeffreys for success, from it for TTS99); * best budget at the edge of the range; "
           "residual e = (best - reference) / n")  # fmt: skip
 
@@ -374,8 +371,7 @@ def _cmd_suites(args: argparse.Namespace) -> int:
         return 0
     for suite in chosen:
         print(f"{suite.name} v{suite.version}: {suite.description}")
-        print(f"  budgets {list(suite.budgets)} sweeps, {suite.seeds} seeds per cell; baselines tuned on training "
-              f"twins with generator seeds {list(suite.training_seeds)}, {suite.tuning_seeds} runs per budget")  # fmt: skip
+        print(f"  budgets {list(suite.budgets)} sweeps, {suite.seeds} seeds per cell; {suite.tuning_description}")
         for entry in suite.instances:
             ref = entry.reference()
             print(f"  {entry.label:<22} {entry.spec:<48} reference {ref.value:g} ({ref.method}; {ref.source})")

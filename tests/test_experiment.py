@@ -205,7 +205,17 @@ def test_score_command_text_output(tmp_path, capsys):
 def test_suites_command(capsys):
     assert main(["suites", "list", "--json"]) == 0
     suites = {s["name"]: s for s in json.loads(capsys.readouterr().out)}
-    assert set(suites) == {"quick", "seed1-coloring", "spin-glass", "sat", "perceptron"}
+    assert set(suites) == {
+        "quick",
+        "seed1-coloring",
+        "spin-glass",
+        "sat",
+        "perceptron",
+        "gset",
+        "satlib",
+        "dimacs-col",
+        "biqmac",
+    }
     assert len(suites["quick"]["instances"]) == len(QUICK.instances)
     assert main(["suites", "show", "quick"]) == 0
     assert "reference" in capsys.readouterr().out
@@ -410,7 +420,9 @@ def test_parallel_tempering_diagnostics_are_those_of_its_runs(tmp_path):
     assert found.round_trips == trips / 3
     assert found.round_trip_rounds == (3 * 4 * 10 / trips if trips else None)
     assert json.loads(json.dumps(result.to_dict(), allow_nan=False))["tempering"][0]["algorithm"] == spec
-    assert tempering_diagnostics("glass", "metropolis:T=0.5", [Outcome(40, 0, 0, None, 0, None, 0.1, 1, 1, True)]) is None
+    assert (
+        tempering_diagnostics("glass", "metropolis:T=0.5", [Outcome(40, 0, 0, None, 0, None, 0.1, 1, 1, True)]) is None
+    )
 
 
 def test_exact_sampling_quality_on_enumerable_instances_is_that_of_the_stated_law(tmp_path):
@@ -428,12 +440,16 @@ def test_exact_sampling_quality_on_enumerable_instances_is_that_of_the_stated_la
     assert mine.tv_at_t_eff > 1e-3  # SGD-like is not Boltzmann at any temperature on a Gaussian glass
     for spec, quality in by_algorithm.items():
         if spec.startswith("metropolis:"):  # a Boltzmann sampler at its own T
-            assert quality.tv_at_own_t < 1e-9 and quality.t_eff_exact == pytest.approx(float(spec.split("=")[1]), rel=1e-4)
+            assert quality.tv_at_own_t < 1e-9 and quality.t_eff_exact == pytest.approx(
+                float(spec.split("=")[1]), rel=1e-4
+            )
         if spec.startswith("parallel-tempering"):
             assert quality.t_eff_exact is None and "no exact stationary law" in quality.reason
     rows = [r for r in result.scorecard if r["metric"] == "tv_at_t_eff"]
     assert rows and all(r["value"] == mine.tv_at_t_eff for r in rows)
-    assert {r["baseline"] for r in rows} == {q.algorithm for q in result.sampling if q.tv_at_t_eff is not None} - {mine.algorithm}
+    assert {r["baseline"] for r in rows} == {q.algorithm for q in result.sampling if q.tv_at_t_eff is not None} - {
+        mine.algorithm
+    }
     json.dumps(result.to_dict(), allow_nan=False)
 
 

@@ -79,3 +79,32 @@ def test_instances_generate_writes_a_file_that_show_reads_back(tmp_path, capsys)
     assert "header must be 'p edge n m'" in capsys.readouterr().err
     assert cli.main(["instances", "generate", "ksat:n=40,alpha=3.0"]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_a_suite_of_shipped_instances_scores_its_baselines_grids_as_oracles_and_says_so(tmp_path):
+    from benchsuite.experiment.scoring import plan_score, score
+    from benchsuite.experiment.store import Store
+    from benchsuite.experiment.suites import Suite, SuiteInstance
+    from benchsuite.experiment.tuning import Tunable
+
+    suite = Suite(name="shipped", version="1", description="two shipped instances", budgets=(10, 100), seeds=4,
+                  instances=(SuiteInstance("myciel3", "myciel3"), SuiteInstance("uf20-01", "uf20-01")),
+                  baselines={"coloring": (Tunable("metropolis", grid={"T": (0.3, 0.6)}),),
+                             "ksat": (Tunable("walksat", {"noise": 0.5}),)})  # fmt: skip
+    assert suite.tuning_description.startswith("no training twins")
+    plan = plan_score(suite, Tunable.parse("metropolis:T=0.4"), 4, [10, 100])
+    assert all(not training for _, _, training, _ in plan.entries)
+    with Store(tmp_path / "s.sqlite") as store:
+        result = score(plan, store, workers=1, progress=False)
+    roles = {(r["instance"], r["baseline_role"]) for r in result.scorecard}
+    assert ("myciel3", "oracle") in roles and ("uf20-01", "recommended") in roles  # a grid, and a single point
+    assert ("myciel3", "recommended") not in roles
+
+
+@pytest.mark.parametrize("name", ["gset", "satlib", "dimacs-col", "biqmac"])
+def test_the_shipped_suites_take_their_references_from_the_catalog(name):
+    from benchsuite.experiment.suites import get_suite
+
+    suite = get_suite(name)
+    for entry in suite.instances:
+        assert entry.reference() == catalog_entry(entry.spec).reference and suite.training_twins(entry) == []

@@ -186,6 +186,12 @@ def _summary(plan: Plan, choices: dict[tuple[str, str], Choice], outcomes: Snaps
     return [m for label, groups in per_tunable.items() for m in instance_quantiles(label, budgets, groups)]
 
 
+def _role(choice: Choice) -> str:
+    """``recommended`` (chosen on training twins, or the only point), or ``oracle`` (a grid chosen on the scored
+    instance itself, which has no training twins)."""
+    return "oracle" if not choice.training and len(choice.tunable.points()) > 1 else "recommended"
+
+
 def _scorecard(plan: Plan, choices: dict[tuple[str, str], Choice], results: list[Metric]) -> list[dict[str, Any]]:
     """Each metric of the algorithm's recommended point on each instance beside each baseline's recommended
     and oracle points (one row with baseline null when the instance has no baseline)."""
@@ -199,7 +205,7 @@ def _scorecard(plan: Plan, choices: dict[tuple[str, str], Choice], results: list
         for m in results:
             if m.instance != entry.label or m.algorithm != mine.recommended:
                 continue
-            pairs = [(c.recommended, "at_teff" if c.tunable.role else "recommended") for c in others]
+            pairs = [(c.recommended, "at_teff" if c.tunable.role else _role(c)) for c in others]
             pairs += [(c.oracle, "oracle") for c in others if c.oracle != c.recommended]
             filled = [(spec, role, index.get((m.instance, spec, m.metric))) for spec, role in pairs]
             filled = [f for f in filled if f[2] is not None]

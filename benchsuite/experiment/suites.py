@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ValidationError
+from ..library.catalog import CATALOG, catalog_reference
 from ..problems.base import Problem, Reference
 from ..spec import parse_spec
 from ..validate.exact import MAX_CONFIGURATIONS, MAX_GRAY_CONFIGURATIONS, ground_state
@@ -37,9 +38,15 @@ class SuiteInstance:
         return build_instance(self.spec)
 
     def reference(self) -> Reference:
-        """The planted ground-state energy, the enumerated one, or the shipped long-tempering one
-        (:mod:`.references`); ValidationError when there is none."""
+        """The source's reference of a shipped instance (:mod:`benchsuite.library`), the planted ground-state
+        energy, the enumerated one, or the shipped long-tempering one (:mod:`.references`); ValidationError when
+        there is none."""
         return _reference(self.spec)
+
+    @property
+    def has_twins(self) -> bool:
+        """Whether the spec names a generator seed (a shipped or file instance has none: no training twins)."""
+        return "seed" in parse_spec(self.spec, "suite")[1]
 
     def twin(self, seed: int) -> SuiteInstance:
         """The same generator and parameters with generator seed ``seed`` (a training instance)."""
@@ -69,8 +76,23 @@ class Suite:
         """The baselines of ``family``'s instances."""
         return self.baselines.get(family, ())
 
+    @property
+    def tuning_description(self) -> str:
+        """How the baselines' grid points are chosen, in one phrase."""
+        twins = [entry.has_twins for entry in self.instances]
+        tuned = (f"baselines tuned on {len(self.training_seeds)} training twins per instance (generator seeds "
+                 f"{list(self.training_seeds)}, {self.tuning_seeds} runs per budget)")  # fmt: skip
+        oracle = "a baseline's grid point is its oracle, the best on the instance itself"
+        if all(twins):
+            return tuned
+        if not any(twins):
+            return f"no training twins (shipped instances have no generator): {oracle}"
+        return f"{tuned}; on instances without a generator seed, {oracle}"
+
     def training_twins(self, entry: SuiteInstance) -> list[SuiteInstance]:
-        return [entry.twin(seed) for seed in self.training_seeds]
+        """The instance's twins with the training seeds; none for an instance without a generator seed, whose
+        baselines' grids are then chosen on the instance itself (the oracle point, and said so)."""
+        return [entry.twin(seed) for seed in self.training_seeds] if entry.has_twins else []
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -101,9 +123,9 @@ def reference_without_search(problem: Problem) -> Reference | None:
 @lru_cache(maxsize=256)
 def _reference(spec: str) -> Reference:
     problem = build_instance(spec)
-    found = reference_without_search(problem) or stored_reference(problem)
+    found = catalog_reference(problem) or reference_without_search(problem) or stored_reference(problem)
     if found is None:
-        raise ValidationError("suite", f"{spec} has no planted, enumerable or stored reference; compute one with "
+        raise ValidationError("suite", f"{spec} has no planted, enumerable, catalogued or stored reference; compute one with "
                                        "python -m benchsuite.experiment.references SUITE")  # fmt: skip
     return found
 
@@ -229,7 +251,75 @@ PERCEPTRON = Suite(
     },
 )
 
-SUITES = {suite.name: suite for suite in (QUICK, SEED1_COLORING, SPIN_GLASS, SAT, PERCEPTRON)}
+
+def _shipped(collection: str) -> tuple[SuiteInstance, ...]:
+    return tuple(SuiteInstance(name, name) for name, e in CATALOG.items() if e.collection == collection)
+
+
+UNIT_MAXCUT_BASELINES = (
+    Tunable("metropolis", grid={"T": (0.5, 1.0, 2.0)}),
+    Tunable("anneal", {"beta0": 0.1}, {"beta1": (2.0, 4.0, 8.0)}),
+    Tunable("parallel-tempering", {"T_max": 3.0, "replicas": 16}, {"T_min": (0.3, 0.6)}),
+)
+
+GSET = Suite(
+    name="gset",
+    version="1",
+    description="Gset Max-Cut graphs G1, G14, G22, G43 (Helmberg & Ye, unit weights), as distributed; reference: "
+    "minus the best known cut (Benlic & Hao 2013), a bound that may still move",
+    instances=_shipped("gset"),
+    budgets=(100, 300, 1000, 3000),
+    seeds=8,
+    baselines={"maxcut": UNIT_MAXCUT_BASELINES},
+)
+
+SATLIB = Suite(
+    name="satlib",
+    version="1",
+    description="SATLIB uniform random 3-SAT: the satisfiable uf20 and uf50 files (reference 0); the uuf50 files, "
+    "unsatisfiable, are in the library (benchsuite instances list) but not scored: their minimum is not known",
+    instances=tuple(i for i in _shipped("satlib") if i.spec.startswith("uf")),
+    budgets=(10, 30, 100, 300, 1000),
+    seeds=16,
+    baselines={"ksat": SAT.baselines["ksat"]},
+)
+
+DIMACS_COL = Suite(
+    name="dimacs-col",
+    version="1",
+    description="DIMACS colouring graphs (myciel3-5, queen5_5, anna, le450_15a) with q = the chromatic number "
+    "(Trick's COLOR table); reference 0, a proper chi-colouring",
+    instances=_shipped("dimacs-col"),
+    budgets=(30, 100, 300, 1000, 3000),
+    seeds=16,
+    baselines={
+        "coloring": (
+            Tunable("metropolis", grid={"T": (0.2, 0.3, 0.5)}),
+            Tunable("anneal", {"beta0": 0.5}, {"beta1": (3.0, 10.0)}),
+            Tunable("parallel-tempering", {"T_max": 1.5, "replicas": 8}, {"T_min": (0.2, 0.3)}),
+        ),
+    },
+)
+
+BIQMAC = Suite(
+    name="biqmac",
+    version="1",
+    description="Biq Mac toroidal spin glasses t2g10_5555 and t3g5_5555 (Liers; Gaussian integer couplings of "
+    "order 1e5) as Max-Cut; reference: minus the proven optimal cut (Wiegele 2007); temperatures in weight units",
+    instances=_shipped("biqmac"),
+    budgets=(100, 300, 1000, 3000),
+    seeds=16,
+    baselines={
+        "maxcut": (
+            Tunable("metropolis", grid={"T": (2e4, 5e4, 1e5)}),
+            Tunable("anneal", {"beta0": 1e-6}, {"beta1": (1e-4, 3e-4, 1e-3)}),
+            Tunable("parallel-tempering", {"T_max": 3e5, "replicas": 16}, {"T_min": (1e4, 3e4)}),
+        ),
+    },
+)
+
+SUITES = {suite.name: suite for suite in (QUICK, SEED1_COLORING, SPIN_GLASS, SAT, PERCEPTRON, GSET, SATLIB, DIMACS_COL,
+                                          BIQMAC)}  # fmt: skip
 
 
 def get_suite(name: str) -> Suite:

@@ -25,7 +25,7 @@ REFERENCE_ARRAYS = ("planted",)  # content arrays that are known solutions, not 
 @dataclass(frozen=True)
 class Reference:
     """A known value for an instance (a total energy, a count...), how it was obtained (``method``: "planted",
-    "exact", "best known" or "best found") and where it comes from."""
+    "exact", "best known", "best found" or "lower bound") and where it comes from."""
 
     value: float
     method: str

@@ -61,7 +61,10 @@ def _rows(result: Score) -> list[tuple[str, str, str, str]]:
     rows = []
     for (label, tunable), choice in result.choices.items():
         mine = tunable == result.plan.algorithm.label
-        role = "yours" if mine else "at T_eff" if choice.tunable.role else "tuned" if choice.training else "fixed"
+        untuned = (
+            "oracle" if len(choice.tunable.points()) > 1 else "fixed"
+        )  # a grid with no twins: chosen on the instance
+        role = "yours" if mine else "at T_eff" if choice.tunable.role else "tuned" if choice.training else untuned
         rows.append((label, choice.recommended, role, tunable))
         if choice.oracle != choice.recommended:
             rows.append((label, choice.oracle, "oracle", tunable))
@@ -210,13 +213,17 @@ def _summary_table(result: Score) -> tuple[list[str], list[list[str]]]:
     return head, body
 
 
-TEFF_NOTE = ("The Metropolis temperature whose stationary energy equals your algorithm's, measured with long "
-             "runs (on the unplanted twin of a planted instance, where recovery would otherwise set the energy); "
-             "the 'at T_eff' baseline runs at it.")
-SAMPLING_NOTE = ("On instances small enough to enumerate, the exact stationary law pi of each scored point (one "
-                 "sweep in its own site order): T_eff is the temperature of the Boltzmann law closest to pi "
-                 "(least KL), TV the total-variation distance to it and to Boltzmann at the point's own T. A "
-                 "Boltzmann sampler has TV 0; a rule without detailed balance (SGD-like) need not.")
+TEFF_NOTE = (
+    "The Metropolis temperature whose stationary energy equals your algorithm's, measured with long "
+    "runs (on the unplanted twin of a planted instance, where recovery would otherwise set the energy); "
+    "the 'at T_eff' baseline runs at it."
+)
+SAMPLING_NOTE = (
+    "On instances small enough to enumerate, the exact stationary law pi of each scored point (one "
+    "sweep in its own site order): T_eff is the temperature of the Boltzmann law closest to pi "
+    "(least KL), TV the total-variation distance to it and to Boltzmann at the point's own T. A "
+    "Boltzmann sampler has TV 0; a rule without detailed balance (SGD-like) need not."
+)
 
 
 def _teff_table(result: Score) -> tuple[list[str], list[list[str]]]:
@@ -238,10 +245,12 @@ def _distance(v: float | None) -> str:
     return "-" if v is None else ("< 1e-12" if v < 1e-12 else f"{v:.3g}")
 
 
-TEMPERING_NOTE = ("Parallel-tempering runs at the largest budget: the end ladder (mean over runs), the swap "
-                  "acceptance of each neighbouring pair (coldest first, mean over runs), round trips per run, "
-                  "and the rounds one replica needs per round trip (none: no replica went from the lowest "
-                  "temperature to the highest and back, so the ladder does not mix).")
+TEMPERING_NOTE = (
+    "Parallel-tempering runs at the largest budget: the end ladder (mean over runs), the swap "
+    "acceptance of each neighbouring pair (coldest first, mean over runs), round trips per run, "
+    "and the rounds one replica needs per round trip (none: no replica went from the lowest "
+    "temperature to the highest and back, so the ladder does not mix)."
+)
 
 
 def _tempering_table(result: Score) -> tuple[list[str], list[list[str]]]:
@@ -306,9 +315,8 @@ def write_scorecard(result: Score, store: Store, out_dir: str | Path, command: s
     suite = result.plan.suite
     title = f"benchsuite scorecard: {result.plan.algorithm.label} on suite {suite.name} v{suite.version}"
     about = (f"{len(suite.instances)} instances, {result.plan.seeds} runs per (instance, algorithm, budget), budgets "
-             f"{list(result.plan.budgets)} sweeps; baselines tuned on {len(suite.training_seeds)} training twins per "
-             f"instance (generator seeds {list(suite.training_seeds)}, {suite.tuning_seeds} runs per budget). "
-             f"{result.run.cells} cells in {store.path.name}. benchsuite {__version__}.")  # fmt: skip
+             f"{list(result.plan.budgets)} sweeps; {suite.tuning_description}. {result.run.cells} cells in {store.path.name}. "
+             f"benchsuite {__version__}.")  # fmt: skip
     legend = ("Intervals 95% (Jeffreys for success; TTS99 from it). * the best budget is at the edge of the range "
               "tried. Roles: yours (your algorithm), tuned (the grid point chosen on training twins), oracle (the "
               "best grid point on the instance itself: a bound on tuning, not a baseline), fixed (no grid), at T_eff "
