@@ -99,7 +99,7 @@ def test_max_cut_energy_is_minus_the_cut_weight_computed_naively():
 
 def test_max_cut_converts_to_a_dimod_bqm_with_the_same_energies():
     dimod = pytest.importorskip("dimod")
-    from benchsuite.experiment.dimod_adapter import to_bqm
+    from benchsuite.problems.interop import to_bqm
 
     problem = maxcut(25, d=4, weights="pm1", seed=3)
     bqm = to_bqm(problem)
@@ -375,3 +375,28 @@ def test_fuzz_format_detection_and_reading_of_any_bytes(examples, fuzz_dir):
     texts = st.one_of(_mutated(_cnf_text()), _mutated(_col_text()), _mutated(_gset_text()), st.binary(max_size=64))
     tally = fuzz(examples, texts, _reads_or_refuses(fuzz_dir / "unknown"), "format detection")
     assert tally["refused"]
+
+
+class _Tripwire:
+    """Unpickling one would record it: loading must never get that far."""
+
+    opened = False
+
+    def __reduce__(self):
+        return (_Tripwire._open, ())
+
+    @staticmethod
+    def _open():
+        _Tripwire.opened = True
+        return "opened"
+
+
+def test_a_pickled_array_inside_a_native_file_is_refused_unopened(tmp_path):
+    path = save_problem(coloring(21, q=3, c=2.0, seed=1), tmp_path / "g.npz")
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    arrays["edges"] = np.array([_Tripwire()], dtype=object)
+    np.savez(tmp_path / "pickled.npz", **arrays)
+    with pytest.raises(ValidationError, match="not a readable benchsuite instance"):
+        read_instance(tmp_path / "pickled.npz")
+    assert not _Tripwire.opened

@@ -77,7 +77,7 @@ def start_block(problem: Problem, x0, seed: np.random.SeedSequence, template_ext
     model = model_for(problem)
     cache = np.zeros((chains, *shape), dtype=dtype)
     fill_replicas(model, x, cache)
-    energy = problem.term_energies(x).sum(axis=-1).astype(np.float64)
+    energy = problem.energies(x)
     rng = seed.generate_state(4 * chains, dtype=np.uint64).reshape(chains, 4)
     rng[~rng.any(axis=1), 0] = np.uint64(0x9E3779B97F4A7C15)  # the all-zero state is xoshiro's fixed point
     track = np.zeros((chains, TRACK_SIZE))
@@ -171,5 +171,5 @@ def _rebuild(block: Replicas) -> None:
     if not block.rng.any(axis=1).all():
         raise ValidationError("block.rng", "has an all-zero row, a fixed point of xoshiro256**")
     fill_replicas(block.model, block.x, block.cache)
-    block.energy[:] = block.problem.term_energies(block.x).sum(axis=-1)
+    block.energy[:] = block.problem.energies(block.x)
     seal(block)

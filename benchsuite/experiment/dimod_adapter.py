@@ -8,7 +8,8 @@ for a sampler whose effort is fixed (then every budget runs the same call).  Eac
 
 Ising instances are converted to a SPIN ``BinaryQuadraticModel``.  dimod's energy is
 ``sum_i h_i s_i + sum_ij J_ij s_i s_j + offset`` while ours is ``-sum J s s - sum h s`` plus the
-problem's ``constant`` (-W/2 for Max-Cut), so the BQM holds ``-h``, ``-J`` and that constant (:func:`to_bqm`); every returned sample's energy is recomputed from our terms and must agree
+problem's ``constant`` (-W/2 for Max-Cut) and ``offset``, so the BQM holds ``-h``, ``-J`` and those
+(:func:`benchsuite.problems.interop.to_bqm`); every returned sample's energy is recomputed from our terms and must agree
 with the sampler's, or the adapter refuses the result.  Reads are counted by ``num_occurrences`` (a sampler
 that aggregates): a sample set that does not weigh exactly one read is refused.  The call is timed by the adapter (vendor timing, where a
 sampler reports one in ``info``, is not used); a dimod sampler reports no acceptance counts
@@ -27,6 +28,7 @@ import numpy as np
 from .. import __version__, _checks
 from ..errors import ValidationError
 from ..problems.base import Problem
+from ..problems.interop import to_bqm
 from ..problems.ising import IsingProblem
 from ..score.run import ENERGY_TOLERANCE
 from ..spec import parse_spec
@@ -40,18 +42,6 @@ def _dimod():
         return importlib.import_module("dimod")
     except ImportError as exc:
         raise ValidationError("algorithm", "dimod samplers need dimod: pip install dimod") from exc
-
-
-def to_bqm(problem: IsingProblem):
-    """The SPIN ``dimod.BinaryQuadraticModel`` whose energy equals ``problem.energy`` (see the module notes);
-    variables are 0..n-1."""
-    dimod = _dimod()
-    if not isinstance(problem, IsingProblem):
-        raise ValidationError("problem", f"only Ising instances convert to a BQM here, not {problem.family}")
-    edges = problem.edges
-    quadratic = {(int(a), int(b)): -float(j) for (a, b), j in zip(edges, problem.couplings)}
-    linear = {i: -float(h) for i, h in enumerate(problem.fields)}
-    return dimod.BinaryQuadraticModel(linear, quadratic, problem.constant, dimod.SPIN)
 
 
 class DimodAlgorithm:

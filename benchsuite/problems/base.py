@@ -15,10 +15,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from .. import _checks
 from ..errors import ValidationError
 from .domain import Domain
 from .hypergraph import Hypergraph
 
+MAX_OFFSET = 1e300  # |offset|: energies stay finite floats
 REFERENCE_ARRAYS = ("planted",)  # content arrays that are known solutions, not part of the energy function
 
 
@@ -40,6 +42,8 @@ class Problem:
     hypergraph: Hypergraph
     params: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
+    offset: float = 0.0  # a constant in every energy (a BQM's offset), carried by no term
+    variable_labels: tuple | None = None  # the source's name of each variable (variable i is the i-th), or None
 
     family: ClassVar[str] = "problem"
     content_names: ClassVar[tuple[str, ...]] = ()  # every array name ``_content`` may return (save / load)
@@ -53,6 +57,10 @@ class Problem:
             raise ValidationError("params", f"must be a dict, got {type(self.params).__name__}")
         if self.seed is not None and (isinstance(self.seed, bool) or not isinstance(self.seed, int | np.integer)):
             raise ValidationError("seed", f"must be an integer or None, got {self.seed!r}")
+        offset = _checks.real("offset", self.offset, low=-MAX_OFFSET, high=MAX_OFFSET)
+        object.__setattr__(self, "offset", offset)
+        if self.variable_labels is not None:
+            object.__setattr__(self, "variable_labels", _checked_labels(self.variable_labels, self.hypergraph.n))
         self._validate()
 
     def _validate(self) -> None:
@@ -96,8 +104,11 @@ class Problem:
         return f"{self.family}-{h.hexdigest()[:16]}"
 
     def _identity(self) -> list:
-        """The JSON-able part of what defines the instance, hashed before the arrays: the family and ``n``."""
-        return [self.family, self.n]
+        """The JSON-able part of what defines the instance, hashed before the arrays: the family and ``n``, and
+        the offset and labels when there are."""
+        labels = self.variable_labels
+        extra = ([self.offset] if self.offset else []) + ([list(labels)] if labels is not None else [])
+        return [self.family, self.n, *extra]
 
     def check_configuration(self, x, field: str = "x") -> np.ndarray:
         """Validate a configuration and return it as a contiguous array of length ``n`` in the domain's dtype
@@ -118,8 +129,12 @@ class Problem:
         raise NotImplementedError
 
     def energy(self, x) -> float:
-        """Total energy of configuration ``x``."""
-        return float(self.term_energies(self.check_configuration(x)).sum())
+        """Total energy of configuration ``x``: the sum of its term energies plus ``offset``."""
+        return float(self.term_energies(self.check_configuration(x)).sum()) + self.offset
+
+    def energies(self, x) -> np.ndarray:
+        """Total energies (float64) of a stack of configurations ``(..., n)``; values are not checked."""
+        return self.term_energies(x).sum(axis=-1, dtype=np.float64) + self.offset
 
     def energy_per_variable(self, x) -> float:
         """Energy of ``x`` divided by ``n``."""
@@ -154,6 +169,21 @@ class Problem:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{type(self).__name__}({args}, seed={self.seed!r}, id={self.instance_id})"
+
+
+def _checked_labels(labels, n: int) -> tuple:
+    """``n`` distinct labels, each a string, an integer or a tuple of them (what JSON and dimod both hold)."""
+    if not isinstance(labels, tuple | list) or len(labels) != n:
+        raise ValidationError("variable_labels", f"must be a tuple of {n} labels")
+    out = tuple(tuple(v) if isinstance(v, list) else v for v in labels)
+    for v in out:
+        parts = v if isinstance(v, tuple) else (v,)
+        if not all(isinstance(p, str) or (isinstance(p, int | np.integer) and not isinstance(p, bool)) for p in parts):
+            raise ValidationError("variable_labels", f"label {v!r}: must be a string, an integer or a tuple of them")
+    out = tuple(int(v) if isinstance(v, np.integer) else v for v in out)
+    if len(set(out)) != n:
+        raise ValidationError("variable_labels", "must be distinct")
+    return out
 
 
 def read_only(*arrays: np.ndarray) -> None:

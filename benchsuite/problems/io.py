@@ -11,6 +11,7 @@ generator's arguments, and the instance is regenerated from them and must equal 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zipfile
 from pathlib import Path
@@ -39,6 +40,8 @@ def save_problem(problem: Problem, path: str | Path) -> Path:
         "params": problem.params,
         "seed": problem.seed,
         "instance_id": problem.instance_id,
+        "offset": problem.offset,
+        "variable_labels": None if problem.variable_labels is None else list(problem.variable_labels),
     }
     arrays = problem._content()
     if "header" in arrays:
@@ -56,6 +59,10 @@ def load_problem(path: str | Path) -> Problem:
         problem = cls._from_content(header["n"], arrays, header["params"], header["seed"])
     except KeyError as exc:
         raise ValidationError(str(exc.args[0]), "missing from the archive") from None
+    if header.get("offset") or header.get("variable_labels") is not None:
+        problem = dataclasses.replace(
+            problem, offset=header.get("offset", 0.0), variable_labels=header.get("variable_labels")
+        )
     if problem.instance_id != header["instance_id"]:
         raise ValidationError("instance_id", "content does not match the stored hash (file altered or corrupted)")
     if problem.seed is not None:
@@ -125,6 +132,10 @@ def _header(raw: np.ndarray) -> dict[str, Any]:
         raise ValidationError("params", "must be a JSON object")
     if header.get("seed") is not None:
         _checks.integer("seed", header["seed"], low=0)
+    if not isinstance(header.get("offset", 0.0), int | float) or isinstance(header.get("offset"), bool):
+        raise ValidationError("offset", "must be a number")
+    if not isinstance(header.get("variable_labels"), list | type(None)):
+        raise ValidationError("variable_labels", "must be a list or null")
     if not isinstance(header.get("instance_id"), str):
         raise ValidationError("instance_id", "must be a string")
     return header

@@ -19,6 +19,7 @@ from .. import _checks
 from ..dynamics.base import Dynamics, Info, seed_sequence
 from ..errors import ValidationError
 from ..problems.base import Problem
+from ..problems.interop import as_problem
 
 RECORD_MODES = ("log", "every")
 MAX_RECORDS = 10_000_000  # recorded points per trajectory (energy, overlap, wall time: 24 bytes each)
@@ -123,6 +124,7 @@ def run(
     grid = record_grid(sweeps, record)
     if progress is not None and not callable(progress):
         raise ValidationError("progress", f"must be a function progress(done, total) or None, got {progress!r}")
+    problem = as_problem(problem)
     state, ss = _start(problem, dynamics, grid, seed, x0)
     return _observe(problem, dynamics, state, grid, ss, progress)
 

@@ -56,7 +56,7 @@ class StateSpace:
             raise ValidationError("problem", f"{self.size} states is above the exact-analysis limit of {MAX_STATES}")
         self.x = configurations(problem, 0, self.size)
         self.terms = problem.term_energies(self.x).astype(np.float64)  # (states, m)
-        self.energy = self.terms.sum(axis=1)
+        self.energy = self.terms.sum(axis=1) + problem.offset
         self.digits = (np.arange(self.size)[:, None] // self.place[None, :]) % self.q
 
     def index(self, x: np.ndarray) -> int:

@@ -84,6 +84,9 @@ def write_instance(problem: Problem, path: str | Path, format: str | None = None
     cls, writer = _WRITERS[format]
     if not isinstance(problem, cls):
         raise ValidationError("format", f"{format} holds {cls.family} instances, not {problem.family}")
+    if problem.offset or problem.variable_labels is not None:
+        raise ValidationError("format", f"{format} holds no energy offset or variable labels, which this instance "
+                                        "has (its id would change): write it as native (.npz)")  # fmt: skip
     writer(problem, path)
     return path
 
