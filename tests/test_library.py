@@ -108,3 +108,21 @@ def test_the_shipped_suites_take_their_references_from_the_catalog(name):
     suite = get_suite(name)
     for entry in suite.instances:
         assert entry.reference() == catalog_entry(entry.spec).reference and suite.training_twins(entry) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["instances", "show"],
+        ["instances", "show", "nosuch.cnf"],
+        ["instances", "show", "G1", "--q", "3"],
+        ["instances", "show", "G1", "--format", "dimacs"],
+        ["instances", "generate", "ksat:n=10,alpha=1", "--out", "/proc/nonexistent/dir/k.cnf"],
+        ["instances", "generate", "coloring:n=30,q=3,c=2", "--out", "/tmp/x.cnf"],
+        ["instances", "generate", "nosuchfamily:n=3", "--out", "/tmp/x.npz"],
+    ],
+)
+def test_bad_instances_command_lines_are_one_line_and_exit_2(argv, capsys):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("benchsuite: error: ")

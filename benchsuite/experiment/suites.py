@@ -292,13 +292,7 @@ DIMACS_COL = Suite(
     instances=_shipped("dimacs-col"),
     budgets=(30, 100, 300, 1000, 3000),
     seeds=16,
-    baselines={
-        "coloring": (
-            Tunable("metropolis", grid={"T": (0.2, 0.3, 0.5)}),
-            Tunable("anneal", {"beta0": 0.5}, {"beta1": (3.0, 10.0)}),
-            Tunable("parallel-tempering", {"T_max": 1.5, "replicas": 8}, {"T_min": (0.2, 0.3)}),
-        ),
-    },
+    baselines={"coloring": SEED1_COLORING.baselines["coloring"]},
 )
 
 BIQMAC = Suite(

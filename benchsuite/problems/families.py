@@ -56,15 +56,14 @@ def make_problem(spec: str, seed: int = 0) -> Problem:
     name, params = parse_spec(spec, "problem", known=FAMILIES.__contains__)
     if name not in FAMILIES:
         from ..library import CATALOG  # imported here: the library reads its files through this module
+        from .formats import read_instance
 
         if name in CATALOG:
             if params:
                 raise SpecError("problem", f"{name} is a shipped instance; it takes no parameters")
             return CATALOG[name].build()
-    if name not in FAMILIES and names_a_file(name):
-        from .formats import read_instance
-
-        return call_with(read_instance, {"path": name, **params}, "problem", name)
+        if names_a_file(name):
+            return call_with(read_instance, {"path": name, **params}, "problem", name)
     target = lookup(FAMILIES, name)
     if isinstance(target, Problem):
         if params:

@@ -79,15 +79,19 @@ def write_instance(problem: Problem, path: str | Path, format: str | None = None
         format = SUFFIXES.get(path.suffix.lower(), "native")
     elif format not in FORMATS:
         raise ValidationError("format", f"must be one of {', '.join(FORMATS)}, got {format!r}")
-    if format == "native":
-        return save_problem(problem, path)
-    cls, writer = _WRITERS[format]
-    if not isinstance(problem, cls):
-        raise ValidationError("format", f"{format} holds {cls.family} instances, not {problem.family}")
-    if problem.offset or problem.variable_labels is not None:
-        raise ValidationError("format", f"{format} holds no energy offset or variable labels, which this instance "
-                                        "has (its id would change): write it as native (.npz)")  # fmt: skip
-    writer(problem, path)
+    if not path.parent.is_dir():
+        raise ValidationError("path", f"{path}: its directory does not exist")
+    if format != "native":
+        cls, writer = _WRITERS[format]
+        if not isinstance(problem, cls):
+            raise ValidationError("format", f"{format} holds {cls.family} instances, not {problem.family}")
+        if problem.offset or problem.variable_labels is not None:
+            raise ValidationError("format", f"{format} holds no energy offset or variable labels, which this "
+                                            "instance has (its id would change): write it as native (.npz)")  # fmt: skip
+    try:
+        save_problem(problem, path) if format == "native" else writer(problem, path)
+    except OSError as exc:
+        raise ValidationError("path", f"{path}: cannot be written ({exc.strerror})") from None
     return path
 
 
