@@ -35,7 +35,7 @@ TWIN_PROBLEMS = {
 
 # families whose every term changes by 0 or +-1 unit: the SGD-like binomial rule applies
 UNIT_TERMS = ["coloring-er", "coloring-regular", "ising-rrg-pm1", "ksat-random", "ksat-planted", "xorsat-random",
-              "xorsat-regular", "perceptron-pm1", "perceptron-gauss"]  # fmt: skip
+              "xorsat-regular", "perceptron-pm1", "perceptron-gauss", "maxcut-er-unit"]  # fmt: skip
 
 # instances small enough to enumerate (q^n <= 2^14 or so)
 ENUMERABLE = {

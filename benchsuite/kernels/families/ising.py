@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from ...problems.graph import complete_edges
 from ...problems.hypergraph import _smallest_int
@@ -39,12 +41,15 @@ MAX_DENSE_N = 5000  # complete graphs up to this size use the dense model (n^2 f
 
 class IsingModel(NamedTuple):
     """Sparse layout.  Slots of spin i are ``ptr[i]:ptr[i+1]`` (its edges, then its field term if h_i != 0):
-    slot k holds J (or h) in ``coupling[k]`` and the neighbour in ``nbr[k]`` (-1 for the field term)."""
+    slot k holds J (or h) in ``coupling[k]`` and the neighbour in ``nbr[k]`` (-1 for the field term).  With no
+    field and every |J| equal (``unit_terms``: +-1 glasses, Max-Cut with unit weights as J = -1/2), that common
+    |J| is ``unit_coupling`` (the couplings' dtype), else it is 0."""
 
     ptr: np.ndarray  # (n + 1,) int64
     nbr: np.ndarray  # (nnz,) int32
     coupling: np.ndarray  # (nnz,) int8 / int16 / int32 for integer models, else float64
     term: np.ndarray  # (nnz,) int32
+    unit_coupling: int | float
     n_values: int
     delta_bound: int
     unit_terms: bool
@@ -102,10 +107,13 @@ def build(problem: IsingProblem) -> IsingModel | IsingDenseModel:
     pair = g.var_term < problem.n_edges
     nbr = np.full(g.nnz, -1, dtype=np.int32)
     nbr[pair] = g.term_var[2 * g.var_term[pair].astype(np.int64) + 1 - g.var_pos[pair]]
-    unit = bool(n_field == 0 and np.all(np.abs(problem.couplings) == 1.0))
+    magnitude = np.abs(coupling[:1])
+    unit = bool(n_field == 0 and coupling.size and magnitude[0] != 0 and np.all(np.abs(coupling) == magnitude))
+    unit_coupling = magnitude[0] if unit else coupling.dtype.type(0)
     for a in (coupling, nbr):
         a.setflags(write=False)
-    return IsingModel(g.var_ptr, nbr, coupling, g.var_term, 2, 2 * bound if bound >= 0 else -1, unit, g.max_degree)
+    return IsingModel(g.var_ptr, nbr, coupling, g.var_term, unit_coupling, 2, 2 * bound if bound >= 0 else -1, unit,
+                      g.max_degree)  # fmt: skip
 
 
 def cache_layout(model: IsingModel | IsingDenseModel):
@@ -161,11 +169,31 @@ def _slot_delta(model, x, cache, i, new, k):
 
 @implements(change_counts, IsingModel)
 def _change_counts(model, x, cache, i, new):
-    """Unit couplings, no fields: s_i local_i = satisfied - unsatisfied edges of i."""
+    """Equal |J| = u, no fields: s_i local_i = u (satisfied - unsatisfied edges of i)."""
     degree = model.ptr[i + 1] - model.ptr[i]
-    satisfied = (degree + x[i] * cache[i]) // 2
+    satisfied = (degree + _in_units(x[i] * cache[i], model.unit_coupling)) // 2
     moves = np.int64(new != x[i])  # new == x[i] changes no term
     return moves * (degree - satisfied), moves * satisfied
+
+
+def _in_units(value, unit):
+    """``value / unit`` as an integer: ``value`` is a whole number of units (jitted code only)."""
+    raise TypeError("_in_units is for jitted code")
+
+
+@overload(_in_units, inline="always")
+def _in_units_overload(value, unit):
+    if isinstance(value, types.Integer):  # integer models: no conversion on the hot path of +-1 glasses
+
+        def integer(value, unit):
+            return value if unit == 1 else value // unit
+
+        return integer
+
+    def real(value, unit):
+        return np.int64(np.rint(value / unit))  # exact for u = 1/2; rint absorbs any drift of real fields
+
+    return real
 
 
 @implements(fill_cache, IsingModel)
