@@ -209,6 +209,7 @@ def test_suites_command(capsys):
         "quick",
         "seed1-coloring",
         "spin-glass",
+        "planar-glass",
         "sat",
         "perceptron",
         "gset",

@@ -187,6 +187,22 @@ SPIN_GLASS = Suite(
     baselines={"ising": GLASS_BASELINES},
 )
 
+PLANAR_GLASS = Suite(
+    name="planar-glass",
+    version="1",
+    description="three 2-D Edwards-Anderson glasses with open boundaries, planar and so with exact ground "
+    "states (minimum-weight perfect matching on the dual, computed once and shipped): Gaussian L=16 and L=24, "
+    "+-1 L=20; where the spin-glass suite's references are upper bounds, these are the ground states",
+    instances=(
+        SuiteInstance("ea2d open L=16 gauss", "ising:model=ea2d,L=16,boundary=open,couplings=gauss,seed=1"),
+        SuiteInstance("ea2d open L=24 gauss", "ising:model=ea2d,L=24,boundary=open,couplings=gauss,seed=1"),
+        SuiteInstance("ea2d open L=20 pm1", "ising:model=ea2d,L=20,boundary=open,couplings=pm1,seed=1"),
+    ),
+    budgets=(30, 100, 300, 1000, 3000),
+    seeds=16,
+    baselines={"ising": GLASS_BASELINES},
+)
+
 SEED1_COLORING = Suite(
     name="seed1-coloring",
     version="1",
@@ -312,7 +328,7 @@ BIQMAC = Suite(
     },
 )
 
-SUITES = {suite.name: suite for suite in (QUICK, SEED1_COLORING, SPIN_GLASS, SAT, PERCEPTRON, GSET, SATLIB, DIMACS_COL,
+SUITES = {suite.name: suite for suite in (QUICK, SEED1_COLORING, SPIN_GLASS, PLANAR_GLASS, SAT, PERCEPTRON, GSET, SATLIB, DIMACS_COL,
                                           BIQMAC)}  # fmt: skip
 
 

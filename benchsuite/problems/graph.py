@@ -77,10 +77,12 @@ def random_regular_edges(n: int, d: int, rng: np.random.Generator, colors: np.nd
     return allowed[~removed]
 
 
-def lattice_edges(length: int, dim: int) -> np.ndarray:
-    """Nearest-neighbour edges of the periodic hypercubic lattice of side ``length`` (needs length >= 3)."""
-    if length < 3:
-        raise ValidationError("L", f"must be >= 3 on a periodic lattice, got {length}")
+def lattice_edges(length: int, dim: int, periodic: bool = True) -> np.ndarray:
+    """Nearest-neighbour edges of the hypercubic lattice of side ``length``: periodic (needs length >= 3), or
+    with open boundaries (no edge wraps around; needs length >= 2).  Edges are listed axis by axis."""
+    if length < (3 if periodic else 2):
+        where = "a periodic lattice" if periodic else "an open lattice"
+        raise ValidationError("L", f"must be >= {3 if periodic else 2} on {where}, got {length}")
     n = length**dim
     reserve(n, n * dim, 2, field="L")
     idx = np.arange(n, dtype=np.int64)
@@ -89,7 +91,8 @@ def lattice_edges(length: int, dim: int) -> np.ndarray:
     for axis in range(dim):
         shifted = coords.copy()
         shifted[:, axis] = (shifted[:, axis] + 1) % length
-        blocks.append(np.stack([idx, np.ravel_multi_index(shifted.T, (length,) * dim)], axis=1))
+        pairs = np.stack([idx, np.ravel_multi_index(shifted.T, (length,) * dim)], axis=1)
+        blocks.append(pairs if periodic else pairs[coords[:, axis] < length - 1])
     return np.concatenate(blocks)
 
 

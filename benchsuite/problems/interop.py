@@ -23,7 +23,8 @@ from .maxcut import MaxCutProblem
 GRAPH_FAMILIES = ("maxcut", "coloring", "ising")
 
 
-def _module(name: str, extra: str):
+def optional_module(name: str, extra: str):
+    """The module ``name``, or a ValidationError naming ``problem`` that says ``pip install extra``."""
     try:
         return importlib.import_module(name)
     except ImportError as exc:
@@ -51,7 +52,7 @@ def as_problem(value) -> Problem:
 
 def from_bqm(bqm) -> IsingProblem:
     """The Ising problem whose energy equals ``bqm.energy`` on every spin configuration (see the module notes)."""
-    dimod = _module("dimod", "dimod")
+    dimod = optional_module("dimod", "dimod")
     if not isinstance(bqm, dimod.BinaryQuadraticModel):
         raise ValidationError("bqm", f"must be a dimod.BinaryQuadraticModel, got {type(bqm).__name__}")
     spin = bqm if bqm.vartype is dimod.SPIN else bqm.change_vartype(dimod.SPIN, inplace=False)
@@ -70,7 +71,7 @@ def from_bqm(bqm) -> IsingProblem:
 def to_bqm(problem: IsingProblem):
     """The SPIN ``dimod.BinaryQuadraticModel`` whose energy equals ``problem.energy`` (Max-Cut included: its
     constant -W/2 joins the offset); labels are the problem's ``variable_labels`` or 0..n-1."""
-    dimod = _module("dimod", "dimod")
+    dimod = optional_module("dimod", "dimod")
     if not isinstance(problem, IsingProblem):
         raise ValidationError("problem", f"only Ising and Max-Cut instances convert to a BQM, not {problem.family}")
     names = list(problem.variable_labels) if problem.variable_labels is not None else list(range(problem.n))
@@ -84,7 +85,7 @@ def from_networkx(graph, family: str = "maxcut", weight: str = "weight", q: int 
     ``weight``, default 1) or ``coloring`` (``q`` colours).  Nodes become variables in the graph's order; edges
     become terms in the order of an integer ``term`` attribute when every edge has one (as
     :func:`to_networkx` writes), else in the graph's order."""
-    nx = _module("networkx", "networkx")
+    nx = optional_module("networkx", "networkx")
     if not isinstance(graph, nx.Graph) or graph.is_directed() or graph.is_multigraph():
         raise ValidationError("graph", f"must be an undirected simple networkx.Graph, got {type(graph).__name__}")
     if family not in GRAPH_FAMILIES:
@@ -120,7 +121,7 @@ def to_networkx(problem: Problem):
     """The graph of a pairwise problem (Max-Cut, Ising without fields, colouring): nodes are the variable labels,
     edges carry ``term`` (their term number) and ``weight`` (Max-Cut weights, Ising couplings J; none for
     colouring)."""
-    nx = _module("networkx", "networkx")
+    nx = optional_module("networkx", "networkx")
     if not isinstance(problem, IsingProblem | ColoringProblem) or (
         isinstance(problem, IsingProblem) and np.any(problem.fields)
     ):

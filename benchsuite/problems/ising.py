@@ -21,6 +21,7 @@ from .hypergraph import MAX_VARIABLES, Hypergraph
 MODELS = ("sk", "ea2d", "ea3d", "rrg", "ferro")
 MAX_ENERGY_SCALE = 1e300  # sum |J| + sum |h|: every energy and energy change then stays a finite float
 COUPLINGS = ("pm1", "gauss")
+BOUNDARIES = ("periodic", "open")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -132,17 +133,21 @@ def ising(
     d: int = 3,
     couplings: str = "pm1",
     h: float = 0.0,
+    boundary: str = "periodic",
     seed: int = 0,
 ) -> IsingProblem:
     """Ising instance, deterministic in its arguments.
 
-    ``model``: ``sk`` (complete graph, J scaled by 1/sqrt(n)), ``ea2d`` / ``ea3d`` (periodic L^2 / L^3
-    lattice), ``rrg`` (random d-regular graph on n spins), ``ferro`` (J = +1 on the periodic L x L lattice;
-    its reference state is all spins up).  ``couplings``: ``pm1`` (+-1 with equal probability) or ``gauss``
-    (standard normal); ignored by ``ferro``.  ``h``: uniform field on every spin.
+    ``model``: ``sk`` (complete graph, J scaled by 1/sqrt(n)), ``ea2d`` / ``ea3d`` (L^2 / L^3 lattice),
+    ``rrg`` (random d-regular graph on n spins), ``ferro`` (J = +1 on the L x L lattice; its reference state
+    is all spins up).  ``couplings``: ``pm1`` (+-1 with equal probability) or ``gauss`` (standard normal);
+    ignored by ``ferro``.  ``h``: uniform field on every spin.  ``boundary`` (lattices only): ``periodic`` or
+    ``open``; an open 2-D lattice without field is planar, so its ground state can be had exactly
+    (:mod:`benchsuite.problems.planar`).
     """
     _checks.choice("model", model, MODELS)
     _checks.choice("couplings", couplings, COUPLINGS)
+    _checks.choice("boundary", boundary, BOUNDARIES)
     seed = _checks.integer("seed", seed, low=0)
     h = _checks.real("h", h)
     rng = np.random.default_rng(np.random.SeedSequence(seed))
@@ -150,6 +155,8 @@ def ising(
     if model in ("sk", "rrg"):
         if n is None or L is not None:
             raise ValidationError("n", f"model {model} takes n (number of spins), not L")
+        if boundary != "periodic":
+            raise ValidationError("boundary", f"only lattices have a boundary, not model {model}")
         n = _checks.integer("n", n, low=2, high=2**31 - 1)
         params["n"] = n
         if model == "sk":
@@ -163,11 +170,13 @@ def ising(
     else:
         if L is None or n is not None:
             raise ValidationError("L", f"model {model} takes L (lattice side), not n")
-        L = _checks.integer("L", L, low=3, high=2**20)
+        L = _checks.integer("L", L, low=2, high=2**20)
         params["L"] = L
+        if boundary == "open":
+            params["boundary"] = boundary
         dim = 3 if model == "ea3d" else 2
         n = L**dim
-        edges = lattice_edges(L, dim)
+        edges = lattice_edges(L, dim, periodic=boundary == "periodic")
     m = edges.shape[0]
     if model == "ferro":
         j = np.ones(m)
