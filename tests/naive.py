@@ -444,3 +444,23 @@ def random_regular_terms(n: int, k: int, d: int, rng: np.random.Generator, color
         rng.shuffle(pool)
         groups[idx] = pool.reshape(-1, k)
     raise RuntimeError("no simple regular hypergraph found")
+
+
+def switch_edges(edges, colors, picks, crossed):
+    """Edge switches over a set of edges (the twin of ``benchsuite.problems.switching.switch_edges``, which keeps
+    an adjacency matrix): returns the new edges and the number accepted."""
+    edges = [tuple(e) for e in edges.tolist()]
+    present = {frozenset(e) for e in edges}
+    accepted = 0
+    for (x, y), cross in zip(picks.tolist(), crossed.tolist()):
+        (a, b), (c, e) = edges[x], edges[y]
+        if cross:
+            c, e = e, c
+        new = (a, e), (c, b)
+        if len({a, b, c, e}) < 4 or any(colors[u] == colors[v] or frozenset((u, v)) in present for u, v in new):
+            continue
+        present -= {frozenset(edges[x]), frozenset(edges[y])}
+        present |= {frozenset(new[0]), frozenset(new[1])}
+        edges[x], edges[y] = new
+        accepted += 1
+    return np.array(edges, dtype=np.int64), accepted

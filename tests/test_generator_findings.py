@@ -11,7 +11,6 @@ import pytest
 from scipy import stats
 
 from benchsuite.errors import ValidationError
-from benchsuite.problems import make_problem
 from benchsuite.problems.graph import REJECTION_FLOOR, random_regular_terms, random_uniform_terms
 from benchsuite.problems.ksat import ksat
 from benchsuite.problems.perceptron import MAX_PREACTIVATION, PerceptronProblem, perceptron
@@ -101,11 +100,12 @@ def test_terms_of_equal_hash_are_told_apart_by_their_variables(monkeypatch):
         np.testing.assert_array_equal(fast, naive.random_regular_terms(n, k, d, np.random.default_rng(5)))
 
 
-def test_a_regular_graph_out_of_the_re_pairings_reach_is_refused_in_bounded_work():
+def test_a_hypergraph_out_of_the_re_pairings_reach_is_refused_in_bounded_work():
     # half the largest degree of a 5-partite graph: re-pairing never ends there (coloring:n=1000,q=5,d=400 ran
-    # for more than 10 minutes); the budget refuses it after 20 re-pairings per term
+    # for more than 10 minutes); the budget refuses it after 20 re-pairings per term, and graphs (k = 2) are
+    # then built by edge switching (tests/test_switching.py)
     with pytest.raises(ValidationError, match="d: re-pairing found no simple .80, 2.-regular hypergraph"):
-        make_problem("coloring:n=200,q=5,d=80")
+        random_regular_terms(200, 2, 80, np.random.default_rng(0), np.arange(200) % 5)
 
 
 def test_the_instance_id_is_the_content_not_the_provenance():
