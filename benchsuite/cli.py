@@ -389,6 +389,11 @@ def _cmd_instances(args: argparse.Namespace) -> int:
     from .problems import make_problem
     from .problems.formats import write_instance
 
+    takes = {"list": ("json",), "show": ("format", "q", "seed", "json"), "generate": ("format", "seed", "out")}
+    given = [o for o in ("format", "q", "seed", "out") if getattr(args, o) is not None] + ["json"] * args.json
+    for option in given:
+        if option not in takes[args.action]:
+            raise ValueError(f"{option}: 'instances {args.action}' takes no --{option}")
     if args.action == "list":
         rows = catalog_rows()
         if args.json:
@@ -404,7 +409,7 @@ def _cmd_instances(args: argparse.Namespace) -> int:
     options = ",".join(f"{key}={value}" for key, value in (("format", args.format), ("q", args.q)) if value is not None)
     spec = f"{args.target}:{options}" if options else args.target
     if args.action == "show":
-        out = describe(make_problem(spec, seed=args.seed), name=args.target)
+        out = describe(make_problem(spec, seed=args.seed or 0), name=args.target)
         if args.json:
             print(json.dumps(out, allow_nan=False))
         else:
@@ -413,7 +418,7 @@ def _cmd_instances(args: argparse.Namespace) -> int:
         return 0
     if args.out is None:
         raise ValueError("out: 'instances generate' needs --out FILE")
-    problem = make_problem(args.target, seed=args.seed)
+    problem = make_problem(args.target, seed=args.seed or 0)
     path = write_instance(problem, args.out, args.format)
     print(f"{path}: {problem.instance_id} ({problem.family}, n={problem.n}, terms={problem.m})")
     return 0
@@ -492,7 +497,7 @@ def build_parser() -> argparse.ArgumentParser:
     ins.add_argument("target", nargs="?", help="show: a file, a shipped name or a spec; generate: a problem spec")
     ins.add_argument("--format", default=None, help="cnf, col, gset or native, where the file's kind is ambiguous")
     ins.add_argument("--q", type=int, default=None, help="number of colours of a DIMACS colouring file")
-    ins.add_argument("--seed", type=int, default=0, help="generator seed (unless the spec has seed=)")
+    ins.add_argument("--seed", type=int, default=None, help="generator seed (unless the spec has seed=; default 0)")
     ins.add_argument("--out", default=None, help="generate: the file to write (format from its suffix or --format)")
     ins.add_argument("--json", action="store_true", help="print JSON on stdout")
     ins.set_defaults(func=_cmd_instances)

@@ -209,6 +209,12 @@ LONG_COMMANDS = {
     "scorecard": {"": ("sgd-like:s=0.8", ["sgd-like:s=2", "nosuch:x"]), "--suite": ("quick", ["nope"]),
                   "--store": ("{tmp}/benchsuite-fuzz-missing.sqlite", ["/etc", "/dev/null"]),
                   "--seeds": ("2", ["0", "x"]), "--budget": ("20", ["0", "x"])},
+    "instances generate": {"": ("ksat:n=20,alpha=2", ["ksat:n=-1,alpha=2", "nosuch", "G99", "ising:model=sk,n=10"]),
+                           "--seed": ("1", ["-1", "x", "2**70"]), "--format": ("cnf", ["xyz", "col", "gset", ""]),
+                           "--out": ("{tmp}/benchsuite-fuzz.cnf", ["/proc/nonexistent/x.cnf", "/etc", "/dev/null/x"]),
+                           "--q": ("", ["3", "x"]), "--json": ("", [None])},
+    "instances show": {"": ("G1", ["nosuch", "/etc/passwd", "/dev/null", "{tmp}", "G1:q=3"]),
+                       "--out": ("", ["x.cnf"]), "--format": ("", ["xyz", "cnf"])},
     "validate": {"--problem": ("ising:model=sk,n=6", ["ising:model=sk,n=17", "coloring:n=-5", "nosuch"]),
                  "--dynamics": ("metropolis:T=1", ["metropolis:T=0", "sgd-like:batch=x", "nosuch:x"]),
                  "--temperature": ("1.0", ["0", "-1", "nan", "inf", "x", "1e400"]), "--seed": ("0", ["-1", "x"])},
@@ -220,18 +226,20 @@ def refused_command_lines(draw) -> list[str]:
     command = draw(st.sampled_from(sorted(LONG_COMMANDS)))
     options = LONG_COMMANDS[command]
     bad = draw(st.sampled_from(sorted(options)))
-    argv = [command]
+    argv = command.split()
     for option in draw(st.permutations(sorted(options))):
         good, bad_values = options[option]
         flag = [option] if option else []  # "": the command's positional argument
         if option == bad:
-            argv += [*flag, draw(st.sampled_from(bad_values))]
-        elif (
+            value = draw(st.sampled_from(bad_values))
+            argv += flag if value is None else [*flag, value.format(tmp=tempfile.gettempdir())]  # None: a bare flag
+        elif good and (
             draw(st.booleans())
             or command in ("equivalence", "advise-batch", "validate")
             and option in ("--problem", "--dynamics")
+            or (command, option) == ("instances generate", "--out")
             or option == ""
-        ):
+        ):  # an option whose good value is "" is given only to be bad
             argv += [*flag, good.format(tmp=tempfile.gettempdir())]
     return argv
 
@@ -248,7 +256,7 @@ def test_fuzz_long_commands_refuse_bad_options_before_running(examples, warm_ker
         examples,
         refused_command_lines(),
         _refused,
-        "command line (demo, equivalence, advise-batch, report, score, scorecard, validate, longrun)",
+        "command line (demo, equivalence, advise-batch, report, score, scorecard, validate, longrun, instances)",
     )
 
 

@@ -33,7 +33,8 @@ def existing_file(path) -> Path:
         raise ValidationError("path", f"must be a file path (str or Path), got {type(path).__name__}")
     path = Path(path)
     if not path.is_file():
-        raise ValidationError("path", f"{path}: no such file")
+        what = "is a directory" if path.is_dir() else "is not a regular file" if path.exists() else "no such file"
+        raise ValidationError("path", f"{path}: {what}")
     return path
 
 
