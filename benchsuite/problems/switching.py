@@ -26,6 +26,8 @@ def switched_regular_edges(n: int, d: int, rng: np.random.Generator, colors: np.
     """A random ``d``-regular simple graph on ``n`` vertices (with ``colors``, balanced classes and only
     edges between different colours), as an (n d / 2, 2) array of sorted rows; ``d`` at most half the largest
     degree plus one."""
+    if (n * d) % 2:
+        raise ValidationError("d", f"n * d must be even, got n={n}, d={d}")
     q = 0 if colors is None else int(colors.max()) + 1
     if colors is not None and np.any(np.bincount(colors) != n // q):
         raise ValidationError("d", f"a dense {d}-regular graph between colours needs colour classes of equal size")
