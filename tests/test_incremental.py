@@ -77,7 +77,7 @@ def _run_rule(rule, model, x, cache, problem, rng):
 
 
 SMALL_VALUES = ["coloring-er", "ising-rrg-pm1", "ising-ea2d-gauss-field", "ising-sk-gauss", "ksat-random",
-                "xorsat-random", "perceptron-pm1", "perceptron-gauss"]  # fmt: skip
+                "xorsat-random", "perceptron-pm1", "perceptron-gauss", "maxcut-er-unit"]  # fmt: skip
 
 
 CASES = [(name, rule) for name in SMALL_VALUES for rule in ("metropolis", "heat_bath", "sgd_like_binomial", "sgd_like_flags")

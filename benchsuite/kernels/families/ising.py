@@ -177,8 +177,11 @@ def _change_counts(model, x, cache, i, new):
 
 
 def _in_units(value, unit):
-    """``value / unit`` as an integer: ``value`` is a whole number of units (jitted code only)."""
-    raise TypeError("_in_units is for jitted code")
+    """``value / unit`` as an integer: ``value`` is a whole number of units.  This body serves plain-Python
+    runs of the rules (the tests' twins); jitted code gets the overload below, with the same arithmetic."""
+    if isinstance(value, int | np.integer):
+        return value if unit == 1 else value // unit
+    return np.int64(np.rint(value / unit))
 
 
 @overload(_in_units, inline="always")
