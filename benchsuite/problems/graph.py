@@ -62,9 +62,10 @@ def random_regular_edges(n: int, d: int, rng: np.random.Generator, colors: np.nd
     :func:`random_regular_terms`, near-uniform; where its re-pairing gives up (near half the largest degree,
     from d = 350 of 800 for five colours on 1000 vertices), edge switching takes over
     (:func:`~benchsuite.problems.switching.switched_regular_edges`, balanced colours; the failed attempt costs
-    its budget first: 10 s in all for five colours at n = 1000, d = 400, 51 s at n = 2000, d = 700).  Denser ones are the complement, within the allowed pairs, of
-    such a graph of degree (largest possible - d): the allowed graph (complete, or complete multipartite for
-    balanced colours) is regular, so the complement is d-regular.
+    its budget first: 10 s in all for five colours at n = 1000, d = 400, 51 s at n = 2000, d = 700).  Denser
+    ones are the complement, within the allowed pairs, of such a graph of degree (largest possible - d): the
+    allowed graph (complete, or complete multipartite for balanced colours) is regular, so the complement is
+    d-regular.
     """
     if (n * d) % 2:
         raise ValidationError("d", f"n * d must be even, got n={n}, d={d}")

@@ -176,27 +176,25 @@ def _change_counts(model, x, cache, i, new):
     return moves * (degree - satisfied), moves * satisfied
 
 
-def _in_units(value, unit):
-    """``value / unit`` as an integer: ``value`` is a whole number of units.  This body serves plain-Python
-    runs of the rules (the tests' twins); jitted code gets the overload below, with the same arithmetic."""
-    if isinstance(value, int | np.integer):
-        return value if unit == 1 else value // unit
+def _whole_units(value, unit):
+    """Integer models: no conversion on the hot path of +-1 glasses (``unit == 1``)."""
+    return value if unit == 1 else value // unit
+
+
+def _rounded_units(value, unit):
+    """Real models: exact for u = 1/2; rint absorbs any drift of real fields."""
     return np.int64(np.rint(value / unit))
+
+
+def _in_units(value, unit):
+    """``value / unit`` as an integer: ``value`` is a whole number of units.  Plain-Python runs of the rules
+    (the tests' twins) call this; jitted code gets the same function by the overload below."""
+    return (_whole_units if isinstance(value, int | np.integer) else _rounded_units)(value, unit)
 
 
 @overload(_in_units, inline="always")
 def _in_units_overload(value, unit):
-    if isinstance(value, types.Integer):  # integer models: no conversion on the hot path of +-1 glasses
-
-        def integer(value, unit):
-            return value if unit == 1 else value // unit
-
-        return integer
-
-    def real(value, unit):
-        return np.int64(np.rint(value / unit))  # exact for u = 1/2; rint absorbs any drift of real fields
-
-    return real
+    return _whole_units if isinstance(value, types.Integer) else _rounded_units
 
 
 @implements(fill_cache, IsingModel)
